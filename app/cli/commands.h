@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <string>
+#include <vector>
+
+// Each subcommand of tokenscope-cli: parses its own options, returns the process exit code.
+namespace tokenscope::cli {
+
+int runCommand(const std::vector<std::string> &args);          // run --model --image --question
+int tokenizeCommand(const std::vector<std::string> &args);     // tokenize --tokenizer [--json]
+int makeFixtureCommand(const std::vector<std::string> &args);  // make-fixture --out --shape
+
+} // namespace tokenscope::cli

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+#include "common/progress.h"
+
+#include "common/error.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tokenscope {
+
+void ProgressReporter::report(double fraction, std::string_view stage)
+{
+    // Throttle to 1/1000 steps, as heaptrack does: callers may report per layer or per token.
+    const int permille = static_cast<int>(std::lround(std::clamp(fraction, 0.0, 1.0) * 1000.0));
+    if (permille != m_lastPermille && m_callbacks.progress) {
+        m_lastPermille = permille;
+        m_callbacks.progress(permille / 1000.0, stage);
+    }
+    checkCancelled();
+}
+
+void ProgressReporter::checkCancelled() const
+{
+    if (m_callbacks.abort && m_callbacks.abort())
+        throw Cancelled();
+}
+
+} // namespace tokenscope
