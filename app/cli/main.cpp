@@ -1,1 +1,69 @@
 // SPDX-License-Identifier: MIT
+// tokenscope-cli: the command line of TokenScope. Thin: parse, call the core, print.
+
+#include "command_line.h"
+#include "commands.h"
+
+#include "common/error.h"
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace {
+
+constexpr const char *kUsage = R"(usage: tokenscope-cli <command> [options]
+
+commands:
+  run           run the pipeline on one image and question
+                  --model DIR --image FILE --question TEXT [--mode router|full|compressed|budget]
+                  [--budget B] [--relative-threshold R] [--absolute-threshold A]
+                  [--device cpu|cuda] [--dtype fp32|bf16] [--threads N] [--max-new-tokens N]
+                  [--json] [--tokens]
+  tokenize      read text lines on stdin, print token ids
+                  --tokenizer FILE [--json]
+  make-fixture  write a random-weight checkpoint in the HF InternVL-Flash layout
+                  --out DIR [--shape tiny|tiny-qwen2|tiny-6b|demo|internvl3_5-1b-flash|internvl3_5-8b-flash]
+                  [--seed N] [--shards N] [--dtype F32|F16|BF16]
+  help          show this text
+)";
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    using namespace tokenscope;
+    if (argc < 2) {
+        std::fputs(kUsage, stderr);
+        return 2;
+    }
+    const std::string command = argv[1];
+    const std::vector<std::string> args(argv + 2, argv + argc);
+    try {
+        if (command == "run")
+            return cli::runCommand(args);
+        if (command == "tokenize")
+            return cli::tokenizeCommand(args);
+        if (command == "make-fixture")
+            return cli::makeFixtureCommand(args);
+        if (command == "help" || command == "--help" || command == "-h") {
+            std::fputs(kUsage, stdout);
+            return 0;
+        }
+        std::cerr << "tokenscope-cli: unknown command '" << command << "'\n\n" << kUsage;
+        return 2;
+    } catch (const cli::UsageError &e) {
+        std::cerr << "tokenscope-cli: " << e.what() << "\n(see tokenscope-cli help)\n";
+        return 2;
+    } catch (const Error &e) {
+        std::cerr << "tokenscope-cli: " << e.what() << '\n';
+        return 1;
+    } catch (const Cancelled &) {
+        std::cerr << "tokenscope-cli: cancelled\n";
+        return 130;
+    } catch (const std::exception &e) {
+        std::cerr << "tokenscope-cli: internal error: " << e.what() << '\n';
+        return 3;
+    }
+}

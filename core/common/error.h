@@ -14,6 +14,7 @@ class Error : public std::runtime_error {
 public:
     Error(std::string source, std::string problem);
     Error(const std::filesystem::path &source, std::string problem);
+    Error(const char *source, std::string problem) : Error(std::string(source), std::move(problem)) {}
 
     const std::string &source() const noexcept { return m_source; }
     const std::string &problem() const noexcept { return m_problem; }

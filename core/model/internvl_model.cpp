@@ -1,1 +1,58 @@
 // SPDX-License-Identifier: MIT
+#include "model/internvl_model.h"
+
+#include "io/safetensors.h"
+#include "model/pixel_shuffle.h"
+#include "model/tensor_loading.h"
+
+namespace tokenscope {
+
+InternVLModel InternVLModel::load(const std::filesystem::path &dir, const ComputeTarget &target)
+{
+    ModelConfig config = parseModelConfig(dir / "config.json");
+    const WeightStore weights = WeightStore::openDirectory(dir);
+    nn::ParameterMap params = loadParameters(weights, expectedTensors(config), target);
+    return InternVLModel(std::move(config), std::move(params), target);
+}
+
+InternVLModel::InternVLModel(ModelConfig config, nn::ParameterMap params, const ComputeTarget &target)
+    : m_config(std::move(config))
+    , m_target(target)
+    , m_params(std::move(params))
+    , m_vision(m_config.vision, m_params)
+    , m_language(m_config.llm, m_params)
+    , m_full(Connector::full(m_params))
+{
+    if (m_config.flash) {
+        m_compressed = Connector::compressed(m_params);
+        m_router.emplace(m_params, m_config.vision.hiddenSize);
+    }
+}
+
+std::int64_t InternVLModel::parameterCount() const
+{
+    std::int64_t total = 0;
+    for (const auto &[name, tensor] : m_params)
+        total += tensor.numel();
+    return total;
+}
+
+const Connector &InternVLModel::connector(TileRatio ratio) const
+{
+    if (ratio == TileRatio::Quarter)
+        return m_full;
+    if (!m_compressed)
+        throw Error(m_config.source, "this model has no 1/16 connector (mlp2): it is not an InternVL-Flash model");
+    return *m_compressed;
+}
+
+torch::Tensor InternVLModel::project(const torch::Tensor &patchTokens, TileRatio ratio) const
+{
+    const auto n = patchTokens.size(0), c = patchTokens.size(2);
+    const auto g = static_cast<std::int64_t>(m_config.vision.patchesPerSide());
+    const double s = m_config.downsampleRatio;
+    auto grid = patchTokens.reshape({n, g, g, c});
+    return connector(ratio).forward(pixelShuffleV2(grid, ratio == TileRatio::Quarter ? s : s * s));
+}
+
+} // namespace tokenscope

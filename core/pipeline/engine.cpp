@@ -1,1 +1,266 @@
 // SPDX-License-Identifier: MIT
+#include "pipeline/engine.h"
+
+#include "model/internvl_model.h"
+#include "pipeline/chat_template.h"
+#include "pipeline/sequence_layout.h"
+
+#include <algorithm>
+#include <set>
+
+namespace tokenscope {
+
+const char *routeModeName(RouteMode mode)
+{
+    switch (mode) {
+    case RouteMode::Router: return "router";
+    case RouteMode::TargetBudget: return "budget";
+    case RouteMode::AllFull: return "full";
+    case RouteMode::AllCompressed: return "compressed";
+    }
+    return "?";
+}
+
+std::optional<RouteMode> parseRouteMode(std::string_view text)
+{
+    for (RouteMode m : {RouteMode::Router, RouteMode::TargetBudget, RouteMode::AllFull, RouteMode::AllCompressed})
+        if (text == routeModeName(m))
+            return m;
+    return std::nullopt;
+}
+
+struct Engine::Impl {
+    InternVLModel model;
+    Tokenizer tokenizer;
+    ModelInfo info;
+    TokenId imageContext = 0;
+    std::set<TokenId> stopTokens;
+
+    TokenId requireToken(std::string_view token, const std::filesystem::path &file) const
+    {
+        auto id = tokenizer.tokenToId(token);
+        if (!id)
+            throw Error(file, "has no token '" + std::string(token) + "', which the InternVL template needs");
+        return *id;
+    }
+
+    std::vector<TileRatio> chooseRatios(const RunRequest &request, const std::vector<double> &p) const;
+    torch::Tensor encodeTiles(const TiledImage &tiled, ProgressReporter &progress) const;
+    std::vector<TokenId> generate(const SequenceLayout &layout, const std::vector<torch::Tensor> &tileEmbeddings,
+                                  int maxNewTokens, RunResult &result, StageTimer &timer, ProgressReporter &progress) const;
+};
+
+Engine::Engine(std::unique_ptr<Impl> impl) : d(std::move(impl)) {}
+Engine::~Engine() = default;
+
+std::unique_ptr<Engine> Engine::load(const std::filesystem::path &dir, const ComputeOptions &options)
+{
+    if (!std::filesystem::is_directory(dir))
+        throw Error(dir, "is not a model folder (expected a directory with config.json, weights and tokenizer.json)");
+    const ComputeTarget target = resolveComputeTarget(options);
+    const int threads = applyThreadCount(options.threads);
+    Tokenizer tokenizer = Tokenizer::fromFile(dir / "tokenizer.json");
+    InternVLModel model = withTorchErrors(dir.string(), [&] { return InternVLModel::load(dir, target); });
+
+    const ModelConfig &c = model.config();
+    if (std::int64_t(tokenizer.vocabSize()) > c.llm.vocabSize)
+        throw Error(dir / "tokenizer.json", "has " + std::to_string(tokenizer.vocabSize()) +
+                                                " tokens but llm_config.vocab_size is " + std::to_string(c.llm.vocabSize));
+    ModelInfo info;
+    info.directory = dir;
+    info.llmArchitecture = c.llm.arch == LlmArch::Qwen2 ? "Qwen2ForCausalLM" : "Qwen3ForCausalLM";
+    info.parameters = model.parameterCount();
+    info.flash = c.flash;
+    info.tileSize = c.vision.imageSize;
+    info.tokensPerTileFull = c.tokensPerTileFull();
+    info.tokensPerTileCompressed = c.flash ? c.tokensPerTileCompressed() : 0;
+    info.defaultThresholds = {c.flashRelativeThreshold, c.flashAbsoluteThreshold};
+    info.device = std::string(deviceName(options.device));
+    info.dtype = std::string(dtypeName(options.dtype));
+    info.threads = threads;
+
+    auto impl = std::unique_ptr<Impl>(new Impl{std::move(model), std::move(tokenizer), std::move(info)});
+    const auto tokenizerFile = dir / "tokenizer.json";
+    impl->imageContext = impl->requireToken(kImageContext, tokenizerFile);
+    impl->requireToken(kImageStart, tokenizerFile);
+    impl->requireToken(kImageEnd, tokenizerFile);
+    impl->stopTokens.insert(impl->requireToken(kImEnd, tokenizerFile));
+    if (auto eot = impl->tokenizer.tokenToId("<|endoftext|>"))
+        impl->stopTokens.insert(*eot);
+    for (int id : c.llm.eosTokenIds)
+        impl->stopTokens.insert(id);
+    return std::unique_ptr<Engine>(new Engine(std::move(impl)));
+}
+
+const ModelInfo &Engine::info() const { return d->info; }
+const ModelConfig &Engine::config() const { return d->model.config(); }
+const Tokenizer &Engine::tokenizer() const { return d->tokenizer; }
+
+std::vector<TileRatio> Engine::Impl::chooseRatios(const RunRequest &request, const std::vector<double> &p) const
+{
+    const ModelConfig &c = model.config();
+    std::vector<bool> compress(p.size(), false);
+    switch (request.mode) {
+    case RouteMode::AllFull:
+        break;
+    case RouteMode::AllCompressed:
+        compress.assign(p.size(), true);
+        break;
+    case RouteMode::Router:
+        compress = routerDecisions(p, request.thresholds.value_or(info.defaultThresholds));
+        break;
+    case RouteMode::TargetBudget:
+        if (!(request.targetBudget > 0 && request.targetBudget <= 1))
+            throw Error("target budget", "must be in (0, 1], got " + std::to_string(request.targetBudget));
+        compress = targetBudgetDecisions(p, request.targetBudget, c.tokensPerTileFull(), c.tokensPerTileCompressed());
+        break;
+    }
+    std::vector<TileRatio> ratios;
+    for (bool b : compress)
+        ratios.push_back(b ? TileRatio::Sixteenth : TileRatio::Quarter);
+    return ratios;
+}
+
+torch::Tensor Engine::Impl::encodeTiles(const TiledImage &tiled, ProgressReporter &progress) const
+{
+    const auto n = static_cast<std::int64_t>(tiled.tiles.size());
+    const std::int64_t t = tiled.tileSize;
+    auto pixels = torch::from_blob(const_cast<float *>(tiled.pixels.data()), {n, 3, t, t}, torch::kFloat32)
+                      .to(model.target().device, model.target().dtype);
+    std::vector<torch::Tensor> tokens;
+    // One tile at a time: progress and cancel between tiles, and bounded activation memory.
+    for (std::int64_t i = 0; i < n; ++i) {
+        tokens.push_back(VisionEncoder::patchTokens(model.vision().forward(pixels.slice(0, i, i + 1))));
+        progress.report(0.05 + 0.45 * double(i + 1) / double(n), "encoder");
+    }
+    return torch::cat(tokens, 0);
+}
+
+std::vector<TokenId> Engine::Impl::generate(const SequenceLayout &layout, const std::vector<torch::Tensor> &tileEmbeddings,
+                                            int maxNewTokens, RunResult &result, StageTimer &timer,
+                                            ProgressReporter &progress) const
+{
+    const LanguageModel &llm = model.language();
+    const auto &target = model.target();
+    auto ids = torch::tensor(std::vector<std::int64_t>(layout.ids.begin(), layout.ids.end()),
+                             torch::TensorOptions().dtype(torch::kInt64)).to(target.device);
+    auto embeds = llm.embed(ids);
+    std::vector<std::int64_t> visualPositions;
+    for (const VisualSpan &span : layout.spans)
+        for (int k = 0; k < span.count; ++k)
+            visualPositions.push_back(span.start + k);
+    if (!visualPositions.empty()) {
+        auto where = torch::tensor(visualPositions, torch::TensorOptions().dtype(torch::kInt64)).to(target.device);
+        embeds.index_copy_(0, where, torch::cat(tileEmbeddings, 0));
+    }
+
+    KVCache cache = llm.newCache(static_cast<std::int64_t>(layout.ids.size()) + maxNewTokens, target.options());
+    auto logits = llm.forward(embeds, cache);
+    result.timings.prefillMs = timer.elapsedMs();
+    progress.report(0.9, "prefill");
+
+    std::vector<TokenId> generated;
+    for (int step = 0; step < maxNewTokens; ++step) {
+        const auto next = static_cast<TokenId>(logits.argmax(-1).item<std::int64_t>());
+        if (stopTokens.count(next)) {
+            result.stoppedOnEos = true;
+            break;
+        }
+        generated.push_back(next);
+        if (step + 1 == maxNewTokens)
+            break;
+        auto nextId = torch::full({1}, std::int64_t(next), torch::TensorOptions().dtype(torch::kInt64).device(target.device));
+        logits = llm.forward(llm.embed(nextId), cache);
+        progress.report(0.9 + 0.1 * double(step + 1) / maxNewTokens, "decode");
+    }
+    result.timings.decodeMs = timer.elapsedMs();
+    return generated;
+}
+
+RunResult Engine::run(const RunRequest &request, const ProgressCallbacks &callbacks)
+{
+    const ModelConfig &c = d->model.config();
+    if (request.question.find_first_not_of(" \t\r\n") == std::string::npos)
+        throw Error("question", "is empty");
+    if (request.maxNewTokens < 1 || request.maxNewTokens > 4096)
+        throw Error("max new tokens", "must be in [1, 4096], got " + std::to_string(request.maxNewTokens));
+    if (!c.flash && request.mode != RouteMode::AllFull)
+        throw Error(d->info.directory / "config.json",
+                    std::string("mode '") + routeModeName(request.mode) +
+                        "' needs an InternVL-Flash model (mlp2 + router); this one only supports 'full'");
+
+    ProgressReporter progress(callbacks);
+    RunResult result;
+    result.device = d->info.device;
+    result.dtype = d->info.dtype;
+    result.threads = d->info.threads;
+
+    const RgbImage decoded = request.image ? RgbImage() : decodeImageFile(request.imagePath);
+    const RgbImage &image = request.image ? *request.image : decoded;
+    const std::string source = request.image ? std::string("image") : request.imagePath.string();
+
+    return withTorchErrors(source, [&] {
+        torch::InferenceMode inference;
+        StageTimer timer(d->model.target().device);
+        TilingOptions tiling;
+        tiling.tileSize = c.vision.imageSize;
+        tiling.minTiles = c.minDynamicPatch;
+        tiling.maxTiles = c.maxDynamicPatch;
+        tiling.dynamic = c.dynamicImageSize;
+        tiling.useThumbnail = c.useThumbnail;
+        const TiledImage tiled = tileImage(image, tiling);
+        result.timings.tilingMs = timer.elapsedMs();
+        progress.report(0.05, "tiling");
+
+        const torch::Tensor patches = d->encodeTiles(tiled, progress);
+        result.timings.encoderMs = timer.elapsedMs();
+
+        std::vector<double> p;
+        if (const VisualResolutionRouter *router = d->model.router(); router && request.mode != RouteMode::AllFull &&
+                                                                      request.mode != RouteMode::AllCompressed) {
+            auto probs = router->probabilities(patches).select(1, 0).to(torch::kFloat64).cpu().contiguous();
+            p.assign(probs.data_ptr<double>(), probs.data_ptr<double>() + probs.numel());
+        }
+        const std::vector<TileRatio> ratios = d->chooseRatios(request, p.empty() ? std::vector<double>(tiled.tiles.size(), 0.0) : p);
+        result.timings.routerMs = timer.elapsedMs();
+        progress.report(0.55, "router");
+
+        // Only the connector each tile needs (the released code runs both for every tile).
+        std::vector<torch::Tensor> tileEmbeddings(ratios.size());
+        for (TileRatio ratio : {TileRatio::Quarter, TileRatio::Sixteenth}) {
+            std::vector<std::int64_t> members;
+            for (std::size_t i = 0; i < ratios.size(); ++i)
+                if (ratios[i] == ratio)
+                    members.push_back(static_cast<std::int64_t>(i));
+            if (members.empty())
+                continue;
+            auto index = torch::tensor(members, torch::TensorOptions().dtype(torch::kInt64)).to(patches.device());
+            auto projected = d->model.project(patches.index_select(0, index), ratio);
+            for (std::size_t k = 0; k < members.size(); ++k)
+                tileEmbeddings[members[k]] = projected[static_cast<std::int64_t>(k)];
+        }
+        result.timings.connectorMs = timer.elapsedMs();
+        progress.report(0.6, "connector");
+
+        const int fullSide = c.vision.patchesPerSide() / c.shuffleFactor();
+        result.plan = planForRatios(tiled, ratios, p, fullSide, c.flash ? fullSide / c.shuffleFactor() : fullSide);
+        result.plan.method = c.flash ? (request.mode == RouteMode::AllFull ? "none" : request.mode == RouteMode::AllCompressed ? "all-1/16" : "vir") : "none";
+        std::vector<int> sent;
+        for (const TilePlan &t : result.plan.tiles)
+            sent.push_back(t.tokenCount);
+
+        const std::string prompt = buildChatPrompt(request.question, static_cast<int>(tiled.tiles.size()) * c.tokensPerTileFull());
+        const SequenceLayout layout = assembleSequence(d->tokenizer.encode(prompt), d->imageContext, c.tokensPerTileFull(),
+                                                       sent, "prompt");
+        result.promptTokens = static_cast<int>(layout.ids.size());
+        result.textTokens = layout.textTokens;
+        timer.elapsedMs();   // sequence assembly is bookkeeping, not a model stage
+
+        result.answerIds = d->generate(layout, tileEmbeddings, request.maxNewTokens, result, timer, progress);
+        result.answer = d->tokenizer.decode(result.answerIds, /*skipSpecialTokens=*/true);
+        progress.report(1.0, "done");
+        return result;
+    });
+}
+
+} // namespace tokenscope

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// The whole pipeline behind one facade: image + question -> tiles -> encoder (once per tile)
+// -> ViR router -> only the connector each tile needs -> sequence assembly -> prefill -> greedy
+// decode -> answer, with the compression plan and per-stage timings. No LibTorch in this header.
+
+#include "common/compute_options.h"
+#include "common/progress.h"
+#include "image/image.h"
+#include "io/model_config.h"
+#include "model/router_rule.h"
+#include "pipeline/compression_plan.h"
+#include "tokenizer/tokenizer.h"
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tokenscope {
+
+enum class RouteMode {
+    Router,          // ViR with the relative + absolute thresholds
+    TargetBudget,    // ViR probabilities, compress the most compressible tiles down to a budget
+    AllFull,         // every tile at 1/4 (mlp1)
+    AllCompressed,   // every tile at 1/16 (mlp2)
+};
+const char *routeModeName(RouteMode mode);   // "router", "budget", "full", "compressed"
+std::optional<RouteMode> parseRouteMode(std::string_view text);
+
+struct RunRequest {
+    std::filesystem::path imagePath;                 // decoded unless `image` is set
+    std::optional<RgbImage> image;
+    std::string question;
+    RouteMode mode = RouteMode::Router;
+    std::optional<RouterThresholds> thresholds;      // default: the config's flash thresholds
+    double targetBudget = 0.5;                       // RouteMode::TargetBudget
+    int maxNewTokens = 64;
+};
+
+struct StageTimings {
+    double tilingMs = 0, encoderMs = 0, routerMs = 0, connectorMs = 0, prefillMs = 0, decodeMs = 0;
+    double totalMs() const { return tilingMs + encoderMs + routerMs + connectorMs + prefillMs + decodeMs; }
+};
+
+struct RunResult {
+    std::string answer;
+    std::vector<TokenId> answerIds;
+    bool stoppedOnEos = false;
+    CompressionPlan plan;
+    StageTimings timings;
+    int promptTokens = 0;        // sequence length sent to prefill (text + visual)
+    int textTokens = 0;
+    std::string device;
+    std::string dtype;
+    int threads = 0;
+};
+
+struct ModelInfo {
+    std::filesystem::path directory;
+    std::string llmArchitecture;   // "Qwen3ForCausalLM"
+    std::int64_t parameters = 0;
+    bool flash = false;            // has mlp2 + ViR router
+    int tileSize = 0;
+    int tokensPerTileFull = 0;
+    int tokensPerTileCompressed = 0;
+    RouterThresholds defaultThresholds;
+    std::string device;
+    std::string dtype;
+    int threads = 0;
+};
+
+class Engine {
+public:
+    // Loads `dir` (config.json, weights, tokenizer.json). Any problem with the folder or its
+    // files throws Error naming the file.
+    static std::unique_ptr<Engine> load(const std::filesystem::path &dir, const ComputeOptions &options = {});
+    ~Engine();
+
+    const ModelInfo &info() const;
+    const ModelConfig &config() const;
+    const Tokenizer &tokenizer() const;
+
+    // Throws Error for bad input (missing/corrupt image, empty question, …) and Cancelled when
+    // the abort callback asks to stop. Call from one thread at a time (the model-owner thread).
+    RunResult run(const RunRequest &request, const ProgressCallbacks &callbacks = {});
+
+private:
+    struct Impl;
+    explicit Engine(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace tokenscope
