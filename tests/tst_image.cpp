@@ -129,7 +129,7 @@ QByteArray withJpegSize(QByteArray jpeg, int width, int height)
 class TestImage : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void initTestCase();
     void pngRoundTrip();
     void jpegRoundTrip_data();

@@ -41,7 +41,7 @@ float pixelAt(const TiledImage &tiled, int tile, int channel, int x, int y)
 class TestTiling : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void chooseGrid_data();
     void chooseGrid();
     void tileLayout_data();

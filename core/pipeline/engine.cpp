@@ -159,9 +159,12 @@ std::vector<TokenId> Engine::Impl::generate(const SequenceLayout &layout, const 
     result.timings.prefillMs = timer.elapsedMs();
     progress.report(0.9, "prefill");
 
+    // Checkpoints pad vocab_size beyond the tokenizer (Qwen3: 151936 vs 151669); a padding id has
+    // no text, so greedy decoding chooses among the tokenizer's ids only.
+    const auto speakable = static_cast<std::int64_t>(tokenizer.vocabSize());
     std::vector<TokenId> generated;
     for (int step = 0; step < maxNewTokens; ++step) {
-        const auto next = static_cast<TokenId>(logits.argmax(-1).item<std::int64_t>());
+        const auto next = static_cast<TokenId>(logits.slice(-1, 0, speakable).argmax(-1).item<std::int64_t>());
         if (stopTokens.count(next)) {
             result.stoppedOnEos = true;
             break;
