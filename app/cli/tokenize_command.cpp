@@ -45,6 +45,8 @@ int tokenizeCommand(const std::vector<std::string> &args)
             try {
                 appendIds(tokenizer.encode(line), json, out);
             } catch (const Error &e) {
+                std::fwrite(out.data(), 1, out.size(), stdout);   // the lines before the bad one
+                std::fflush(stdout);
                 throw Error("stdin line " + std::to_string(lineNumber), "input text " + e.problem());
             }
             if (out.size() >= (1 << 16)) {   // batch writes: a per-line flush would dominate
@@ -56,9 +58,7 @@ int tokenizeCommand(const std::vector<std::string> &args)
         if (std::fflush(stdout) != 0)
             throw Error(std::string("stdout"), "write failed");
         return 0;
-    } catch (const UsageError &e) {
-        std::cerr << "tokenscope-cli: " << e.what() << '\n';
-    } catch (const Error &e) {
+    } catch (const Error &e) {   // usage errors go on to main(), which explains the usage
         std::cerr << "tokenscope-cli: " << e.what() << '\n';
     }
     return 1;

@@ -29,12 +29,13 @@ public:
     ~Tokenizer();
 
     // Encodes UTF-8 text; added tokens (e.g. <|im_start|>, <IMG_CONTEXT>) are recognised in it.
-    // Invalid UTF-8 throws Error.
+    // Invalid UTF-8 throws Error. Thread-safe (the word cache is locked).
     std::vector<TokenId> encode(std::string_view text) const;
+    // Always valid UTF-8: ids that cut a character in two decode to U+FFFD. Unknown ids throw Error.
     std::string decode(std::span<const TokenId> ids, bool skipSpecialTokens = false) const;
 
     std::optional<TokenId> tokenToId(std::string_view token) const;
-    std::string idToToken(TokenId id) const;
+    std::string idToToken(TokenId id) const;   // ByteLevel symbols for BPE tokens; Error if unknown
     bool isSpecial(TokenId id) const;
     std::size_t vocabSize() const;   // largest id + 1, added tokens included
 
