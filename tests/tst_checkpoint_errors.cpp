@@ -169,6 +169,9 @@ void TestCheckpointErrors::badRequests()
     test::expectError([&] { engine->run(request); }, {"question", "is empty"});
 
     request.question = "ok";
+    request.thresholds = RouterThresholds{1.5, 0.5};
+    test::expectError([&] { engine->run(request); }, {"relative threshold", "must be in [0, 1]"});
+    request.thresholds.reset();
     request.mode = RouteMode::TargetBudget;
     request.targetBudget = 0.0;
     test::expectError([&] { engine->run(request); }, {"target budget", "must be in (0, 1]"});

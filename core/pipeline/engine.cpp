@@ -29,6 +29,30 @@ std::optional<RouteMode> parseRouteMode(std::string_view text)
     return std::nullopt;
 }
 
+namespace {
+
+// The names the compression-method registry will use for what the router modes do.
+const char *planMethodName(RouteMode mode)
+{
+    switch (mode) {
+    case RouteMode::AllFull: return "none";
+    case RouteMode::AllCompressed: return "all-1/16";
+    case RouteMode::Router: return "vir";
+    case RouteMode::TargetBudget: return "vir-budget";
+    }
+    return "?";
+}
+
+void checkThresholds(const RouterThresholds &t)
+{
+    if (!(t.relative >= 0 && t.relative <= 1))
+        throw Error("relative threshold", "must be in [0, 1], got " + std::to_string(t.relative));
+    if (!(t.absolute >= 0 && t.absolute <= 1))
+        throw Error("absolute threshold", "must be in [0, 1], got " + std::to_string(t.absolute));
+}
+
+} // namespace
+
 struct Engine::Impl {
     InternVLModel model;
     Tokenizer tokenizer;
@@ -192,6 +216,9 @@ RunResult Engine::run(const RunRequest &request, const ProgressCallbacks &callba
                     std::string("mode '") + routeModeName(request.mode) +
                         "' needs an InternVL-Flash model (mlp2 + router); this one only supports 'full'");
 
+    if (request.thresholds)
+        checkThresholds(*request.thresholds);
+
     ProgressReporter progress(callbacks);
     RunResult result;
     result.device = d->info.device;
@@ -247,7 +274,7 @@ RunResult Engine::run(const RunRequest &request, const ProgressCallbacks &callba
 
         const int fullSide = c.vision.patchesPerSide() / c.shuffleFactor();
         result.plan = planForRatios(tiled, ratios, p, fullSide, c.flash ? fullSide / c.shuffleFactor() : fullSide);
-        result.plan.method = c.flash ? (request.mode == RouteMode::AllFull ? "none" : request.mode == RouteMode::AllCompressed ? "all-1/16" : "vir") : "none";
+        result.plan.method = planMethodName(request.mode);
         std::vector<int> sent;
         for (const TilePlan &t : result.plan.tiles)
             sent.push_back(t.tokenCount);
