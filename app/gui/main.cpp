@@ -1,1 +1,92 @@
 // SPDX-License-Identifier: MIT
+// tokenscope: the desktop workbench, or (with --headless, or without a display) one run that
+// writes the overlay, the timing chart, the answer and the result JSON.
+
+#include "common/error.h"
+#include "gui_options.h"
+#include "headless_export.h"
+#include "result_text.h"
+#include "main_window.h"
+#include "window_screenshot.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+
+#include <cstdio>
+#include <exception>
+
+using namespace tokenscope;
+
+namespace {
+
+int fail(const QString &message)
+{
+    std::fprintf(stderr, "tokenscope: %s\n", qPrintable(message));
+    return 1;
+}
+
+int runHeadless(const gui::GuiOptions &options)
+{
+    if (options.model.isEmpty() || options.image.isEmpty() || options.question.isEmpty())
+        return fail(QCoreApplication::translate("main", "headless mode needs --model, --image and --question"));
+    widgets::ExportRequest request;
+    request.modelDir = options.model.toStdString();
+    request.imagePath = options.image.toStdString();
+    request.question = options.question.toStdString();
+    request.mode = options.mode;
+    request.targetBudget = options.budget;
+    request.maxNewTokens = options.maxNewTokens;
+    request.compute = options.compute;
+    request.outDir = options.outDir.toStdString();
+    try {
+        const widgets::ExportResult result = widgets::exportRun(request);
+        for (const auto &path : result.written)
+            std::printf("wrote %s\n", path.string().c_str());
+        std::printf("answer: %s\n", qPrintable(widgets::describeAnswer(result.run)));
+        return 0;
+    } catch (const std::exception &e) {   // tokenscope::Error names the file and the problem
+        return fail(QString::fromStdString(e.what()));
+    }
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    // The platform must be chosen before the application object exists.
+    const bool headless = gui::wantsHeadless(argc, argv);
+    if (headless)
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("TokenScope"));
+    QApplication::setApplicationVersion(QStringLiteral(TOKENSCOPE_VERSION));
+    QApplication::setOrganizationName(QStringLiteral("TokenScope"));
+
+    QCommandLineParser parser;
+    gui::addOptions(parser);
+    parser.process(app);
+    gui::GuiOptions options;
+    if (const QString error = gui::readOptions(parser, options); !error.isEmpty())
+        return fail(error);
+
+    if (headless)
+        return runHeadless(options);
+
+    widgets::MainWindow window(options.compute);
+    window.setMode(options.mode);
+    if (!options.screenshot.isEmpty()) {
+        window.setErrorDialogsEnabled(false);   // nobody is there to close a message box
+        new gui::WindowScreenshot(&window, options.screenshot, !options.question.isEmpty());
+    }
+    window.show();
+    if (!options.model.isEmpty())
+        window.openModel(options.model);
+    if (!options.image.isEmpty())
+        window.openImage(options.image);
+    if (!options.question.isEmpty()) {
+        window.setQuestion(options.question);
+        window.askWhenReady();
+    }
+    return app.exec();
+}

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+#include "gui_options.h"
+
+#include <QCoreApplication>
+#include <QtGlobal>
+
+#include <cstring>
+
+namespace tokenscope::gui {
+
+bool wantsHeadless(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i)
+        if (std::strcmp(argv[i], "--headless") == 0 || std::strcmp(argv[i], "-headless") == 0)
+            return true;
+    return !qEnvironmentVariableIsSet("DISPLAY") && !qEnvironmentVariableIsSet("WAYLAND_DISPLAY") &&
+           !qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
+}
+
+void addOptions(QCommandLineParser &parser)
+{
+    parser.setApplicationDescription(
+        QCoreApplication::translate("GuiOptions", "TokenScope: see what visual-token compression does to a multimodal LLM."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOptions({
+        {QStringLiteral("model"), QCoreApplication::translate("GuiOptions", "Model folder to open."), QStringLiteral("DIR")},
+        {QStringLiteral("image"), QCoreApplication::translate("GuiOptions", "Image to open."), QStringLiteral("FILE")},
+        {QStringLiteral("question"), QCoreApplication::translate("GuiOptions", "Question to ask once both are loaded."),
+         QStringLiteral("TEXT")},
+        {QStringLiteral("mode"), QCoreApplication::translate("GuiOptions", "router, full, compressed or budget."),
+         QStringLiteral("MODE"), QStringLiteral("router")},
+        {QStringLiteral("budget"), QCoreApplication::translate("GuiOptions", "Token budget for budget mode, in (0, 1]."),
+         QStringLiteral("B"), QStringLiteral("0.5")},
+        {QStringLiteral("max-new-tokens"), QCoreApplication::translate("GuiOptions", "Longest answer, in tokens."),
+         QStringLiteral("N"), QStringLiteral("64")},
+        {QStringLiteral("device"), QCoreApplication::translate("GuiOptions", "cpu or cuda."), QStringLiteral("DEVICE"),
+         QStringLiteral("cpu")},
+        {QStringLiteral("dtype"), QCoreApplication::translate("GuiOptions", "fp32 or bf16 (default: fp32 on cpu, bf16 on cuda)."),
+         QStringLiteral("DTYPE")},
+        {QStringLiteral("threads"), QCoreApplication::translate("GuiOptions", "Compute threads (0: one per core)."),
+         QStringLiteral("N"), QStringLiteral("0")},
+        {QStringLiteral("headless"),
+         QCoreApplication::translate("GuiOptions", "No window: run once and write overlay.png, stages.png, answer.txt and "
+                                                   "result.json (also the default when there is no display).")},
+        {QStringLiteral("out"), QCoreApplication::translate("GuiOptions", "Output folder for --headless."),
+         QStringLiteral("DIR"), QStringLiteral("tokenscope-out")},
+        {QStringLiteral("screenshot"),
+         QCoreApplication::translate("GuiOptions", "Save a PNG of the window after the first answer, then quit."),
+         QStringLiteral("FILE")},
+    });
+}
+
+QString readOptions(const QCommandLineParser &parser, GuiOptions &options)
+{
+    options.model = parser.value(QStringLiteral("model"));
+    options.image = parser.value(QStringLiteral("image"));
+    options.question = parser.value(QStringLiteral("question"));
+    options.outDir = parser.value(QStringLiteral("out"));
+    options.screenshot = parser.value(QStringLiteral("screenshot"));
+    options.headless = parser.isSet(QStringLiteral("headless"));
+
+    const QString mode = parser.value(QStringLiteral("mode"));
+    const auto parsedMode = parseRouteMode(mode.toStdString());
+    if (!parsedMode)
+        return QCoreApplication::translate("GuiOptions", "--mode must be router, full, compressed or budget, got '%1'").arg(mode);
+    options.mode = *parsedMode;
+
+    bool ok = false;
+    options.budget = parser.value(QStringLiteral("budget")).toDouble(&ok);
+    if (!ok || !(options.budget > 0 && options.budget <= 1))
+        return QCoreApplication::translate("GuiOptions", "--budget must be a number in (0, 1], got '%1'").arg(parser.value(QStringLiteral("budget")));
+    options.maxNewTokens = parser.value(QStringLiteral("max-new-tokens")).toInt(&ok);
+    if (!ok || options.maxNewTokens < 1)
+        return QCoreApplication::translate("GuiOptions", "--max-new-tokens must be a positive integer");
+    options.compute.threads = parser.value(QStringLiteral("threads")).toInt(&ok);
+    if (!ok || options.compute.threads < 0)
+        return QCoreApplication::translate("GuiOptions", "--threads must be 0 or a positive integer");
+
+    const QString device = parser.value(QStringLiteral("device"));
+    const auto parsedDevice = parseDeviceKind(device.toStdString());
+    if (!parsedDevice)
+        return QCoreApplication::translate("GuiOptions", "--device must be cpu or cuda, got '%1'").arg(device);
+    options.compute.device = *parsedDevice;
+    // bf16 is the released models' dtype and the fast path on GPUs; CPUs compute fp32.
+    options.compute.dtype = options.compute.device == DeviceKind::Cuda ? ComputeDType::BFloat16 : ComputeDType::Float32;
+    if (parser.isSet(QStringLiteral("dtype"))) {
+        const QString dtype = parser.value(QStringLiteral("dtype"));
+        const auto parsedDType = parseComputeDType(dtype.toStdString());
+        if (!parsedDType)
+            return QCoreApplication::translate("GuiOptions", "--dtype must be fp32 or bf16, got '%1'").arg(dtype);
+        options.compute.dtype = *parsedDType;
+    }
+    return {};
+}
+
+} // namespace tokenscope::gui

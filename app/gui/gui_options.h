@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// The tokenscope executable's command line (QCommandLineParser).
+
+#include "common/compute_options.h"
+#include "pipeline/engine.h"
+
+#include <QCommandLineParser>
+#include <QString>
+
+namespace tokenscope::gui {
+
+struct GuiOptions {
+    QString model;
+    QString image;
+    QString question;
+    RouteMode mode = RouteMode::Router;
+    double budget = 0.5;
+    int maxNewTokens = 64;
+    ComputeOptions compute;
+    bool headless = false;
+    QString outDir;
+    QString screenshot;   // GUI mode: grab the window after the first answer, save, quit
+};
+
+// Before any QApplication exists: whether to run without a window. --headless, or no display
+// at all (no DISPLAY, no WAYLAND_DISPLAY and no QT_QPA_PLATFORM chosen).
+bool wantsHeadless(int argc, char **argv);
+
+void addOptions(QCommandLineParser &parser);
+// Reads the parsed options; returns an error message for a bad value, empty when all is well.
+QString readOptions(const QCommandLineParser &parser, GuiOptions &options);
+
+} // namespace tokenscope::gui

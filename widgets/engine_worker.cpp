@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+#include "engine_worker.h"
+
+#include "common/error.h"
+#include "job_generations.h"
+#include "pipeline/engine.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+
+#include <exception>
+
+namespace tokenscope::widgets {
+
+namespace {
+
+// The core throttles to 1/1000 steps; the GUI needs far fewer, so at most one signal per interval
+// (plus the final one) keeps the event queue short on fast runs.
+constexpr qint64 progressIntervalMs = 50;
+
+QString errorMessage(const std::exception &e)
+{
+    return QString::fromStdString(e.what());
+}
+
+} // namespace
+
+EngineWorker::EngineWorker(std::shared_ptr<const JobGenerations> generations, const ComputeOptions &options)
+    : m_generations(std::move(generations)), m_options(options)
+{
+}
+
+EngineWorker::~EngineWorker() = default;
+
+void EngineWorker::load(quint64 generation, const QString &directory)
+{
+    if (m_generations->loadShouldStop(generation)) {
+        Q_EMIT cancelled(generation);
+        Q_EMIT finished(generation);
+        return;
+    }
+    Q_EMIT progressed(generation, -1.0, QStringLiteral("loading"));
+    try {
+        std::unique_ptr<Engine> engine = Engine::load(directory.toStdString(), m_options);
+        // The core's load cannot be interrupted; a load cancelled meanwhile keeps the old model.
+        if (m_generations->loadShouldStop(generation)) {
+            Q_EMIT cancelled(generation);
+        } else {
+            m_engine = std::move(engine);
+            Q_EMIT loaded(generation, m_engine->info());
+        }
+    } catch (const Error &e) {
+        Q_EMIT loadFailed(generation, errorMessage(e));
+    } catch (const std::exception &e) {
+        Q_EMIT loadFailed(generation, QCoreApplication::translate("EngineWorker", "%1: %2")
+                                          .arg(directory, errorMessage(e)));
+    } catch (...) {
+        Q_EMIT loadFailed(generation, QCoreApplication::translate("EngineWorker", "%1: unknown error while loading")
+                                          .arg(directory));
+    }
+    Q_EMIT finished(generation);
+}
+
+void EngineWorker::run(quint64 generation, const tokenscope::RunRequest &request)
+{
+    // Superseded before it started: RenderDoc-style, only the latest queued request runs.
+    if (m_generations->askShouldStop(generation)) {
+        Q_EMIT cancelled(generation);
+        Q_EMIT finished(generation);
+        return;
+    }
+    if (!m_engine) {
+        Q_EMIT failed(generation, QCoreApplication::translate("EngineWorker", "No model is loaded."));
+        Q_EMIT finished(generation);
+        return;
+    }
+
+    QElapsedTimer sinceLastSignal;
+    ProgressCallbacks callbacks;
+    callbacks.progress = [this, generation, &sinceLastSignal](double fraction, std::string_view stage) {
+        if (sinceLastSignal.isValid() && sinceLastSignal.elapsed() < progressIntervalMs && fraction < 1.0)
+            return;
+        sinceLastSignal.start();
+        Q_EMIT progressed(generation, fraction, QString::fromUtf8(stage.data(), qsizetype(stage.size())));
+    };
+    const JobGenerations &generations = *m_generations;
+    callbacks.abort = [&generations, generation] { return generations.askShouldStop(generation); };
+
+    try {
+        RunResult result = m_engine->run(request, callbacks);
+        Q_EMIT answered(generation, result);
+    } catch (const Cancelled &) {
+        Q_EMIT cancelled(generation);
+    } catch (const Error &e) {
+        Q_EMIT failed(generation, errorMessage(e));
+    } catch (const std::exception &e) {
+        Q_EMIT failed(generation, errorMessage(e));
+    } catch (...) {
+        Q_EMIT failed(generation, QCoreApplication::translate("EngineWorker", "Unknown error while running the model."));
+    }
+    Q_EMIT finished(generation);
+}
+
+} // namespace tokenscope::widgets

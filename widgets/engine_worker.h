@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// The model owner: lives on ModelSession's worker thread and is the only code that touches the
+// Engine (one model-owner thread, STYLE.md pattern 7). It reports every job's outcome as exactly
+// one of loaded / loadFailed / answered / failed / cancelled, then finished.
+
+#include "common/compute_options.h"
+#include "core_metatypes.h"
+
+#include <QObject>
+#include <QString>
+
+#include <memory>
+
+namespace tokenscope {
+class Engine;
+}
+
+namespace tokenscope::widgets {
+
+class JobGenerations;
+
+class EngineWorker : public QObject {
+    Q_OBJECT
+public:
+    EngineWorker(std::shared_ptr<const JobGenerations> generations, const ComputeOptions &options);
+    ~EngineWorker() override;
+
+    // Called on the worker thread only (queued from ModelSession).
+    void load(quint64 generation, const QString &directory);
+    void run(quint64 generation, const tokenscope::RunRequest &request);
+
+Q_SIGNALS:
+    void loaded(quint64 generation, const tokenscope::ModelInfo &info);
+    void loadFailed(quint64 generation, const QString &message);
+    void answered(quint64 generation, const tokenscope::RunResult &result);
+    void failed(quint64 generation, const QString &message);
+    void cancelled(quint64 generation);
+    // fraction < 0: under way, amount unknown (model loading has no progress in the core).
+    void progressed(quint64 generation, double fraction, const QString &stage);
+    void finished(quint64 generation);
+
+private:
+    std::shared_ptr<const JobGenerations> m_generations;
+    ComputeOptions m_options;
+    std::unique_ptr<Engine> m_engine;
+};
+
+} // namespace tokenscope::widgets

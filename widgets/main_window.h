@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// The first TokenScope window: a model, an image, a question; the answer, the compression plan
+// over the image, token counts and stage timings. All engine work happens on ModelSession's
+// thread; images decode on the thread pool; the window never blocks.
+//
+// The public methods are the same actions the menus and buttons trigger, so tests (and the app's
+// command line) drive the window without simulating clicks.
+
+#include "common/compute_options.h"
+#include "core_metatypes.h"
+
+#include <QMainWindow>
+
+#include <optional>
+
+class QAction;
+class QLabel;
+class QPlainTextEdit;
+
+namespace tokenscope::widgets {
+
+class ImageCanvas;
+class ImageLoader;
+class ModelSession;
+class QuestionPanel;
+class StageTimingChart;
+class WorkIndicator;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(const ComputeOptions &compute = {}, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    void openModel(const QString &directory);
+    void openImage(const QString &path);
+    void setQuestion(const QString &question);
+    void setMode(RouteMode mode);
+    // Returns the request's generation, or 0 when there is no model or image yet.
+    quint64 ask();
+    // Asks once both the model and the image are loaded (the app's --question).
+    void askWhenReady();
+    void cancel();
+    bool exportOverlay(const QString &path) const;
+
+    // Errors always go to the inline label, the status bar and errorReported; a (non-modal)
+    // message box too when enabled. Tests turn it off.
+    void setErrorDialogsEnabled(bool enabled) { m_errorDialogs = enabled; }
+
+    bool canAsk() const;
+    bool isBusy() const;
+    quint64 appliedGeneration() const { return m_appliedGeneration; }
+    const std::optional<RunResult> &lastResult() const { return m_lastResult; }
+    QString modelText() const;
+    QString answerText() const;
+    QString tokenCountText() const;
+    QString errorText() const;
+    ImageCanvas *canvas() const { return m_canvas; }
+    StageTimingChart *timingChart() const { return m_chart; }
+    ModelSession *session() const { return m_session; }
+
+Q_SIGNALS:
+    void modelReady(const tokenscope::ModelInfo &info);
+    void imageReady(const QString &path);
+    void answerApplied(quint64 generation);
+    void errorReported(const QString &message);
+
+public Q_SLOTS:
+    void chooseModelFolder();
+    void chooseImage();
+    void chooseOverlayExport();
+
+private Q_SLOTS:
+    void onModelLoaded(const tokenscope::ModelInfo &info);
+    void onLoadFailed(const QString &message);
+    void onImageLoaded(const QString &path, const QImage &preview);
+    void onImageFailed(const QString &path, const QString &message);
+    void onAnswerReady(quint64 generation, const tokenscope::RunResult &result);
+    void onRunFailed(quint64 generation, const QString &message);
+    void onCancelled(quint64 generation);
+    void onProgress(quint64 generation, double fraction, const QString &stage);
+    void onBusyChanged(bool busy);
+
+protected:
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+private:
+    void buildMenus();
+    QWidget *buildSidePanel();
+    void clearResult();
+    void reportError(const QString &message);
+    void clearError();
+    void updateActions();
+    void askIfPending();
+
+    ModelSession *m_session;
+    ImageLoader *m_images;
+    ImageCanvas *m_canvas;
+    QuestionPanel *m_questions;
+    StageTimingChart *m_chart;
+    WorkIndicator *m_work;
+    QLabel *m_modelLabel;
+    QLabel *m_imageLabel;
+    QLabel *m_errorLabel;
+    QLabel *m_tokensLabel;
+    QPlainTextEdit *m_answer;
+    QAction *m_exportAction = nullptr;
+
+    QString m_modelSummary;   // of the model the worker holds; a failed load keeps it
+    std::optional<RunResult> m_lastResult;
+    quint64 m_appliedGeneration = 0;
+    // Answers to requests made before the current image was shown belong to the old image.
+    quint64 m_imageShownAfter = 0;
+    bool m_hasImage = false;
+    bool m_askPending = false;
+    bool m_errorDialogs = true;
+};
+
+} // namespace tokenscope::widgets

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: MIT
+#include "overlay_painter.h"
+
+#include "tile_geometry.h"
+
+#include <QFont>
+#include <QFontMetricsF>
+#include <QPainter>
+
+#include <algorithm>
+#include <cmath>
+
+namespace tokenscope::widgets {
+
+namespace {
+
+constexpr int fillAlpha = 70;   // light enough to still read the image underneath
+const QColor labelBackground(0, 0, 0, 170);
+const QColor legendBackground(32, 32, 36);
+
+QFont fontOfPixelSize(double px)
+{
+    QFont font;
+    font.setPixelSize(std::max(1, static_cast<int>(std::lround(px))));
+    return font;
+}
+
+// White text on a dark rounded box, anchored at a corner of `rect`.
+void paintLabel(QPainter &painter, const QString &text, const QRectF &rect, Qt::Corner corner, double fontPx)
+{
+    painter.setFont(fontOfPixelSize(fontPx));
+    const QFontMetricsF metrics(painter.font());
+    const double pad = std::max(2.0, fontPx * 0.25);
+    const QSizeF box(metrics.horizontalAdvance(text) + 2 * pad, metrics.height() + pad);
+    const double inset = std::max(2.0, fontPx * 0.3);
+    QPointF topLeft;
+    switch (corner) {
+    case Qt::TopLeftCorner: topLeft = rect.topLeft() + QPointF(inset, inset); break;
+    case Qt::TopRightCorner: topLeft = QPointF(rect.right() - inset - box.width(), rect.top() + inset); break;
+    case Qt::BottomLeftCorner: topLeft = QPointF(rect.left() + inset, rect.bottom() - inset - box.height()); break;
+    case Qt::BottomRightCorner: topLeft = rect.bottomRight() - QPointF(inset + box.width(), inset + box.height()); break;
+    }
+    const QRectF boxRect(topLeft, box);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(labelBackground);
+    painter.drawRoundedRect(boxRect, pad, pad);
+    painter.setPen(Qt::white);
+    painter.drawText(boxRect, Qt::AlignCenter, text);
+}
+
+QString probabilityText(double p)
+{
+    return QStringLiteral("p %1").arg(p, 0, 'f', 2);
+}
+
+} // namespace
+
+OverlayPainter::OverlayPainter(const QImage &image, const CompressionPlan *plan) : m_image(image), m_plan(plan) {}
+
+QColor OverlayPainter::ratioColour(TileRatio ratio)
+{
+    return ratio == TileRatio::Quarter ? QColor(46, 134, 222) : QColor(235, 120, 30);
+}
+
+double OverlayPainter::fontPxFor(const QSizeF &size)
+{
+    return std::clamp(std::min(size.width(), size.height()) / 40.0, 9.0, 14.0);
+}
+
+OverlayPainter::Layout OverlayPainter::layout(const QRectF &bounds) const
+{
+    return layout(bounds, fontPxFor(bounds.size()));
+}
+
+OverlayPainter::Layout OverlayPainter::layout(const QRectF &bounds, double fontPx) const
+{
+    Layout out;
+    out.fontPx = fontPx;
+    const bool withLegend = m_plan && !m_plan->tiles.empty();
+    const double legendHeight = withLegend ? flowLegend(bounds.width(), fontPx, nullptr, {}) : 0.0;
+    out.image = fitImage(m_image.size(), bounds.adjusted(0, 0, 0, -legendHeight));
+    if (withLegend && !out.image.isEmpty()) {
+        // Centred under the image, as wide as the bounds allow (it wraps at that width).
+        out.legend = QRectF(bounds.left(), out.image.bottom(), bounds.width(), legendHeight);
+    }
+    return out;
+}
+
+void OverlayPainter::paint(QPainter &painter, const Layout &layout) const
+{
+    if (m_image.isNull())
+        return;
+    painter.save();
+    painter.setRenderHint(QPainter::SmoothPixmapTransform);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.drawImage(layout.image, m_image);
+    if (m_plan) {
+        const QSizeF imageSize = m_image.size();
+        for (const TilePlan &tile : m_plan->tiles)
+            if (!tile.thumbnail)
+                paintTile(painter, tile, mapImageRect(tile.sourceRect, imageSize, layout.image), layout.fontPx);
+        if (!layout.legend.isEmpty())
+            flowLegend(layout.legend.width(), layout.fontPx, &painter, layout.legend.topLeft());
+    }
+    painter.restore();
+}
+
+void OverlayPainter::paintTile(QPainter &painter, const TilePlan &tile, const QRectF &rect, double fontPx) const
+{
+    const QColor colour = ratioColour(tile.ratio);
+    QColor fill = colour;
+    fill.setAlpha(fillAlpha);
+    const double penWidth = std::clamp(std::min(rect.width(), rect.height()) / 60.0, 1.0, 3.0);
+    // Inset by half the pen so neighbouring tiles' outlines sit side by side instead of overlapping.
+    const QRectF inner = rect.adjusted(penWidth / 2, penWidth / 2, -penWidth / 2, -penWidth / 2);
+    painter.setBrush(fill);
+    painter.setPen(QPen(colour, penWidth));
+    painter.drawRect(inner);
+
+    const double labelPx = std::min(fontPx, rect.height() / 4.0);
+    if (labelPx < 6)
+        return;   // too small to read; the tooltip still tells
+    paintLabel(painter, QStringLiteral("#%1 %2").arg(tile.index).arg(QString::fromLatin1(tileRatioName(tile.ratio))),
+               inner, Qt::TopLeftCorner, labelPx);
+    if (tile.compressProbability >= 0)
+        paintLabel(painter, probabilityText(tile.compressProbability), inner, Qt::BottomRightCorner, labelPx);
+}
+
+std::vector<OverlayPainter::LegendItem> OverlayPainter::legendItems() const
+{
+    int quarter = 0, sixteenth = 0;
+    const TilePlan *thumbnail = nullptr;
+    for (const TilePlan &tile : m_plan->tiles) {
+        if (tile.thumbnail)
+            thumbnail = &tile;
+        else
+            ++(tile.ratio == TileRatio::Quarter ? quarter : sixteenth);
+    }
+    std::vector<LegendItem> items{
+        {tr("1/4 full resolution: %n tile(s)", nullptr, quarter), ratioColour(TileRatio::Quarter)},
+        {tr("1/16 compressed: %n tile(s)", nullptr, sixteenth), ratioColour(TileRatio::Sixteenth)},
+    };
+    if (thumbnail) {
+        QString text = tr("thumbnail: %1").arg(QString::fromLatin1(tileRatioName(thumbnail->ratio)));
+        if (thumbnail->compressProbability >= 0)
+            text += QStringLiteral(", ") + probabilityText(thumbnail->compressProbability);
+        items.push_back({text, ratioColour(thumbnail->ratio)});
+    }
+    const double percent = 100.0 * m_plan->tokensSent / std::max(1, m_plan->tokensBeforeCompression);
+    items.push_back({tr("visual tokens %1 / %2 (%3%)")
+                         .arg(m_plan->tokensSent)
+                         .arg(m_plan->tokensBeforeCompression)
+                         .arg(percent, 0, 'f', 1),
+                     {}});
+    return items;
+}
+
+double OverlayPainter::flowLegend(double width, double fontPx, QPainter *painter, const QPointF &origin) const
+{
+    const QFont font = fontOfPixelSize(fontPx);
+    const QFontMetricsF metrics(font);
+    const double pad = fontPx * 0.6;
+    const double swatch = metrics.height() * 0.7;
+    const double lineHeight = metrics.height() * 1.3;
+    const double gap = fontPx * 1.5;
+
+    const std::vector<LegendItem> items = legendItems();
+    if (painter) {
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(legendBackground);
+        painter->drawRect(QRectF(origin, QSizeF(width, flowLegend(width, fontPx, nullptr, {}))));
+        painter->setFont(font);
+    }
+    double x = pad, y = pad;
+    for (const LegendItem &item : items) {
+        const double itemWidth = (item.swatch.isValid() ? swatch + pad * 0.6 : 0.0) + metrics.horizontalAdvance(item.text);
+        if (x > pad && x + itemWidth > width - pad) {   // wrap
+            x = pad;
+            y += lineHeight;
+        }
+        if (painter) {
+            double textX = origin.x() + x;
+            const double centreY = origin.y() + y + lineHeight / 2;
+            if (item.swatch.isValid()) {
+                QColor fill = item.swatch;
+                fill.setAlpha(200);
+                painter->setPen(QPen(item.swatch, 1));
+                painter->setBrush(fill);
+                painter->drawRect(QRectF(textX, centreY - swatch / 2, swatch, swatch));
+                textX += swatch + pad * 0.6;
+            }
+            painter->setPen(Qt::white);
+            painter->drawText(QRectF(textX, origin.y() + y, width, lineHeight), Qt::AlignVCenter | Qt::AlignLeft,
+                              item.text);
+        }
+        x += itemWidth + gap;
+    }
+    return y + lineHeight + pad;
+}
+
+QImage OverlayPainter::render(const QImage &image, const CompressionPlan *plan, const QSize &imageSize)
+{
+    const QSize size = imageSize.isEmpty() ? image.size() : imageSize;
+    if (size.isEmpty() || image.isNull())
+        return {};
+    const OverlayPainter overlay(image, plan);
+    const double fontPx = fontPxFor(size);
+    const bool withLegend = plan && !plan->tiles.empty();
+    const int legendHeight =
+        withLegend ? static_cast<int>(std::ceil(overlay.flowLegend(size.width(), fontPx, nullptr, {}))) : 0;
+    QImage out(size.width(), size.height() + legendHeight, QImage::Format_RGB32);
+    out.fill(legendBackground);
+    QPainter painter(&out);
+    overlay.paint(painter, overlay.layout(QRectF(QPointF(0, 0), QSizeF(out.size())), fontPx));
+    painter.end();
+    return out;
+}
+
+QSize overlayExportSize(const QSize &imageSize)
+{
+    constexpr int minimumLongSide = 800;
+    const int longSide = std::max(imageSize.width(), imageSize.height());
+    if (imageSize.isEmpty() || longSide >= minimumLongSide)
+        return imageSize;
+    return imageSize.scaled(QSize(minimumLongSide, minimumLongSide), Qt::KeepAspectRatio);
+}
+
+} // namespace tokenscope::widgets

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+#include "result_text.h"
+
+#include <QCoreApplication>
+
+#include <algorithm>
+
+namespace tokenscope::widgets {
+
+QString formatParameterCount(std::int64_t parameters)
+{
+    const double p = static_cast<double>(parameters);
+    if (p >= 1e9)
+        return QStringLiteral("%1B").arg(p / 1e9, 0, 'f', 1);
+    if (p >= 1e6)
+        return QStringLiteral("%1M").arg(p / 1e6, 0, 'f', 1);
+    if (p >= 1e3)
+        return QStringLiteral("%1K").arg(p / 1e3, 0, 'f', 1);
+    return QString::number(parameters);
+}
+
+QString describeModel(const ModelInfo &info)
+{
+    return QCoreApplication::translate("ResultText", "%1 \u00b7 %2 parameters \u00b7 flash %3 \u00b7 %4, %5, threads %6")
+        .arg(QString::fromStdString(info.llmArchitecture), formatParameterCount(info.parameters),
+             info.flash ? QCoreApplication::translate("ResultText", "yes")
+                        : QCoreApplication::translate("ResultText", "no"), QString::fromStdString(info.device), QString::fromStdString(info.dtype))
+        .arg(info.threads);
+}
+
+QString describeTokenCounts(const RunResult &result)
+{
+    const CompressionPlan &plan = result.plan;
+    const double percent = 100.0 * plan.tokensSent / std::max(1, plan.tokensBeforeCompression);
+    return QCoreApplication::translate("ResultText", "visual tokens %1 / %2 (%3%), prompt %4")
+        .arg(plan.tokensSent)
+        .arg(plan.tokensBeforeCompression)
+        .arg(percent, 0, 'f', 1)
+        .arg(result.promptTokens);
+}
+
+QString describeAnswer(const RunResult &result)
+{
+    const QString answer = QString::fromStdString(result.answer);
+    if (!answer.trimmed().isEmpty())
+        return answer;
+    if (result.answerIds.empty())
+        return QCoreApplication::translate("ResultText", "(empty answer: the model stopped at once)");
+    return QCoreApplication::translate("ResultText", "(no visible text: %n token(s) of whitespace or special tokens)",
+                                       nullptr, static_cast<int>(result.answerIds.size()));
+}
+
+} // namespace tokenscope::widgets

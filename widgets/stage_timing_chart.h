@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// Horizontal bars of a run's StageTimings (tiling, encoder, router, connector, prefill, decode,
+// in ms) with value labels; exports PNG without being shown (headless export, README images).
+// QCustomPlot stays out of this header: it uses bare Qt keywords and QT_NO_KEYWORDS is on.
+
+#include "pipeline/engine.h"
+
+#include <QWidget>
+
+class QCustomPlot;
+
+namespace tokenscope::widgets {
+
+class StageTimingChart : public QWidget {
+    Q_OBJECT
+public:
+    explicit StageTimingChart(QWidget *parent = nullptr);
+    ~StageTimingChart() override;
+
+    void setTimings(const StageTimings &timings);
+    void clear();
+    bool hasTimings() const { return m_hasTimings; }
+
+    // Renders at the given size (the widget's own when 0) whether or not it is visible.
+    bool savePng(const QString &path, int width = 0, int height = 0) const;
+
+    QSize sizeHint() const override;
+
+private:
+    void rebuild(const StageTimings &timings);
+
+    QCustomPlot *m_plot;
+    bool m_hasTimings = false;
+};
+
+} // namespace tokenscope::widgets
