@@ -48,9 +48,10 @@ void paintLabel(QPainter &painter, const QString &text, const QRectF &rect, Qt::
     painter.drawText(boxRect, Qt::AlignCenter, text);
 }
 
+// Three decimals: the relative (quantile) threshold often splits tiles whose p differ only there.
 QString probabilityText(double p)
 {
-    return QStringLiteral("p %1").arg(p, 0, 'f', 2);
+    return QStringLiteral("p %1").arg(p, 0, 'f', 3);
 }
 
 } // namespace
