@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "model/torch_runtime.h"
 
+#include <dlfcn.h>
+
 #include <thread>
 
 namespace tokenscope {
@@ -21,9 +23,17 @@ int applyThreadCount(int threads)
 {
     if (threads <= 0)
         threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    // Debian's LibTorch defaults to a single intra-op thread: set it explicitly.
-    if (at::get_num_threads() != threads)
-        at::set_num_threads(threads);
+    // Debian's LibTorch hands matrix products to the system BLAS. OpenBLAS keeps its own thread
+    // pool beside LibTorch's OpenMP pool, both spin-wait after work, and on a 2-core machine the
+    // two starve each other: 3-4x slower and erratic (docs/benchmarks.md). The products are where
+    // the work is, so OpenBLAS gets the threads and the element-wise pool runs on the caller.
+    using SetThreads = void (*)(int);
+    if (auto setBlasThreads = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
+        setBlasThreads(threads);
+        at::set_num_threads(1);
+    } else if (at::get_num_threads() != threads) {
+        at::set_num_threads(threads);   // MKL or reference BLAS: one OpenMP pool serves both
+    }
     return threads;
 }
 
