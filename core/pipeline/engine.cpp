@@ -54,6 +54,8 @@ void checkThresholds(const RouterThresholds &t)
 } // namespace
 
 struct Engine::Impl {
+    Impl(InternVLModel m, Tokenizer t, ModelInfo i) : model(std::move(m)), tokenizer(std::move(t)), info(std::move(i)) {}
+
     InternVLModel model;
     Tokenizer tokenizer;
     ModelInfo info;
@@ -77,19 +79,12 @@ struct Engine::Impl {
 Engine::Engine(std::unique_ptr<Impl> impl) : d(std::move(impl)) {}
 Engine::~Engine() = default;
 
-std::unique_ptr<Engine> Engine::load(const std::filesystem::path &dir, const ComputeOptions &options)
-{
-    if (!std::filesystem::is_directory(dir))
-        throw Error(dir, "is not a model folder (expected a directory with config.json, weights and tokenizer.json)");
-    const ComputeTarget target = resolveComputeTarget(options);
-    const int threads = applyThreadCount(options.threads);
-    Tokenizer tokenizer = Tokenizer::fromFile(dir / "tokenizer.json");
-    InternVLModel model = withTorchErrors(dir.string(), [&] { return InternVLModel::load(dir, target); });
+namespace {
 
+ModelInfo describeModel(const std::filesystem::path &dir, const InternVLModel &model, const ComputeOptions &options,
+                        int threads)
+{
     const ModelConfig &c = model.config();
-    if (std::int64_t(tokenizer.vocabSize()) > c.llm.vocabSize)
-        throw Error(dir / "tokenizer.json", "has " + std::to_string(tokenizer.vocabSize()) +
-                                                " tokens but llm_config.vocab_size is " + std::to_string(c.llm.vocabSize));
     ModelInfo info;
     info.directory = dir;
     info.llmArchitecture = c.llm.arch == LlmArch::Qwen2 ? "Qwen2ForCausalLM" : "Qwen3ForCausalLM";
@@ -102,16 +97,33 @@ std::unique_ptr<Engine> Engine::load(const std::filesystem::path &dir, const Com
     info.device = std::string(deviceName(options.device));
     info.dtype = std::string(dtypeName(options.dtype));
     info.threads = threads;
+    return info;
+}
 
-    auto impl = std::unique_ptr<Impl>(new Impl{std::move(model), std::move(tokenizer), std::move(info)});
+} // namespace
+
+std::unique_ptr<Engine> Engine::load(const std::filesystem::path &dir, const ComputeOptions &options)
+{
+    if (!std::filesystem::is_directory(dir))
+        throw Error(dir, "is not a model folder (expected a directory with config.json, weights and tokenizer.json)");
+    const ComputeTarget target = resolveComputeTarget(options);
+    const int threads = applyThreadCount(options.threads);
     const auto tokenizerFile = dir / "tokenizer.json";
+    Tokenizer tokenizer = Tokenizer::fromFile(tokenizerFile);
+    InternVLModel model = withTorchErrors(dir.string(), [&] { return InternVLModel::load(dir, target); });
+    if (std::int64_t(tokenizer.vocabSize()) > model.config().llm.vocabSize)
+        throw Error(tokenizerFile, "has " + std::to_string(tokenizer.vocabSize()) + " tokens but llm_config.vocab_size is " +
+                                       std::to_string(model.config().llm.vocabSize));
+
+    ModelInfo info = describeModel(dir, model, options, threads);
+    auto impl = std::make_unique<Impl>(std::move(model), std::move(tokenizer), std::move(info));
     impl->imageContext = impl->requireToken(kImageContext, tokenizerFile);
     impl->requireToken(kImageStart, tokenizerFile);
     impl->requireToken(kImageEnd, tokenizerFile);
     impl->stopTokens.insert(impl->requireToken(kImEnd, tokenizerFile));
     if (auto eot = impl->tokenizer.tokenToId("<|endoftext|>"))
         impl->stopTokens.insert(*eot);
-    for (int id : c.llm.eosTokenIds)
+    for (int id : impl->model.config().llm.eosTokenIds)
         impl->stopTokens.insert(id);
     return std::unique_ptr<Engine>(new Engine(std::move(impl)));
 }
