@@ -4,12 +4,14 @@
 // Small helpers shared by the tests: scratch directories and fixture checkpoints.
 
 #include "common/error.h"
+#include "image/image.h"
 
 #include <QtTest/QtTest>
 
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace tokenscope::test {
@@ -37,6 +39,33 @@ inline void expectError(const std::function<void()> &work, const QStringList &fr
         return;
     }
     QFAIL(qPrintable("no tokenscope::Error thrown; expected one mentioning " + fragments.join(", ")));
+}
+
+// The message of the Error `work` throws, or nullopt if it returns. Other exception types escape
+// and fail the test: only tokenscope::Error may cross the core's API.
+template <typename Work>
+std::optional<QString> errorFrom(Work &&work)
+{
+    try {
+        work();
+    } catch (const tokenscope::Error &e) {
+        return QString::fromStdString(e.what());
+    }
+    return std::nullopt;
+}
+
+// A smooth RGB test image (red grows to the right, green downwards).
+inline RgbImage gradientImage(int width, int height)
+{
+    RgbImage image{width, height, std::vector<std::uint8_t>(std::size_t(width) * height * 3)};
+    for (int y = 0; y < height; ++y)
+        for (int x = 0; x < width; ++x) {
+            auto *px = &image.rgb[(std::size_t(y) * width + x) * 3];
+            px[0] = std::uint8_t(x * 255 / width);
+            px[1] = std::uint8_t(y * 255 / height);
+            px[2] = std::uint8_t((x * y) % 256);
+        }
+    return image;
 }
 
 } // namespace tokenscope::test

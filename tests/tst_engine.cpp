@@ -10,6 +10,7 @@
 #include <QtTest/QtTest>
 
 using namespace tokenscope;
+using tokenscope::test::gradientImage;
 
 class TestEngine : public QObject {
     Q_OBJECT
@@ -30,18 +31,6 @@ private:
     std::unique_ptr<Engine> m_engine;
 };
 
-static RgbImage gradientImage(int width, int height)
-{
-    RgbImage image{width, height, std::vector<std::uint8_t>(std::size_t(width) * height * 3)};
-    for (int y = 0; y < height; ++y)
-        for (int x = 0; x < width; ++x) {
-            auto *px = &image.rgb[(std::size_t(y) * width + x) * 3];
-            px[0] = std::uint8_t(x * 255 / width);
-            px[1] = std::uint8_t(y * 255 / height);
-            px[2] = std::uint8_t((x * y) % 256);
-        }
-    return image;
-}
 
 void TestEngine::initTestCase()
 {

@@ -25,6 +25,7 @@
 #include <fstream>
 
 using namespace tokenscope;
+using tokenscope::test::gradientImage;
 using namespace tokenscope::widgets;
 
 namespace {
@@ -32,18 +33,6 @@ namespace {
 constexpr int modelTimeoutMs = 60000;   // a loaded 2-core CI machine can be slow
 const ComputeOptions oneThread{DeviceKind::Cpu, ComputeDType::Float32, 1};
 
-RgbImage gradientImage(int width, int height)
-{
-    RgbImage image{width, height, std::vector<std::uint8_t>(std::size_t(width) * height * 3)};
-    for (int y = 0; y < height; ++y)
-        for (int x = 0; x < width; ++x) {
-            auto *px = &image.rgb[(std::size_t(y) * width + x) * 3];
-            px[0] = std::uint8_t(x * 255 / width);
-            px[1] = std::uint8_t(y * 255 / height);
-            px[2] = std::uint8_t((x * y) % 256);
-        }
-    return image;
-}
 
 QString qPath(const std::filesystem::path &path)
 {

@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "io/safetensors.h"
+#include "test_support.h"
 
 #include <QDir>
 #include <QFile>
@@ -19,6 +20,7 @@
 #include <optional>
 
 using namespace tokenscope;
+using tokenscope::test::errorFrom;
 
 using ShardContents = QMap<QString, QStringList>;   // shard file name -> tensor names
 using RawFiles = QMap<QString, QByteArray>;         // relative path -> exact bytes
@@ -27,18 +29,6 @@ namespace {
 
 std::filesystem::path toPath(const QString &path) { return std::filesystem::path(path.toStdString()); }
 
-// The message of the Error `f` throws, or nullopt if it returns. Other exception types escape
-// and fail the test: only tokenscope::Error may cross the core's API.
-template <typename F>
-std::optional<QString> errorFrom(F &&f)
-{
-    try {
-        f();
-    } catch (const Error &e) {
-        return QString::fromStdString(e.what());
-    }
-    return std::nullopt;
-}
 
 // 8-byte little-endian length, then `rest` verbatim (lets rows lie about the length).
 QByteArray withLength(quint64 length, const QByteArray &rest)

@@ -10,6 +10,7 @@
 #include "tokenizer/qwen_pattern.h"
 #include "tokenizer/split_pretokenizer.h"
 #include "tokenizer/tokenizer.h"
+#include "test_support.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -22,6 +23,7 @@
 #include <optional>
 
 using namespace tokenscope;
+using tokenscope::test::errorFrom;
 
 using Merges = QList<QPair<QString, QString>>;
 
@@ -100,18 +102,6 @@ QJsonObject tinyTokenizer(const Merges &merges, const QList<TinyAddedToken> &add
 
 QByteArray toJson(const QJsonObject &object) { return QJsonDocument(object).toJson(QJsonDocument::Compact); }
 
-// The message of the Error `f` throws, or nothing if it returns. Other exception types escape and
-// fail the test: only tokenscope::Error may cross the core's API.
-template <typename F>
-std::optional<QString> errorFrom(F &&f)
-{
-    try {
-        f();
-    } catch (const Error &e) {
-        return QString::fromStdString(e.what());
-    }
-    return std::nullopt;
-}
 
 QStringList tokensOf(const Tokenizer &tokenizer, const std::vector<TokenId> &ids)
 {
