@@ -62,18 +62,20 @@ void TestCli::initTestCase()
 
 void TestCli::runJson_data()
 {
-    QTest::addColumn<QString>("mode");
+    QTest::addColumn<QString>("method");
     QTest::addColumn<int>("visual");
-    QTest::newRow("full") << "full" << 12;
-    QTest::newRow("compressed") << "compressed" << 3;
-    QTest::newRow("budget") << "budget" << 6;
+    QTest::newRow("none") << "none" << 12;
+    QTest::newRow("all-1/16") << "all-1/16" << 3;
+    QTest::newRow("vir-budget") << "vir-budget" << 6;
+    QTest::newRow("uniform") << "uniform" << 6;     // k = floor(0.5 * 12)
+    QTest::newRow("random") << "random" << 6;
 }
 
 void TestCli::runJson()
 {
-    QFETCH(QString, mode);
+    QFETCH(QString, method);
     QFETCH(int, visual);
-    const Outcome r = cli({"run", "--model", m_model, "--image", m_image, "--question", "What is shown?", "--mode", mode,
+    const Outcome r = cli({"run", "--model", m_model, "--image", m_image, "--question", "What is shown?", "--method", method,
                            "--budget", "0.5", "--max-new-tokens", "4", "--threads", "1", "--json", "--tokens"});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     QJsonParseError error;
@@ -86,7 +88,12 @@ void TestCli::runJson()
     QVERIFY(json["answer_ids"].toArray().size() <= 4);
     const QJsonObject plan = json["plan"].toObject();
     QCOMPARE(plan["tiles"].toArray().size(), 3);
-    QCOMPARE(plan["tokens"].toArray().size(), visual);
+    // The plan lists every token the connectors produced; `kept` marks those sent.
+    int kept = 0;
+    for (const QJsonValue &token : plan["tokens"].toArray())
+        kept += token.toObject()["kept"].toBool() ? 1 : 0;
+    QCOMPARE(kept, visual);
+    QCOMPARE(plan["tokens_sent"].toInt(), visual);
     QCOMPARE(plan["tokens_before_compression"].toInt(), 12);
     QVERIFY(plan["tiles"].toArray()[2].toObject()["thumbnail"].toBool());
     QVERIFY(json["timings_ms"].toObject()["prefill"].toDouble() > 0);
@@ -111,8 +118,14 @@ void TestCli::errors_data()
     QTest::newRow("unknown command") << QStringList{"frobnicate"} << 2 << "unknown command 'frobnicate'";
     QTest::newRow("unknown option") << QStringList{"run", "--colour", "red"} << 2 << "unknown option --colour";
     QTest::newRow("missing model") << QStringList{"run", "--image", image, "--question", "q"} << 2 << "--model is required";
-    QTest::newRow("bad mode") << QStringList{"run", "--model", model, "--image", image, "--question", "q", "--mode", "fast"}
-                              << 2 << "--mode must be router, full, compressed or budget";
+    QTest::newRow("unknown method") << QStringList{"run", "--model", model, "--image", image, "--question", "q", "--method", "fastv2"}
+                                    << 1 << "method 'fastv2': is not known";
+    QTest::newRow("budget zero") << QStringList{"run", "--model", model, "--image", image, "--question", "q", "--method", "random", "--budget", "0"}
+                                 << 1 << "budget: must be in (0, 1], got 0";
+    QTest::newRow("budget above one") << QStringList{"run", "--model", model, "--image", image, "--question", "q", "--budget", "1.5"}
+                                      << 1 << "budget: must be in (0, 1], got 1.5";
+    QTest::newRow("unknown parameter") << QStringList{"run", "--model", model, "--image", image, "--question", "q", "--method", "uniform", "--params", "seed=3"}
+                                       << 1 << "parameter 'seed': is not a parameter of method 'uniform'";
     QTest::newRow("bad number") << QStringList{"run", "--model", model, "--image", image, "--question", "q", "--budget", "half"}
                                 << 2 << "--budget expects a number";
     QTest::newRow("missing image") << QStringList{"run", "--model", model, "--image", "/no/such/photo.png", "--question", "q"}

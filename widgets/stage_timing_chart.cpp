@@ -24,13 +24,14 @@ struct Stage {
 };
 
 // Pipeline order, drawn top to bottom.
-const std::array<Stage, 6> &stages()
+const std::array<Stage, 7> &stages()
 {
-    static const std::array<Stage, 6> list{{
+    static const std::array<Stage, 7> list{{
         {QT_TRANSLATE_NOOP("tokenscope::widgets::StageTimingChart", "tiling"), &StageTimings::tilingMs, QColor(120, 144, 156)},
         {QT_TRANSLATE_NOOP("tokenscope::widgets::StageTimingChart", "encoder"), &StageTimings::encoderMs, QColor(46, 134, 222)},
         {QT_TRANSLATE_NOOP("tokenscope::widgets::StageTimingChart", "router"), &StageTimings::routerMs, QColor(142, 68, 173)},
         {QT_TRANSLATE_NOOP("tokenscope::widgets::StageTimingChart", "connector"), &StageTimings::connectorMs, QColor(235, 120, 30)},
+        {QT_TRANSLATE_NOOP("tokenscope::widgets::StageTimingChart", "selection"), &StageTimings::selectionMs, QColor(120, 90, 200)},
         {QT_TRANSLATE_NOOP("tokenscope::widgets::StageTimingChart", "prefill"), &StageTimings::prefillMs, QColor(39, 174, 96)},
         {QT_TRANSLATE_NOOP("tokenscope::widgets::StageTimingChart", "decode"), &StageTimings::decodeMs, QColor(192, 57, 43)},
     }};

@@ -10,5 +10,6 @@ namespace tokenscope::cli {
 int runCommand(const std::vector<std::string> &args);          // run --model --image --question
 int tokenizeCommand(const std::vector<std::string> &args);     // tokenize --tokenizer [--json]
 int makeFixtureCommand(const std::vector<std::string> &args);  // make-fixture --out --shape
+int methodsCommand(const std::vector<std::string> &args);      // methods [--json]
 
 } // namespace tokenscope::cli

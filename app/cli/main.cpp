@@ -17,10 +17,12 @@ constexpr const char *kUsage = R"(usage: tokenscope-cli <command> [options]
 
 commands:
   run           run the pipeline on one image and question
-                  --model DIR --image FILE --question TEXT [--mode router|full|compressed|budget]
-                  [--budget B] [--relative-threshold R] [--absolute-threshold A]
+                  --model DIR --image FILE --question TEXT
+                  [--method NAME] [--budget B] [--params k=v,...] [--seed N]
+                  [--relative-threshold R] [--absolute-threshold A]
                   [--device cpu|cuda] [--dtype fp32|bf16] [--threads N] [--max-new-tokens N]
                   [--json] [--tokens]
+  methods       list every compression method with its parameters [--json]
   tokenize      read text lines on stdin, print token ids
                   --tokenizer FILE [--json]
   make-fixture  write a random-weight checkpoint in the HF InternVL-Flash layout
@@ -47,6 +49,8 @@ int main(int argc, char **argv)
             return cli::tokenizeCommand(args);
         if (command == "make-fixture")
             return cli::makeFixtureCommand(args);
+        if (command == "methods")
+            return cli::methodsCommand(args);
         if (command == "help" || command == "--help" || command == "-h") {
             std::fputs(kUsage, stdout);
             return 0;

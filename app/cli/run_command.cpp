@@ -7,7 +7,9 @@
 #include "pipeline/engine.h"
 #include "pipeline/result_json.h"
 
+#include <charconv>
 #include <cstdio>
+#include <map>
 #include <iostream>
 
 namespace tokenscope::cli {
@@ -31,10 +33,36 @@ void printHuman(const RunResult &r, const ModelInfo &info)
                 r.plan.tokensBeforeCompression, 100.0 * r.plan.tokensSent / std::max(1, r.plan.tokensBeforeCompression),
                 r.promptTokens, r.textTokens);
     const StageTimings &t = r.timings;
-    std::printf("timings ms: tiling %.1f | encoder %.1f | router %.1f | connector %.1f | prefill %.1f | decode %.1f "
+    std::printf("timings ms: tiling %.1f | encoder %.1f | router %.1f | connector %.1f | selection %.1f | prefill %.1f | decode %.1f "
                 "(%zu tokens) | total %.1f\n",
-                t.tilingMs, t.encoderMs, t.routerMs, t.connectorMs, t.prefillMs, t.decodeMs, r.answerIds.size(),
+                t.tilingMs, t.encoderMs, t.routerMs, t.connectorMs, t.selectionMs, t.prefillMs, t.decodeMs, r.answerIds.size(),
                 t.totalMs());
+}
+
+} // namespace
+
+namespace {
+
+// "--params seed=3,relative=0.2" -> {seed: 3, relative: 0.2}
+std::map<std::string, double> parseParameters(const std::string &text)
+{
+    std::map<std::string, double> out;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        const std::size_t comma = std::min(text.find(',', start), text.size());
+        const std::string item = text.substr(start, comma - start);
+        const std::size_t eq = item.find('=');
+        if (eq == std::string::npos || eq == 0)
+            throw UsageError("run: --params expects key=value[,key=value…], got '" + item + "'");
+        const std::string value = item.substr(eq + 1);
+        double number = 0;
+        auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+        if (ec != std::errc() || end != value.data() + value.size())
+            throw UsageError("run: --params " + item.substr(0, eq) + " expects a number, got '" + value + "'");
+        out[item.substr(0, eq)] = number;
+        start = comma + 1;
+    }
+    return out;
 }
 
 } // namespace
@@ -42,8 +70,8 @@ void printHuman(const RunResult &r, const ModelInfo &info)
 int runCommand(const std::vector<std::string> &args)
 {
     const CommandLine cl("run", args,
-                         {"model", "image", "question", "mode", "budget", "relative-threshold", "absolute-threshold",
-                          "device", "dtype", "threads", "max-new-tokens"},
+                         {"model", "image", "question", "method", "budget", "params", "relative-threshold",
+                          "absolute-threshold", "seed", "device", "dtype", "threads", "max-new-tokens"},
                          {"json", "tokens"});
     ComputeOptions compute;
     if (auto d = cl.value("device")) {
@@ -64,23 +92,21 @@ int runCommand(const std::vector<std::string> &args)
     RunRequest request;
     request.imagePath = cl.required("image");
     request.question = cl.required("question");
-    if (auto m = cl.value("mode")) {
-        auto parsed = parseRouteMode(*m);
-        if (!parsed)
-            throw UsageError("run: --mode must be router, full, compressed or budget, got '" + *m + "'");
-        request.mode = *parsed;
-    }
-    request.targetBudget = cl.number("budget", 0.5);
     request.maxNewTokens = cl.integer("max-new-tokens", 64);
+    request.seed = static_cast<std::uint64_t>(cl.integer("seed", 0));
+    std::map<std::string, double> parameters = parseParameters(cl.value("params").value_or(""));
+    if (cl.has("relative-threshold"))
+        parameters["relative"] = cl.number("relative-threshold", 0);
+    if (cl.has("absolute-threshold"))
+        parameters["absolute"] = cl.number("absolute-threshold", 0);
+    const double budget = cl.number("budget", 1.0);
+    if (auto method = cl.value("method"))
+        chooseMethod(*method, budget, parameters);   // bad names and budgets fail before the model loads
 
     ProgressBar bar("run");
     auto engine = Engine::load(cl.required("model"), compute);
-    if (cl.has("relative-threshold") || cl.has("absolute-threshold")) {
-        RouterThresholds th = engine->info().defaultThresholds;
-        th.relative = cl.number("relative-threshold", th.relative);
-        th.absolute = cl.number("absolute-threshold", th.absolute);
-        request.thresholds = th;
-    }
+    const std::string method = cl.value("method").value_or(engine->info().flash ? "vir" : "none");
+    applyMethodChoice(request, chooseMethod(method, budget, parameters));
     const RunResult result = engine->run(request, bar.callbacks());
     bar.finish();
     if (cl.has("json"))

@@ -38,7 +38,7 @@ VisionEncoder::VisionEncoder(const VisionConfig &config, const nn::ParameterMap 
     }
 }
 
-torch::Tensor VisionEncoder::attention(const Block &block, const torch::Tensor &x) const
+std::array<torch::Tensor, 3> VisionEncoder::projectQkv(const Block &block, const torch::Tensor &x) const
 {
     const auto n = x.size(0), t = x.size(1), c = x.size(2);
     const int heads = m_config.numHeads;
@@ -50,23 +50,49 @@ torch::Tensor VisionEncoder::attention(const Block &block, const torch::Tensor &
         q = block.qNorm(q.reshape({n, t, c})).view({n, t, heads, headDim});
         k = block.kNorm(k.reshape({n, t, c})).view({n, t, heads, headDim});
     }
-    auto out = compat::scaledDotProductAttention(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2),
-                                                 std::nullopt, 1.0 / std::sqrt(double(headDim)));
-    return block.proj(out.transpose(1, 2).reshape({n, t, c}));
+    return {q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)};
 }
 
-torch::Tensor VisionEncoder::forward(const torch::Tensor &pixels) const
+torch::Tensor VisionEncoder::attention(const Block &block, const torch::Tensor &x) const
+{
+    const auto [q, k, v] = projectQkv(block, x);
+    auto out = compat::scaledDotProductAttention(q, k, v, std::nullopt, 1.0 / std::sqrt(double(q.size(-1))));
+    return block.proj(out.transpose(1, 2).reshape({x.size(0), x.size(1), x.size(2)}));
+}
+
+torch::Tensor VisionEncoder::embed(const torch::Tensor &pixels) const
 {
     const int p = m_config.patchSize;
     auto patches = torch::conv2d(pixels, m_patchEmbedding.weight, m_patchEmbedding.bias, {p, p});   // [n, C, g, g]
     patches = patches.flatten(2).transpose(1, 2);                                                   // [n, P, C]
     const auto n = patches.size(0);
-    auto x = torch::cat({m_classEmbedding.expand({n, 1, -1}), patches}, 1) + m_positionEmbedding;
-    for (const Block &b : m_blocks) {
-        x = x + attention(b, b.norm1(x)) * b.ls1;
-        x = x + b.fc2(nn::gelu(b.fc1(b.norm2(x)))) * b.ls2;
-    }
+    return torch::cat({m_classEmbedding.expand({n, 1, -1}), patches}, 1) + m_positionEmbedding;
+}
+
+void VisionEncoder::runBlock(const Block &b, torch::Tensor &x) const
+{
+    x = x + attention(b, b.norm1(x)) * b.ls1;
+    x = x + b.fc2(nn::gelu(b.fc1(b.norm2(x)))) * b.ls2;
+}
+
+torch::Tensor VisionEncoder::forward(const torch::Tensor &pixels) const
+{
+    auto x = embed(pixels);
+    for (const Block &b : m_blocks)
+        runBlock(b, x);
     return x;
+}
+
+torch::Tensor VisionEncoder::clsAttention(const torch::Tensor &pixels) const
+{
+    auto x = embed(pixels);
+    for (std::size_t i = 0; i + 1 < m_blocks.size(); ++i)
+        runBlock(m_blocks[i], x);
+    const auto [q, k, v] = projectQkv(m_blocks.back(), m_blocks.back().norm1(x));
+    const double scale = 1.0 / std::sqrt(double(q.size(-1)));
+    // Explicit probabilities for the CLS row only: [n, heads, 1, T] -> mean over heads -> drop CLS.
+    auto probs = torch::softmax(torch::matmul(q.slice(2, 0, 1), k.transpose(-2, -1)).mul(scale).to(torch::kFloat32), -1);
+    return probs.mean(1).squeeze(1).slice(1, 1);
 }
 
 } // namespace tokenscope

@@ -8,6 +8,7 @@
 #include "io/model_config.h"
 #include "model/layers.h"
 
+#include <array>
 #include <vector>
 
 namespace tokenscope {
@@ -18,6 +19,10 @@ public:
 
     // pixels [n, 3, T, T] -> last hidden state [n, 1 + P, C] (CLS first).
     torch::Tensor forward(const torch::Tensor &pixels) const;
+
+    // pixels -> [n, P]: the attention the CLS query pays to each patch in the last layer (whose
+    // output InternVL uses, select_layer -1), averaged over heads (VisionZip / PruMerge+ input).
+    torch::Tensor clsAttention(const torch::Tensor &pixels) const;
 
     // The patch tokens only: [n, P, C] (InternVL drops CLS before the connectors).
     static torch::Tensor patchTokens(const torch::Tensor &hidden) { return hidden.slice(1, 1); }
@@ -30,6 +35,10 @@ private:
         torch::Tensor ls1, ls2;
     };
     torch::Tensor attention(const Block &block, const torch::Tensor &x) const;
+    // q, k, v as [n, heads, tokens, headDim], q/k-normalised where the model does so.
+    std::array<torch::Tensor, 3> projectQkv(const Block &block, const torch::Tensor &x) const;
+    torch::Tensor embed(const torch::Tensor &pixels) const;
+    void runBlock(const Block &block, torch::Tensor &x) const;
 
     VisionConfig m_config;
     torch::Tensor m_classEmbedding, m_positionEmbedding;

@@ -4,6 +4,7 @@
 #include "model/internvl_model.h"
 #include "pipeline/chat_template.h"
 #include "pipeline/sequence_layout.h"
+#include "pipeline/visual_selection.h"
 
 #include <algorithm>
 #include <set>
@@ -53,6 +54,28 @@ void checkThresholds(const RouterThresholds &t)
 
 } // namespace
 
+void applyMethodChoice(RunRequest &request, const MethodChoice &choice)
+{
+    const std::string &ratio = choice.ratio->name;
+    request.mode = ratio == "all-1/16" ? RouteMode::AllCompressed
+                   : ratio == "vir"      ? RouteMode::Router
+                   : ratio == "vir-budget" ? RouteMode::TargetBudget
+                                           : RouteMode::AllFull;
+    request.targetBudget = choice.budget;
+    if (ratio == "vir") {
+        const double relative = choice.parameter("relative"), absolute = choice.parameter("absolute");
+        // A negative default means "the model's own threshold": only set what the user gave.
+        if (relative >= 0 || absolute >= 0)
+            request.thresholds = RouterThresholds{relative, absolute};
+    }
+    request.tokenMethod = choice.tokens ? choice.tokens->name : std::string();
+    request.budget = choice.budget;
+    request.methodParameters.clear();
+    if (choice.tokens)
+        for (const MethodParameter &p : choice.tokens->parameters)
+            request.methodParameters[p.name] = choice.parameter(p.name);
+}
+
 struct Engine::Impl {
     Impl(InternVLModel m, Tokenizer t, ModelInfo i) : model(std::move(m)), tokenizer(std::move(t)), info(std::move(i)) {}
 
@@ -70,10 +93,25 @@ struct Engine::Impl {
         return *id;
     }
 
+    // The request's thresholds; a negative component means "the model's own".
+    RouterThresholds effectiveThresholds(const RunRequest &request) const
+    {
+        RouterThresholds t = request.thresholds.value_or(info.defaultThresholds);
+        if (t.relative < 0)
+            t.relative = info.defaultThresholds.relative;
+        if (t.absolute < 0)
+            t.absolute = info.defaultThresholds.absolute;
+        return t;
+    }
+
     std::vector<TileRatio> chooseRatios(const RunRequest &request, const std::vector<double> &p) const;
+    torch::Tensor tilePixels(const TiledImage &tiled) const;
+    SelectedVisuals selectTokens(const RunRequest &request, const TiledImage &tiled, const torch::Tensor &patches,
+                                 CompressionPlan &plan, const std::vector<torch::Tensor> &tileEmbeddings) const;
     torch::Tensor encodeTiles(const TiledImage &tiled, ProgressReporter &progress) const;
     std::vector<TokenId> generate(const SequenceLayout &layout, const std::vector<torch::Tensor> &tileEmbeddings,
-                                  int maxNewTokens, RunResult &result, StageTimer &timer, ProgressReporter &progress) const;
+                                  const torch::Tensor &positions, int maxNewTokens, RunResult &result, StageTimer &timer,
+                                  ProgressReporter &progress) const;
 };
 
 Engine::Engine(std::unique_ptr<Impl> impl) : d(std::move(impl)) {}
@@ -143,7 +181,7 @@ std::vector<TileRatio> Engine::Impl::chooseRatios(const RunRequest &request, con
         compress.assign(p.size(), true);
         break;
     case RouteMode::Router:
-        compress = routerDecisions(p, request.thresholds.value_or(info.defaultThresholds));
+        compress = routerDecisions(p, effectiveThresholds(request));
         break;
     case RouteMode::TargetBudget:
         if (!(request.targetBudget > 0 && request.targetBudget <= 1))
@@ -157,12 +195,45 @@ std::vector<TileRatio> Engine::Impl::chooseRatios(const RunRequest &request, con
     return ratios;
 }
 
-torch::Tensor Engine::Impl::encodeTiles(const TiledImage &tiled, ProgressReporter &progress) const
+torch::Tensor Engine::Impl::tilePixels(const TiledImage &tiled) const
 {
     const auto n = static_cast<std::int64_t>(tiled.tiles.size());
     const std::int64_t t = tiled.tileSize;
-    auto pixels = torch::from_blob(const_cast<float *>(tiled.pixels.data()), {n, 3, t, t}, torch::kFloat32)
-                      .to(model.target().device, model.target().dtype);
+    return torch::from_blob(const_cast<float *>(tiled.pixels.data()), {n, 3, t, t}, torch::kFloat32)
+        .to(model.target().device, model.target().dtype);
+}
+
+SelectedVisuals Engine::Impl::selectTokens(const RunRequest &request, const TiledImage &tiled,
+                                           const torch::Tensor &patches, CompressionPlan &plan,
+                                           const std::vector<torch::Tensor> &tileEmbeddings) const
+{
+    const MethodChoice choice = chooseMethod(request.tokenMethod, request.budget, request.methodParameters);
+    if (!choice.tokens || choice.ratio->name != "none")
+        throw Error("token method '" + request.tokenMethod + "'", "is not a token-selection method");
+    const auto selector = makeTokenSelector(choice.tokens->name);
+    if (!selector)
+        throw std::logic_error("no implementation for method " + choice.tokens->name);
+    const CompressionPlan before = plan;   // the selector reads this copy while `plan` is updated
+    torch::Tensor clsAttention;            // computed on first use, then shared
+    const SelectionInput input{model.config(),
+                               before,
+                               torch::cat(tileEmbeddings, 0),
+                               patches,
+                               [&]() -> torch::Tensor {
+                                   if (!clsAttention.defined())
+                                       clsAttention = model.vision().clsAttention(tilePixels(tiled));
+                                   return clsAttention;
+                               },
+                               nullptr,
+                               choice,
+                               request.seed};
+    return applyTokenSelection(*selector, input, plan, tileEmbeddings);
+}
+
+torch::Tensor Engine::Impl::encodeTiles(const TiledImage &tiled, ProgressReporter &progress) const
+{
+    const auto n = static_cast<std::int64_t>(tiled.tiles.size());
+    auto pixels = tilePixels(tiled);
     std::vector<torch::Tensor> tokens;
     // One tile at a time: progress and cancel between tiles, and bounded activation memory.
     for (std::int64_t i = 0; i < n; ++i) {
@@ -173,8 +244,8 @@ torch::Tensor Engine::Impl::encodeTiles(const TiledImage &tiled, ProgressReporte
 }
 
 std::vector<TokenId> Engine::Impl::generate(const SequenceLayout &layout, const std::vector<torch::Tensor> &tileEmbeddings,
-                                            int maxNewTokens, RunResult &result, StageTimer &timer,
-                                            ProgressReporter &progress) const
+                                            const torch::Tensor &positions, int maxNewTokens, RunResult &result,
+                                            StageTimer &timer, ProgressReporter &progress) const
 {
     const LanguageModel &llm = model.language();
     const auto &target = model.target();
@@ -191,7 +262,7 @@ std::vector<TokenId> Engine::Impl::generate(const SequenceLayout &layout, const 
     }
 
     KVCache cache = llm.newCache(static_cast<std::int64_t>(layout.ids.size()) + maxNewTokens, target.options());
-    auto logits = llm.forward(embeds, cache);
+    auto logits = llm.forward(embeds, cache, /*allLogits=*/false, positions.to(target.device));
     result.timings.prefillMs = timer.elapsedMs();
     progress.report(0.9, "prefill");
 
@@ -228,8 +299,10 @@ RunResult Engine::run(const RunRequest &request, const ProgressCallbacks &callba
                     std::string("mode '") + routeModeName(request.mode) +
                         "' needs an InternVL-Flash model (mlp2 + router); this one only supports 'full'");
 
-    if (request.thresholds)
-        checkThresholds(*request.thresholds);
+    if (c.flash)
+        checkThresholds(d->effectiveThresholds(request));
+    if (!request.tokenMethod.empty())
+        chooseMethod(request.tokenMethod, request.budget, request.methodParameters);   // validates before any work
 
     ProgressReporter progress(callbacks);
     RunResult result;
@@ -290,15 +363,27 @@ RunResult Engine::run(const RunRequest &request, const ProgressCallbacks &callba
         std::vector<int> sent;
         for (const TilePlan &t : result.plan.tiles)
             sent.push_back(t.tokenCount);
+        std::vector<torch::Tensor> visuals = tileEmbeddings;
+        if (!request.tokenMethod.empty()) {
+            SelectedVisuals selected = d->selectTokens(request, tiled, patches, result.plan, tileEmbeddings);
+            result.plan.method = request.mode == RouteMode::AllFull ? request.tokenMethod
+                                                                     : result.plan.method + "+" + request.tokenMethod;
+            visuals = std::move(selected.tileEmbeddings);
+            sent = std::move(selected.keptPerTile);
+            result.timings.selectionMs = timer.elapsedMs();
+        }
+        progress.report(0.65, "selection");
 
         const std::string prompt = buildChatPrompt(request.question, static_cast<int>(tiled.tiles.size()) * c.tokensPerTileFull());
         const SequenceLayout layout = assembleSequence(d->tokenizer.encode(prompt), d->imageContext, c.tokensPerTileFull(),
                                                        sent, "prompt");
         result.promptTokens = static_cast<int>(layout.ids.size());
         result.textTokens = layout.textTokens;
+        const auto positions = sequencePositions(result.plan, static_cast<std::int64_t>(layout.ids.size()),
+                                                 layout.spans.empty() ? 0 : layout.spans.front().start);
         timer.elapsedMs();   // sequence assembly is bookkeeping, not a model stage
 
-        result.answerIds = d->generate(layout, tileEmbeddings, request.maxNewTokens, result, timer, progress);
+        result.answerIds = d->generate(layout, visuals, positions, request.maxNewTokens, result, timer, progress);
         result.answer = d->tokenizer.decode(result.answerIds, /*skipSpecialTokens=*/true);
         progress.report(1.0, "done");
         return result;

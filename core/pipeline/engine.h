@@ -7,6 +7,7 @@
 
 #include "common/compute_options.h"
 #include "common/progress.h"
+#include "compress/method_catalog.h"
 #include "image/image.h"
 #include "io/model_config.h"
 #include "model/router_rule.h"
@@ -14,6 +15,7 @@
 #include "tokenizer/tokenizer.h"
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,11 +40,19 @@ struct RunRequest {
     std::optional<RouterThresholds> thresholds;      // default: the config's flash thresholds
     double targetBudget = 0.5;                       // RouteMode::TargetBudget
     int maxNewTokens = 64;
+    // Token selection after the tile ratios (compress/method_catalog.h); empty keeps every token.
+    std::string tokenMethod;
+    double budget = 1.0;                             // of the tokens the connectors produced
+    std::map<std::string, double> methodParameters;
+    std::uint64_t seed = 0;
 };
 
+// Fills the request's ratio mode, thresholds and token method from a validated method choice.
+void applyMethodChoice(RunRequest &request, const MethodChoice &choice);
+
 struct StageTimings {
-    double tilingMs = 0, encoderMs = 0, routerMs = 0, connectorMs = 0, prefillMs = 0, decodeMs = 0;
-    double totalMs() const { return tilingMs + encoderMs + routerMs + connectorMs + prefillMs + decodeMs; }
+    double tilingMs = 0, encoderMs = 0, routerMs = 0, connectorMs = 0, selectionMs = 0, prefillMs = 0, decodeMs = 0;
+    double totalMs() const { return tilingMs + encoderMs + routerMs + connectorMs + selectionMs + prefillMs + decodeMs; }
 };
 
 struct RunResult {

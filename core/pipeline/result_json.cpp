@@ -76,6 +76,7 @@ std::string runResultToJson(const RunResult &r, bool withTokens, int indent)
                   {"encoder", t.encoderMs},
                   {"router", t.routerMs},
                   {"connector", t.connectorMs},
+                  {"selection", t.selectionMs},
                   {"prefill", t.prefillMs},
                   {"decode", t.decodeMs},
                   {"total", t.totalMs()}}},

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+#include "compress/token_selector.h"
+
+#include "compress/baseline_selectors.h"
+
+namespace tokenscope {
+
+std::unique_ptr<TokenSelector> makeTokenSelector(const std::string &name)
+{
+    if (name == "random")
+        return std::make_unique<RandomSelector>();
+    if (name == "uniform")
+        return std::make_unique<UniformSelector>();
+    return nullptr;
+}
+
+std::vector<std::int64_t> topKSorted(const torch::Tensor &scores, std::int64_t keep)
+{
+    // A stable descending sort makes ties go to the lower index, so plans are deterministic.
+    const auto order = std::get<1>(scores.to(torch::kFloat32).cpu().sort(/*stable=*/true, /*dim=*/0, /*descending=*/true));
+    auto kept = std::get<0>(order.slice(0, 0, keep).sort()).contiguous();
+    return {kept.data_ptr<std::int64_t>(), kept.data_ptr<std::int64_t>() + kept.numel()};
+}
+
+TokenSelection selectionFromScores(const torch::Tensor &scores, std::int64_t keep, PositionPolicy positions)
+{
+    TokenSelection selection;
+    selection.kept = topKSorted(scores, keep);
+    auto s = scores.to(torch::kFloat32).cpu().contiguous();
+    selection.scores.assign(s.data_ptr<float>(), s.data_ptr<float>() + s.numel());
+    selection.positions = positions;
+    return selection;
+}
+
+} // namespace tokenscope
