@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: MIT
+// Properties every Top-K style method must have, checked for every method in the catalog
+// (methods registered later are covered automatically): exact kept count k = max(1, ⌊b·N⌋),
+// sorted kept order without duplicates, merge targets that were kept, determinism, and the
+// sequence the LLM sees = the plan's count plus the text.
+
+#include "compress/method_catalog.h"
+#include "fixtures/random_checkpoint.h"
+#include "pipeline/engine.h"
+#include "test_support.h"
+
+#include <QtTest/QtTest>
+
+using namespace tokenscope;
+
+class TestCompressionMethods : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void topKProperties_data();
+    void topKProperties();
+    void randomIsSeeded();
+    void keptCountRule_data();
+    void keptCountRule();
+    void badChoices_data();
+    void badChoices();
+
+private:
+    RunResult run(const std::string &method, double budget, std::uint64_t seed = 0);
+    std::unique_ptr<Engine> m_engine;
+    std::filesystem::path m_image;
+};
+
+void TestCompressionMethods::initTestCase()
+{
+    const auto dir = test::scratchDir("methods");
+    writeRandomCheckpoint(dir / "tiny", fixtureShape("tiny"), {});
+    m_image = dir / "wide.png";
+    writePng(m_image, test::gradientImage(112, 56));   // 3 tiles × 4 tokens = 12 at 1/4
+    m_engine = Engine::load(dir / "tiny", {DeviceKind::Cpu, ComputeDType::Float32, 1});
+}
+
+RunResult TestCompressionMethods::run(const std::string &method, double budget, std::uint64_t seed)
+{
+    RunRequest request;
+    request.imagePath = m_image;
+    request.question = "Which colour is on the left?";
+    request.maxNewTokens = 3;
+    request.seed = seed;
+    applyMethodChoice(request, chooseMethod(method, budget));
+    return m_engine->run(request);
+}
+
+void TestCompressionMethods::topKProperties_data()
+{
+    QTest::addColumn<QString>("method");
+    QTest::addColumn<double>("budget");
+    for (const MethodInfo &m : compressionMethods()) {
+        if (m.kind == MethodKind::TileRatio)
+            continue;
+        for (double b : {1.0, 0.5, 0.3, 0.1, 0.01})
+            QTest::addRow("%s b=%g", m.name.c_str(), b) << QString::fromStdString(m.name) << b;
+        QTest::addRow("vir+%s b=0.5", m.name.c_str()) << QString::fromStdString("vir+" + m.name) << 0.5;
+    }
+}
+
+void TestCompressionMethods::topKProperties()
+{
+    QFETCH(QString, method);
+    QFETCH(double, budget);
+    const RunResult r = run(method.toStdString(), budget);
+    const CompressionPlan &plan = r.plan;
+    const int n = static_cast<int>(plan.tokens.size());
+    const int k = keptCount(budget, n);
+    QCOMPARE(plan.tokensSent, k);
+    QCOMPARE(plan.budget, budget);
+    QCOMPARE(QString::fromStdString(plan.method), method);
+
+    std::vector<int> kept;
+    for (int i = 0; i < n; ++i)
+        if (plan.tokens[std::size_t(i)].kept)
+            kept.push_back(i);
+    QCOMPARE(int(kept.size()), k);   // each index once, so no duplicates
+    for (const VisualToken &t : plan.tokens)
+        if (t.mergedInto >= 0) {
+            QVERIFY(!t.kept);
+            QVERIFY(t.mergedInto < n && plan.tokens[std::size_t(t.mergedInto)].kept);
+        }
+    // Every selection method sends its kept tokens in the original (sorted) order, tile by tile.
+    int sentPerTile = 0;
+    for (const TilePlan &tile : plan.tiles)
+        for (int i = tile.firstToken; i < tile.firstToken + tile.tokenCount; ++i)
+            sentPerTile += plan.tokens[std::size_t(i)].kept ? 1 : 0;
+    QCOMPARE(sentPerTile, k);
+
+    const MethodChoice choice = chooseMethod(method.toStdString(), budget);
+    if (choice.tokens->kind == MethodKind::TokenSelection)
+        QCOMPARE(r.promptTokens, r.textTokens + k);
+
+    const RunResult again = run(method.toStdString(), budget);
+    for (int i = 0; i < n; ++i)
+        QCOMPARE(again.plan.tokens[std::size_t(i)].kept, plan.tokens[std::size_t(i)].kept);
+    QCOMPARE(again.answerIds, r.answerIds);
+}
+
+void TestCompressionMethods::randomIsSeeded()
+{
+    auto keptOf = [](const RunResult &r) {
+        std::vector<bool> kept;
+        for (const VisualToken &t : r.plan.tokens)
+            kept.push_back(t.kept);
+        return kept;
+    };
+    const auto a = keptOf(run("random", 0.5, 1)), b = keptOf(run("random", 0.5, 1));
+    QCOMPARE(a, b);
+    bool anyDiffers = false;
+    for (std::uint64_t seed = 2; seed < 8 && !anyDiffers; ++seed)
+        anyDiffers = keptOf(run("random", 0.5, seed)) != a;
+    QVERIFY(anyDiffers);
+}
+
+void TestCompressionMethods::keptCountRule_data()
+{
+    QTest::addColumn<double>("budget");
+    QTest::addColumn<int>("tokens");
+    QTest::addColumn<int>("expected");
+    QTest::newRow("all") << 1.0 << 1792 << 1792;
+    QTest::newRow("half") << 0.5 << 1792 << 896;
+    QTest::newRow("0.3 floors") << 0.3 << 1792 << 537;   // 537.6
+    QTest::newRow("0.1") << 0.1 << 12 << 1;
+    QTest::newRow("never zero") << 0.01 << 12 << 1;
+}
+
+void TestCompressionMethods::keptCountRule()
+{
+    QFETCH(double, budget);
+    QFETCH(int, tokens);
+    QFETCH(int, expected);
+    QCOMPARE(keptCount(budget, tokens), expected);
+}
+
+void TestCompressionMethods::badChoices_data()
+{
+    QTest::addColumn<QString>("method");
+    QTest::addColumn<double>("budget");
+    QTest::addColumn<QString>("fragment");
+    QTest::newRow("unknown") << "fastv2" << 0.5 << "method 'fastv2': is not known";
+    QTest::newRow("zero budget") << "random" << 0.0 << "budget: must be in (0, 1], got 0";
+    QTest::newRow("negative budget") << "uniform" << -0.2 << "budget: must be in (0, 1]";
+    QTest::newRow("budget above one") << "uniform" << 1.01 << "budget: must be in (0, 1], got 1.01";
+    QTest::newRow("bad composition") << "random+vir" << 0.5 << "is not a valid composition";
+    QTest::newRow("vir+vir") << "vir+vir" << 0.5 << "is not a valid composition";
+}
+
+void TestCompressionMethods::badChoices()
+{
+    QFETCH(QString, method);
+    QFETCH(double, budget);
+    QFETCH(QString, fragment);
+    test::expectError([&] { chooseMethod(method.toStdString(), budget); }, {fragment});
+}
+
+QTEST_APPLESS_MAIN(TestCompressionMethods)
+#include "tst_compression_methods.moc"
