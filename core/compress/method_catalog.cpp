@@ -33,6 +33,39 @@ std::vector<MethodInfo> buildCatalog()
     m.push_back({"uniform", "keep k visual tokens evenly spaced over the sequence (spatially even subsample)",
                  "uniform-stride baseline (PruMerge+'s spatial fill, arXiv 2403.15388)", MethodKind::TokenSelection, true,
                  false, false, {}});
+    m.push_back({"fastv",
+                 "inside the LLM: keep the k visual tokens receiving the most layer K-1 attention (mean over heads "
+                 "and query rows), drop the rest from layer K on",
+                 "FastV (arXiv 2403.06764); pkunlp-icler/FastV (official: last query row only) and VisionSelector "
+                 "fastv.py (mean over query rows, eager fp32 attention at layer K-1)",
+                 MethodKind::InsideLlm, true, false, false,
+                 {{"layer", "K: layers < K see every visual token, layers >= K only the kept ones", 2, 1, 1024, true}}});
+    m.push_back({"dart",
+                 "inside the LLM: pivots = 4 image + 4 text tokens with the largest layer K-1 key L1 norm; each pivot "
+                 "keeps the visual tokens least cosine-similar to it until k",
+                 "DART (arXiv 2502.11494); ZichenWen1/DART get_retained_image_token (exact k instead of N*ratio/8 "
+                 "per pivot)",
+                 MethodKind::InsideLlm, true, false, false,
+                 {{"layer", "K: layers < K see every visual token, layers >= K only the kept ones", 2, 1, 1024, true}}});
+    m.push_back({"visionselector", "learned scorer (selector.safetensors): keep the k highest mean_j q_i.k_j/sqrt(h) over all tiles",
+                 "VisionSelector (arXiv 2510.16598), selector_scorer.py TransformerScorer + topk(...).indices.sort()",
+                 MethodKind::TokenSelection, true, true, false, {}});
+    m.push_back({"divprune", "greedy max-min diversity (1 - cos) on the connector outputs",
+                 "DivPrune (arXiv 2503.02175, CVPR 2025), vbdi/divprune llava_arch.py DivPrune", MethodKind::TokenSelection,
+                 true, false, false, {}});
+    m.push_back({"visionzip",
+                 "keep the k-c tokens with the highest CLS attention (summed over each token's patches), merge the "
+                 "rest into c contextual tokens (evenly spaced targets, cosine on connector outputs)",
+                 "VisionZip (arXiv 2412.04467, CVPR 2025); dominant/contextual split of visionzip/clip_encoder.py",
+                 MethodKind::TokenSelection, true, false, false,
+                 {{"contextual_fraction", "share of the k slots given to contextual (merged) tokens; VisionZip: 10/64",
+                   10.0 / 64.0, 0, 1, false}}});
+    m.push_back({"prumerge+",
+                 "keep the IQR outliers of CLS attention, fill up to k with a uniform stride, merge every dropped "
+                 "token into its most similar kept one (CLS-attention-weighted mean); fixed k = max(1, floor(b*N)) "
+                 "instead of PruMerge's adaptive budget, for comparability",
+                 "LLaVA-PruMerge (arXiv 2403.15388); PruMerge+ spatially uniform fill of 42Shawn/LLaVA-PruMerge",
+                 MethodKind::TokenSelection, true, false, false, {}});
     return m;
 }
 
@@ -76,13 +109,14 @@ MethodChoice chooseMethod(const std::string &name, double budget, const std::map
 {
     MethodChoice choice;
     choice.name = name;
+    // A method's own name may end in '+' ("prumerge+"): only a name that is not a method is a composition.
     const auto plus = name.find('+');
-    if (plus != std::string::npos) {
+    if (plus != std::string::npos && !findMethod(name)) {
         // Composition: a tile-ratio method first (only ViR makes sense), then a token method.
         const std::string first = name.substr(0, plus), second = name.substr(plus + 1);
         choice.ratio = findMethod(first);
         choice.tokens = findMethod(second);
-        if (first != "vir" || !choice.tokens || choice.tokens->kind != MethodKind::TokenSelection)
+        if (first != "vir" || !choice.tokens || choice.tokens->kind == MethodKind::TileRatio)
             throw Error("method '" + name + "'", "is not a valid composition: use vir+<token method> (" + knownNames() + ")");
     } else {
         const MethodInfo *method = findMethod(name);

@@ -2,6 +2,10 @@
 #include "compress/token_selector.h"
 
 #include "compress/baseline_selectors.h"
+#include "compress/prumerge.h"
+#include "compress/visionzip.h"
+#include "compress/divprune.h"
+#include "compress/vision_selector.h"
 
 namespace tokenscope {
 
@@ -11,6 +15,14 @@ std::unique_ptr<TokenSelector> makeTokenSelector(const std::string &name)
         return std::make_unique<RandomSelector>();
     if (name == "uniform")
         return std::make_unique<UniformSelector>();
+    if (name == "visionzip")
+        return std::make_unique<VisionZipSelector>();
+    if (name == "prumerge+")
+        return std::make_unique<PruMergePlusSelector>();
+    if (name == "visionselector")
+        return std::make_unique<VisionSelector>();
+    if (name == "divprune")
+        return std::make_unique<DivPruneSelector>();
     return nullptr;
 }
 

@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <limits>
+#include <stdexcept>
+#include <utility>
 
 namespace tokenscope {
 
@@ -54,6 +56,7 @@ KVCache LanguageModel::newCache(std::int64_t capacity, const torch::TensorOption
         cache.keys.push_back(torch::empty({1, m_config.numKvHeads, capacity, m_config.headDim}, options));
         cache.values.push_back(torch::empty({1, m_config.numKvHeads, capacity, m_config.headDim}, options));
     }
+    cache.layerLengths.assign(std::size_t(m_config.numLayers), 0);
     return cache;
 }
 
@@ -70,7 +73,8 @@ torch::Tensor applyRotary(const torch::Tensor &x, const torch::Tensor &cos, cons
 } // namespace
 
 torch::Tensor LanguageModel::attention(const Layer &layer, std::size_t index, const torch::Tensor &x,
-                                       const torch::Tensor &cos, const torch::Tensor &sin, KVCache &cache) const
+                                       const torch::Tensor &cos, const torch::Tensor &sin, KVCache &cache,
+                                       torch::Tensor *probabilities, torch::Tensor *rotatedKeys) const
 {
     const auto length = x.size(0);
     const int heads = m_config.numHeads, kvHeads = m_config.numKvHeads, headDim = m_config.headDim;
@@ -84,11 +88,15 @@ torch::Tensor LanguageModel::attention(const Layer &layer, std::size_t index, co
     q = applyRotary(q.transpose(0, 1), cos, sin).unsqueeze(0);   // [1, H, L, d]
     k = applyRotary(k.transpose(0, 1), cos, sin).unsqueeze(0);   // [1, KV, L, d]
     v = v.transpose(0, 1).unsqueeze(0);
+    if (rotatedKeys)
+        *rotatedKeys = k.squeeze(0);
 
-    const auto start = cache.length;
+    // Each layer appends at its own fill level: after a pruning prefill, layers >= K hold fewer rows.
+    const auto start = cache.layerLengths[index];
     cache.keys[index].narrow(2, start, length).copy_(k);
     cache.values[index].narrow(2, start, length).copy_(v);
     const auto total = start + length;
+    cache.layerLengths[index] = total;
     auto keys = cache.keys[index].narrow(2, 0, total);
     auto values = cache.values[index].narrow(2, 0, total);
     if (heads != kvHeads) {   // GQA: each KV head serves heads/kvHeads consecutive query heads
@@ -102,34 +110,110 @@ torch::Tensor LanguageModel::attention(const Layer &layer, std::size_t index, co
         mask = torch::zeros({length, total}, x.options())
                    .masked_fill(allowed.logical_not(), -std::numeric_limits<float>::infinity());
     }
-    auto out = compat::scaledDotProductAttention(q, keys, values, mask, 1.0 / std::sqrt(double(headDim)));
+    const double scale = 1.0 / std::sqrt(double(headDim));
+    torch::Tensor out;
+    if (probabilities) {
+        // The eager path, for the one layer whose attention map a method reads (FastV): fp32
+        // softmax like the VisionSelector port's recomputation.
+        auto scores = torch::matmul(q, keys.transpose(-2, -1)).to(torch::kFloat32).mul_(scale);
+        if (mask)
+            scores.add_(mask->to(torch::kFloat32));
+        auto probs = torch::softmax(scores, -1);
+        out = torch::matmul(probs.to(values.scalar_type()), values);
+        *probabilities = probs.squeeze(0);   // [H, L, total]
+    } else {
+        out = compat::scaledDotProductAttention(q, keys, values, mask, scale);
+    }
     return layer.o(out.squeeze(0).transpose(0, 1).reshape({length, heads * headDim}));
+}
+
+torch::Tensor LanguageModel::block(std::size_t index, const torch::Tensor &x, const torch::Tensor &cos,
+                                   const torch::Tensor &sin, KVCache &cache, torch::Tensor *probabilities,
+                                   torch::Tensor *keys) const
+{
+    const Layer &l = m_layers[index];
+    auto y = x + attention(l, index, l.inputNorm(x), cos, sin, cache, probabilities, keys);
+    auto h = l.postAttentionNorm(y);
+    return y + l.down(torch::silu(l.gate(h)) * l.up(h));
+}
+
+std::pair<torch::Tensor, torch::Tensor> LanguageModel::rotary(const torch::Tensor &positions,
+                                                              const torch::Tensor &like) const
+{
+    auto freqs = torch::outer(positions.to(like.device(), torch::kFloat32), m_inverseFrequencies);   // [L, d/2]
+    auto angles = torch::cat({freqs, freqs}, -1);
+    return {angles.cos().to(like.scalar_type()), angles.sin().to(like.scalar_type())};
 }
 
 torch::Tensor LanguageModel::forward(const torch::Tensor &embeds, KVCache &cache, bool allLogits,
                                      const torch::Tensor &positions) const
 {
     const auto length = embeds.size(0);
+    if (cache.layerLengths.size() != m_layers.size())
+        throw std::logic_error("KV cache was not made by this model");
     if (cache.length + length > cache.capacity())
         throw std::length_error("KV cache capacity exceeded");
     auto pos = positions.defined()
-                   ? positions.to(torch::kFloat32)
+                   ? positions
                    : torch::arange(cache.nextPosition, cache.nextPosition + length,
-                                   torch::TensorOptions().dtype(torch::kFloat32).device(embeds.device()));
-    auto freqs = torch::outer(pos.to(embeds.device()), m_inverseFrequencies);   // [L, d/2]
-    auto angles = torch::cat({freqs, freqs}, -1);
-    auto cos = angles.cos().to(embeds.scalar_type()), sin = angles.sin().to(embeds.scalar_type());
+                                   torch::TensorOptions().dtype(torch::kInt64).device(embeds.device()));
+    const auto [cos, sin] = rotary(pos, embeds);
 
     auto x = embeds;
-    for (std::size_t i = 0; i < m_layers.size(); ++i) {
-        const Layer &l = m_layers[i];
-        x = x + attention(l, i, l.inputNorm(x), cos, sin, cache);
-        auto h = l.postAttentionNorm(x);
-        x = x + l.down(torch::silu(l.gate(h)) * l.up(h));
-    }
-    cache.length += length;
+    for (std::size_t i = 0; i < m_layers.size(); ++i)
+        x = block(i, x, cos, sin, cache);
+    cache.length = cache.layerLengths.front();
     cache.nextPosition = (positions.defined() ? positions.max().item<std::int64_t>() : cache.nextPosition + length - 1) + 1;
     x = m_finalNorm(allLogits ? x : x.slice(0, length - 1));
+    return torch::linear(x, m_lmHead);
+}
+
+torch::Tensor LanguageModel::prefill(const torch::Tensor &embeds, KVCache &cache, const torch::Tensor &positions,
+                                     const LayerPruning &pruning, bool allLogits) const
+{
+    const auto length = embeds.size(0);
+    const int k = pruning.layer;
+    if (k < 1 || k >= m_config.numLayers)
+        throw std::invalid_argument("pruning layer must be in [1, " + std::to_string(m_config.numLayers - 1) +
+                                    "], got " + std::to_string(k));
+    if (!pruning.keepRows)
+        throw std::invalid_argument("pruning has no keepRows");
+    if (cache.layerLengths.size() != m_layers.size() || cache.length != 0)
+        throw std::logic_error("a pruning prefill needs an empty KV cache made by this model");
+    if (length > cache.capacity())
+        throw std::length_error("KV cache capacity exceeded");
+    auto pos = positions.defined() ? positions.to(embeds.device(), torch::kInt64)
+                                   : torch::arange(length, torch::TensorOptions().dtype(torch::kInt64).device(embeds.device()));
+    auto [cos, sin] = rotary(pos, embeds);
+
+    auto x = embeds;
+    PruningInput input;
+    for (int i = 0; i < k; ++i) {
+        const bool last = i == k - 1;
+        x = block(std::size_t(i), x, cos, sin, cache, last && pruning.needAttention ? &input.attention : nullptr,
+                  last && pruning.needKeys ? &input.keys : nullptr);
+    }
+    input.hidden = x;
+
+    auto keep = pruning.keepRows(input).to(torch::kCPU, torch::kInt64).contiguous();
+    if (keep.dim() != 1 || keep.numel() < 1)
+        throw std::logic_error("keepRows must return a non-empty 1-D index tensor");
+    const std::int64_t *rows = keep.data_ptr<std::int64_t>();
+    for (std::int64_t i = 0; i < keep.numel(); ++i)
+        if (rows[i] < 0 || rows[i] >= length || (i > 0 && rows[i] <= rows[i - 1]))
+            throw std::logic_error("keepRows must return strictly increasing row indices in range");
+    if (!allLogits && rows[keep.numel() - 1] != length - 1)
+        throw std::logic_error("keepRows must keep the last row (it predicts the next token)");
+    keep = keep.to(embeds.device());
+    x = x.index_select(0, keep);
+    cos = cos.index_select(0, keep);   // kept rows keep their rotary positions
+    sin = sin.index_select(0, keep);
+    for (std::size_t i = std::size_t(k); i < m_layers.size(); ++i)
+        x = block(i, x, cos, sin, cache);
+
+    cache.length = cache.layerLengths.front();
+    cache.nextPosition = pos.max().item<std::int64_t>() + 1;
+    x = m_finalNorm(allLogits ? x : x.slice(0, x.size(0) - 1));
     return torch::linear(x, m_lmHead);
 }
 

@@ -8,6 +8,8 @@
 #include "io/model_config.h"
 #include "model/layers.h"
 
+#include <functional>
+#include <utility>
 #include <vector>
 
 namespace tokenscope {
@@ -15,9 +17,30 @@ namespace tokenscope {
 struct KVCache {
     std::vector<torch::Tensor> keys;     // per layer [1, kvHeads, capacity, headDim]
     std::vector<torch::Tensor> values;
-    std::int64_t length = 0;             // filled slots
+    // Filled slots per layer: equal unless a prefill pruned rows at a layer (FastV, DART), after
+    // which the layers from that one on hold fewer rows than the layers before it.
+    std::vector<std::int64_t> layerLengths;
+    std::int64_t length = 0;             // filled slots of layer 0 (every row the model was given)
     std::int64_t nextPosition = 0;       // rotary position of the next token (gaps allowed)
     std::int64_t capacity() const { return keys.empty() ? 0 : keys.front().size(2); }
+};
+
+// What a pruning step sees at the boundary before layer `LayerPruning::layer` (K): all rows of
+// the prefill, as they leave layer K-1.
+struct PruningInput {
+    torch::Tensor hidden;      // [L, D] hidden states entering layer K
+    torch::Tensor attention;   // [H, L, L] layer K-1 attention probabilities (when needAttention)
+    torch::Tensor keys;        // [kvHeads, L, headDim] layer K-1 keys after rotary (when needKeys)
+};
+
+// A prefill that drops rows inside the LLM: layers < K run on every row, `keepRows` picks the
+// rows (int64 indices, strictly increasing) that layers >= K and later decoding see. Only layer
+// K-1 computes attention probabilities explicitly, and only when asked; the rest stay fused.
+struct LayerPruning {
+    int layer = 2;
+    bool needAttention = false;
+    bool needKeys = false;
+    std::function<torch::Tensor(const PruningInput &)> keepRows;
 };
 
 class LanguageModel {
@@ -33,6 +56,12 @@ public:
     torch::Tensor forward(const torch::Tensor &embeds, KVCache &cache, bool allLogits = false,
                           const torch::Tensor &positions = {}) const;
 
+    // Prefill `embeds` [L, D] at `positions` [L] into an empty cache, dropping rows at
+    // `pruning.layer` (kept rows keep their rotary positions). Returns the last row's logits
+    // [1, V] (the last row must be kept) or, when allLogits, the kept rows' logits [kept, V].
+    torch::Tensor prefill(const torch::Tensor &embeds, KVCache &cache, const torch::Tensor &positions,
+                          const LayerPruning &pruning, bool allLogits = false) const;
+
     const LlmConfig &config() const { return m_config; }
 
 private:
@@ -42,8 +71,14 @@ private:
         nn::Norm qNorm, kNorm;   // Qwen3
         nn::Linear gate, up, down;
     };
+    // `probabilities` / `keys`, when given, receive [H, L, total] attention probabilities
+    // (explicit softmax instead of the fused kernel) and [kvHeads, L, d] rotated keys.
     torch::Tensor attention(const Layer &layer, std::size_t index, const torch::Tensor &x, const torch::Tensor &cos,
-                            const torch::Tensor &sin, KVCache &cache) const;
+                            const torch::Tensor &sin, KVCache &cache, torch::Tensor *probabilities = nullptr,
+                            torch::Tensor *keys = nullptr) const;
+    torch::Tensor block(std::size_t index, const torch::Tensor &x, const torch::Tensor &cos, const torch::Tensor &sin,
+                        KVCache &cache, torch::Tensor *probabilities = nullptr, torch::Tensor *keys = nullptr) const;
+    std::pair<torch::Tensor, torch::Tensor> rotary(const torch::Tensor &positions, const torch::Tensor &like) const;
 
     LlmConfig m_config;
     torch::Tensor m_embedTokens, m_lmHead;

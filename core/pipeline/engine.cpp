@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "pipeline/engine.h"
 
+#include "compress/inside_llm.h"
+#include "compress/vision_selector.h"
 #include "model/internvl_model.h"
 #include "pipeline/chat_template.h"
 #include "pipeline/sequence_layout.h"
 #include "pipeline/visual_selection.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 namespace tokenscope {
@@ -84,6 +87,7 @@ struct Engine::Impl {
     ModelInfo info;
     TokenId imageContext = 0;
     std::set<TokenId> stopTokens;
+    nn::ParameterMap selectorWeights;   // selector.safetensors (VisionSelector scorer); empty when absent
 
     TokenId requireToken(std::string_view token, const std::filesystem::path &file) const
     {
@@ -111,7 +115,7 @@ struct Engine::Impl {
     torch::Tensor encodeTiles(const TiledImage &tiled, ProgressReporter &progress) const;
     std::vector<TokenId> generate(const SequenceLayout &layout, const std::vector<torch::Tensor> &tileEmbeddings,
                                   const torch::Tensor &positions, int maxNewTokens, RunResult &result, StageTimer &timer,
-                                  ProgressReporter &progress) const;
+                                  ProgressReporter &progress, const LayerPruning *pruning = nullptr) const;
 };
 
 Engine::Engine(std::unique_ptr<Impl> impl) : d(std::move(impl)) {}
@@ -163,6 +167,8 @@ std::unique_ptr<Engine> Engine::load(const std::filesystem::path &dir, const Com
         impl->stopTokens.insert(*eot);
     for (int id : impl->model.config().llm.eosTokenIds)
         impl->stopTokens.insert(id);
+    if (const auto selectorFile = dir / "selector.safetensors"; std::filesystem::exists(selectorFile))
+        impl->selectorWeights = loadVisionSelector(selectorFile, impl->model.config(), impl->model.target());
     return std::unique_ptr<Engine>(new Engine(std::move(impl)));
 }
 
@@ -213,6 +219,9 @@ SelectedVisuals Engine::Impl::selectTokens(const RunRequest &request, const Tile
     const auto selector = makeTokenSelector(choice.tokens->name);
     if (!selector)
         throw std::logic_error("no implementation for method " + choice.tokens->name);
+    if (choice.tokens->needsSelector && selectorWeights.empty())
+        throw Error(info.directory / "selector.safetensors",
+                    "is missing: method '" + choice.tokens->name + "' needs a VisionSelector scorer beside the model");
     const CompressionPlan before = plan;   // the selector reads this copy while `plan` is updated
     torch::Tensor clsAttention;            // computed on first use, then shared
     const SelectionInput input{model.config(),
@@ -224,7 +233,7 @@ SelectedVisuals Engine::Impl::selectTokens(const RunRequest &request, const Tile
                                        clsAttention = model.vision().clsAttention(tilePixels(tiled));
                                    return clsAttention;
                                },
-                               nullptr,
+                               selectorWeights.empty() ? nullptr : &selectorWeights,
                                choice,
                                request.seed};
     return applyTokenSelection(*selector, input, plan, tileEmbeddings);
@@ -245,7 +254,8 @@ torch::Tensor Engine::Impl::encodeTiles(const TiledImage &tiled, ProgressReporte
 
 std::vector<TokenId> Engine::Impl::generate(const SequenceLayout &layout, const std::vector<torch::Tensor> &tileEmbeddings,
                                             const torch::Tensor &positions, int maxNewTokens, RunResult &result,
-                                            StageTimer &timer, ProgressReporter &progress) const
+                                            StageTimer &timer, ProgressReporter &progress,
+                                            const LayerPruning *pruning) const
 {
     const LanguageModel &llm = model.language();
     const auto &target = model.target();
@@ -262,7 +272,9 @@ std::vector<TokenId> Engine::Impl::generate(const SequenceLayout &layout, const 
     }
 
     KVCache cache = llm.newCache(static_cast<std::int64_t>(layout.ids.size()) + maxNewTokens, target.options());
-    auto logits = llm.forward(embeds, cache, /*allLogits=*/false, positions.to(target.device));
+    // An inside-LLM method (FastV, DART) drops visual rows at its layer during this prefill.
+    auto logits = pruning ? llm.prefill(embeds, cache, positions.to(target.device), *pruning)
+                          : llm.forward(embeds, cache, /*allLogits=*/false, positions.to(target.device));
     result.timings.prefillMs = timer.elapsedMs();
     progress.report(0.9, "prefill");
 
@@ -364,7 +376,13 @@ RunResult Engine::run(const RunRequest &request, const ProgressCallbacks &callba
         for (const TilePlan &t : result.plan.tiles)
             sent.push_back(t.tokenCount);
         std::vector<torch::Tensor> visuals = tileEmbeddings;
+        const MethodInfo *insideLlm = nullptr;   // FastV, DART: every visual token enters the LLM
         if (!request.tokenMethod.empty()) {
+            const MethodChoice m = chooseMethod(request.tokenMethod, request.budget);
+            if (m.tokens && m.tokens->kind == MethodKind::InsideLlm)
+                insideLlm = m.tokens;
+        }
+        if (!request.tokenMethod.empty() && !insideLlm) {
             SelectedVisuals selected = d->selectTokens(request, tiled, patches, result.plan, tileEmbeddings);
             result.plan.method = request.mode == RouteMode::AllFull ? request.tokenMethod
                                                                      : result.plan.method + "+" + request.tokenMethod;
@@ -383,7 +401,36 @@ RunResult Engine::run(const RunRequest &request, const ProgressCallbacks &callba
                                                  layout.spans.empty() ? 0 : layout.spans.front().start);
         timer.elapsedMs();   // sequence assembly is bookkeeping, not a model stage
 
-        result.answerIds = d->generate(layout, visuals, positions, request.maxNewTokens, result, timer, progress);
+        // Inside-LLM methods: promptTokens stays the full prefill length (layers < K see every row).
+        InsideLlmSelection inside;
+        std::optional<LayerPruning> pruning;
+        if (insideLlm) {
+            const MethodChoice choice = chooseMethod(request.tokenMethod, request.budget, request.methodParameters);
+            std::vector<std::int64_t> visualRows;
+            for (const VisualSpan &span : layout.spans)
+                for (int k = 0; k < span.count; ++k)
+                    visualRows.push_back(span.start + k);
+            const auto keep = static_cast<std::int64_t>(keptCount(request.budget, static_cast<int>(visualRows.size())));
+            pruning = makeInsideLlmPruning(choice, std::move(visualRows), keep, inside);
+            // A model shallower than K+1 layers prunes before its last layer.
+            pruning->layer = std::clamp(pruning->layer, 1, std::max(1, c.llm.numLayers - 1));
+        }
+        result.answerIds = d->generate(layout, visuals, positions, request.maxNewTokens, result, timer, progress,
+                                       pruning ? &*pruning : nullptr);
+        if (insideLlm) {
+            CompressionPlan &plan = result.plan;
+            for (std::size_t i = 0; i < plan.tokens.size(); ++i) {
+                plan.tokens[i].kept = false;
+                if (i < inside.scores.size())
+                    plan.tokens[i].score = inside.scores[i];
+            }
+            for (std::int64_t i : inside.kept)
+                plan.tokens[std::size_t(i)].kept = true;
+            plan.tokensSent = static_cast<int>(inside.kept.size());
+            plan.budget = request.budget;
+            plan.positions = PositionPolicy::OriginalWithGaps;
+            plan.method = request.mode == RouteMode::AllFull ? request.tokenMethod : plan.method + "+" + request.tokenMethod;
+        }
         result.answer = d->tokenizer.decode(result.answerIds, /*skipSpecialTokens=*/true);
         progress.report(1.0, "done");
         return result;

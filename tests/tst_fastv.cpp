@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: MIT
+// Methods that prune inside the LLM (FastV, DART): FastV's ranking equals a naive attention
+// computation, budget 1.0 changes nothing, decoding from the pruned KV cache equals a one-pass
+// recomputation, and the kept counts are exact and deterministic through the Engine.
+
+#include "compress/inside_llm.h"
+#include "compress/token_selector.h"
+#include "fixtures/random_checkpoint.h"
+#include "model/internvl_model.h"
+#include "pipeline/engine.h"
+#include "test_support.h"
+
+#include <QtTest/QtTest>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace tokenscope;
+
+namespace {
+
+constexpr std::int64_t kLength = 14;        // rows in the test prefill
+constexpr std::int64_t kFirstVisual = 3;    // rows 3..10 are "visual"
+constexpr std::int64_t kVisual = 8;
+
+std::vector<std::int64_t> visualRows()
+{
+    std::vector<std::int64_t> rows;
+    for (std::int64_t i = 0; i < kVisual; ++i)
+        rows.push_back(kFirstVisual + i);
+    return rows;
+}
+
+// A deeper "tiny" model, so that K = 2 leaves layers on both sides.
+ModelConfig deepTiny()
+{
+    ModelConfig c = fixtureShape("tiny");
+    c.llm.numLayers = 4;
+    return c;
+}
+
+LayerPruning keepAll(int layer, torch::Tensor &hiddenOut)
+{
+    LayerPruning p;
+    p.layer = layer;
+    p.keepRows = [&hiddenOut](const PruningInput &in) {
+        hiddenOut = in.hidden.clone();
+        return torch::arange(in.hidden.size(0), torch::TensorOptions().dtype(torch::kInt64));
+    };
+    return p;
+}
+
+// Attention received per row in layer `index`, from the hidden states entering it, with loops:
+// RMSNorm, projections, Qwen3 q/k norm, rotary by hand, causal softmax, mean over heads and rows.
+std::vector<double> naiveReceived(const InternVLModel &model, int index, const torch::Tensor &x)
+{
+    const LlmConfig &c = model.config().llm;
+    const auto &params = model.parameters();
+    const std::string p = "language_model.model.layers." + std::to_string(index) + ".";
+    const auto xn = nn::rmsNorm(params, p + "input_layernorm", c.rmsNormEps)(x);
+    const int heads = c.numHeads, kvHeads = c.numKvHeads, d = c.headDim;
+    auto q = nn::linear(params, p + "self_attn.q_proj")(xn).view({kLength, heads, d});
+    auto k = nn::linear(params, p + "self_attn.k_proj")(xn).view({kLength, kvHeads, d});
+    if (c.arch == LlmArch::Qwen3) {
+        q = nn::rmsNorm(params, p + "self_attn.q_norm", c.rmsNormEps)(q);
+        k = nn::rmsNorm(params, p + "self_attn.k_norm", c.rmsNormEps)(k);
+    }
+    auto qa = q.to(torch::kFloat64).contiguous(), ka = k.to(torch::kFloat64).contiguous();
+    auto Q = qa.accessor<double, 3>(), K = ka.accessor<double, 3>();
+    auto rotate = [&](auto &t, std::int64_t row, int head, std::vector<double> &out) {
+        out.assign(std::size_t(d), 0);
+        for (int i = 0; i < d / 2; ++i) {
+            const double angle = double(row) * std::pow(c.ropeTheta, -2.0 * i / d);
+            const double a = t[row][head][i], b = t[row][head][i + d / 2];
+            out[std::size_t(i)] = a * std::cos(angle) - b * std::sin(angle);
+            out[std::size_t(i + d / 2)] = b * std::cos(angle) + a * std::sin(angle);
+        }
+    };
+    std::vector<double> received(std::size_t(kLength), 0), qi, kj;
+    for (int h = 0; h < heads; ++h) {
+        const int kvHead = h / (heads / kvHeads);
+        for (std::int64_t i = 0; i < kLength; ++i) {
+            rotate(Q, i, h, qi);
+            std::vector<double> scores;
+            for (std::int64_t j = 0; j <= i; ++j) {
+                rotate(K, j, kvHead, kj);
+                double s = 0;
+                for (int e = 0; e < d; ++e)
+                    s += qi[std::size_t(e)] * kj[std::size_t(e)];
+                scores.push_back(s / std::sqrt(double(d)));
+            }
+            const double top = *std::max_element(scores.begin(), scores.end());
+            double sum = 0;
+            for (double &s : scores)
+                sum += (s = std::exp(s - top));
+            for (std::int64_t j = 0; j <= i; ++j)
+                received[std::size_t(j)] += scores[std::size_t(j)] / sum / double(heads * kLength);
+        }
+    }
+    return received;
+}
+
+} // namespace
+
+class TestFastV : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void rankingEqualsNaiveAttention_data();
+    void rankingEqualsNaiveAttention();
+    void fullBudgetChangesNothing_data();
+    void fullBudgetChangesNothing();
+    void decodeAfterPruningEqualsRecomputation_data();
+    void decodeAfterPruningEqualsRecomputation();
+    void engineKeptCounts_data();
+    void engineKeptCounts();
+    void engineFullBudgetAnswers();
+
+private:
+    RunResult run(const std::string &method, double budget);
+    std::filesystem::path m_dir;
+    std::unique_ptr<InternVLModel> m_model;
+    std::unique_ptr<Engine> m_engine;
+    torch::Tensor m_embeds;
+};
+
+void TestFastV::initTestCase()
+{
+    at::manual_seed(11);
+    m_dir = test::scratchDir("fastv");
+    writeRandomCheckpoint(m_dir / "deep", deepTiny(), {});
+    m_model = std::make_unique<InternVLModel>(InternVLModel::load(m_dir / "deep", {}));
+    writeRandomCheckpoint(m_dir / "tiny", fixtureShape("tiny"), {});
+    m_engine = Engine::load(m_dir / "tiny", {DeviceKind::Cpu, ComputeDType::Float32, 1});
+    m_embeds = torch::randn({kLength, m_model->config().llm.hiddenSize});
+}
+
+void TestFastV::rankingEqualsNaiveAttention_data()
+{
+    QTest::addColumn<int>("layer");
+    QTest::addColumn<double>("budget");
+    QTest::newRow("K=2 b=0.5") << 2 << 0.5;
+    QTest::newRow("K=1 b=0.3") << 1 << 0.3;
+    QTest::newRow("K=3 b=0.25") << 3 << 0.25;
+}
+
+void TestFastV::rankingEqualsNaiveAttention()
+{
+    QFETCH(int, layer);
+    QFETCH(double, budget);
+    torch::NoGradGuard noGrad;
+    const LanguageModel &llm = m_model->language();
+
+    // The hidden states entering layer K-1: the input of a (keep-all) pruning at K-1, or the embeddings.
+    torch::Tensor entering = m_embeds;
+    if (layer > 1) {
+        KVCache probe = llm.newCache(kLength, torch::kFloat32);
+        llm.prefill(m_embeds, probe, {}, keepAll(layer - 1, entering));
+    }
+    const std::vector<double> received = naiveReceived(*m_model, layer - 1, entering);
+
+    const MethodChoice choice = chooseMethod("fastv", budget, {{"layer", double(layer)}});
+    const std::int64_t keep = keptCount(budget, int(kVisual));
+    InsideLlmSelection selection;
+    const LayerPruning pruning = makeInsideLlmPruning(choice, visualRows(), keep, selection);
+    QCOMPARE(pruning.layer, layer);
+    KVCache cache = llm.newCache(kLength, torch::kFloat32);
+    llm.prefill(m_embeds, cache, {}, pruning);
+
+    QCOMPARE(std::int64_t(selection.scores.size()), kVisual);
+    std::vector<double> expected;
+    for (std::int64_t i = 0; i < kVisual; ++i) {
+        expected.push_back(received[std::size_t(kFirstVisual + i)]);
+        QVERIFY2(std::abs(selection.scores[std::size_t(i)] - expected.back()) < 1e-6,
+                 qPrintable(QString("token %1: %2 vs naive %3").arg(i).arg(selection.scores[std::size_t(i)]).arg(expected.back())));
+    }
+    const auto naiveKept = topKSorted(torch::tensor(expected), keep);
+    QCOMPARE(selection.kept, naiveKept);
+
+    // The caches: layers < K hold every row, layers >= K the kept rows.
+    for (int i = 0; i < llm.config().numLayers; ++i)
+        QCOMPARE(cache.layerLengths[std::size_t(i)], i < layer ? kLength : kLength - kVisual + keep);
+    QCOMPARE(cache.length, kLength);
+    QCOMPARE(cache.nextPosition, kLength);
+}
+
+void TestFastV::fullBudgetChangesNothing_data()
+{
+    QTest::addColumn<QString>("method");
+    QTest::addColumn<int>("layer");
+    QTest::newRow("fastv K=2") << "fastv" << 2;
+    QTest::newRow("fastv K=1") << "fastv" << 1;
+    QTest::newRow("dart K=2") << "dart" << 2;
+}
+
+void TestFastV::fullBudgetChangesNothing()
+{
+    QFETCH(QString, method);
+    QFETCH(int, layer);
+    torch::NoGradGuard noGrad;
+    const LanguageModel &llm = m_model->language();
+    KVCache plain = llm.newCache(kLength + 1, torch::kFloat32);
+    const auto reference = llm.forward(m_embeds, plain, /*allLogits=*/true);
+
+    InsideLlmSelection selection;
+    const MethodChoice choice = chooseMethod(method.toStdString(), 1.0, {{"layer", double(layer)}});
+    KVCache cache = llm.newCache(kLength + 1, torch::kFloat32);
+    const auto logits = llm.prefill(m_embeds, cache, {}, makeInsideLlmPruning(choice, visualRows(), kVisual, selection), true);
+    QCOMPARE(std::int64_t(selection.kept.size()), kVisual);
+    const double diff = (logits - reference).abs().max().item<double>();
+    QVERIFY2(diff < 1e-5, qPrintable(QString("max abs diff %1").arg(diff)));
+
+    // And one decode step on each cache.
+    auto next = torch::randn({1, llm.config().hiddenSize});
+    const double stepDiff = (llm.forward(next, cache) - llm.forward(next, plain)).abs().max().item<double>();
+    QVERIFY2(stepDiff < 1e-5, qPrintable(QString("decode max abs diff %1").arg(stepDiff)));
+}
+
+void TestFastV::decodeAfterPruningEqualsRecomputation_data()
+{
+    QTest::addColumn<QString>("method");
+    QTest::addColumn<int>("layer");
+    QTest::addColumn<double>("budget");
+    QTest::newRow("fastv K=2 b=0.5") << "fastv" << 2 << 0.5;
+    QTest::newRow("fastv K=1 b=0.3") << "fastv" << 1 << 0.3;
+    QTest::newRow("dart K=2 b=0.5") << "dart" << 2 << 0.5;
+}
+
+void TestFastV::decodeAfterPruningEqualsRecomputation()
+{
+    QFETCH(QString, method);
+    QFETCH(int, layer);
+    QFETCH(double, budget);
+    torch::NoGradGuard noGrad;
+    const LanguageModel &llm = m_model->language();
+    const MethodChoice choice = chooseMethod(method.toStdString(), budget, {{"layer", double(layer)}});
+    const std::int64_t keep = keptCount(budget, int(kVisual));
+    // Positions with a gap, so kept rows' original rotary positions matter.
+    auto positions = torch::arange(kLength, torch::TensorOptions().dtype(torch::kInt64)) + 2;
+    auto next = torch::randn({2, llm.config().hiddenSize});
+
+    // Cached: pruning prefill, then two decode steps.
+    InsideLlmSelection selection;
+    KVCache cache = llm.newCache(kLength + 2, torch::kFloat32);
+    const auto prefillLogits = llm.prefill(m_embeds, cache, positions, makeInsideLlmPruning(choice, visualRows(), keep, selection));
+    const auto step1 = llm.forward(next.slice(0, 0, 1), cache);
+    const auto step2 = llm.forward(next.slice(0, 1, 2), cache);
+    QCOMPARE(cache.nextPosition, kLength + 4);
+    QCOMPARE(std::int64_t(selection.kept.size()), keep);
+
+    // Reference in one pass, no incremental cache: the whole sequence plus both new rows; layers
+    // < K see every row, layers >= K the same kept rows plus the new ones.
+    std::vector<std::int64_t> rows;
+    std::vector<bool> keptVisual(std::size_t(kVisual), false);
+    for (std::int64_t i : selection.kept)
+        keptVisual[std::size_t(i)] = true;
+    for (std::int64_t r = 0; r < kLength + 2; ++r)
+        if (r < kFirstVisual || r >= kFirstVisual + kVisual || keptVisual[std::size_t(r - kFirstVisual)])
+            rows.push_back(r);
+    LayerPruning fixed;
+    fixed.layer = layer;
+    fixed.keepRows = [&](const PruningInput &) { return torch::tensor(rows, torch::TensorOptions().dtype(torch::kInt64)); };
+    KVCache once = llm.newCache(kLength + 2, torch::kFloat32);
+    auto allPositions = torch::cat({positions, torch::tensor({kLength + 2, kLength + 3}, torch::kInt64)});
+    const auto reference = llm.prefill(torch::cat({m_embeds, next}), once, allPositions, fixed, /*allLogits=*/true);
+    const auto n = reference.size(0);
+    const double d0 = (prefillLogits - reference.slice(0, n - 3, n - 2)).abs().max().item<double>();
+    const double d1 = (step1 - reference.slice(0, n - 2, n - 1)).abs().max().item<double>();
+    const double d2 = (step2 - reference.slice(0, n - 1, n)).abs().max().item<double>();
+    QVERIFY2(d0 < 1e-5 && d1 < 1e-5 && d2 < 1e-5, qPrintable(QString("max abs diffs %1 %2 %3").arg(d0).arg(d1).arg(d2)));
+
+    // Pruning really changed something at this budget.
+    KVCache plain = llm.newCache(kLength, torch::kFloat32);
+    QVERIFY((llm.forward(m_embeds, plain, false, positions) - prefillLogits).abs().max().item<double>() > 1e-6);
+}
+
+RunResult TestFastV::run(const std::string &method, double budget)
+{
+    RunRequest request;
+    request.image = test::gradientImage(112, 56);
+    request.question = "Which colour is on the left?";
+    request.maxNewTokens = 3;
+    applyMethodChoice(request, chooseMethod(method, budget));
+    return m_engine->run(request);
+}
+
+void TestFastV::engineKeptCounts_data()
+{
+    QTest::addColumn<QString>("method");
+    QTest::addColumn<double>("budget");
+    for (const char *m : {"fastv", "dart"})
+        for (double b : {1.0, 0.5, 0.3, 0.1, 0.01})
+            QTest::addRow("%s b=%g", m, b) << QString(m) << b;
+}
+
+void TestFastV::engineKeptCounts()
+{
+    QFETCH(QString, method);
+    QFETCH(double, budget);
+    const RunResult r = run(method.toStdString(), budget);
+    const int n = static_cast<int>(r.plan.tokens.size());
+    const int k = keptCount(budget, n);
+    QCOMPARE(QString::fromStdString(r.plan.method), method);
+    QCOMPARE(r.plan.tokensSent, k);
+    QVERIFY(r.plan.positions == PositionPolicy::OriginalWithGaps);
+    QCOMPARE(r.promptTokens, r.textTokens + n);   // the prefill still holds every visual token
+    std::vector<bool> kept;
+    for (const VisualToken &t : r.plan.tokens)
+        kept.push_back(t.kept);
+    QCOMPARE(int(std::count(kept.begin(), kept.end(), true)), k);
+    if (method == "fastv") {   // the k kept tokens have the k highest scores
+        std::vector<float> scores;
+        for (const VisualToken &t : r.plan.tokens)
+            scores.push_back(t.score);
+        std::vector<std::int64_t> expected = topKSorted(torch::tensor(scores), k), actual;
+        for (int i = 0; i < n; ++i)
+            if (kept[std::size_t(i)])
+                actual.push_back(i);
+        QCOMPARE(actual, expected);
+    }
+    const RunResult again = run(method.toStdString(), budget);
+    for (int i = 0; i < n; ++i)
+        QCOMPARE(bool(again.plan.tokens[std::size_t(i)].kept), bool(kept[std::size_t(i)]));
+    QCOMPARE(again.answerIds, r.answerIds);
+}
+
+void TestFastV::engineFullBudgetAnswers()
+{
+    const RunResult plain = run("none", 1.0);
+    QCOMPARE(run("fastv", 1.0).answerIds, plain.answerIds);
+    QCOMPARE(run("dart", 1.0).answerIds, plain.answerIds);
+    // vir+fastv is a valid composition.
+    QVERIFY(chooseMethod("vir+fastv", 0.5).tokens->name == "fastv");
+}
+
+QTEST_GUILESS_MAIN(TestFastV)
+#include "tst_fastv.moc"
