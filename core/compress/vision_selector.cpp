@@ -3,26 +3,12 @@
 
 #include "common/error.h"
 #include "io/safetensors.h"
+#include "io/tensor_shape.h"
 #include "model/tensor_loading.h"
 
 #include <cmath>
-#include <sstream>
 
 namespace tokenscope {
-
-namespace {
-
-std::string shapeText(const std::vector<std::int64_t> &shape)
-{
-    std::ostringstream out;
-    out << '[';
-    for (std::size_t i = 0; i < shape.size(); ++i)
-        out << (i ? ", " : "") << shape[i];
-    out << ']';
-    return out.str();
-}
-
-} // namespace
 
 std::vector<ExpectedTensor> visionSelectorTensors(int llmWidth)
 {
@@ -40,11 +26,11 @@ nn::ParameterMap loadVisionSelector(const std::filesystem::path &file, const Mod
     for (const ExpectedTensor &t : expected) {
         if (!weights.contains(t.name))
             throw Error(file, "missing tensor '" + t.name + "' (the model's LLM width " + std::to_string(width) +
-                                  " needs " + shapeText(t.shape) + ")");
+                                  " needs " + formatShape(t.shape) + ")");
         const TensorView &view = weights.at(t.name);
         if (view.shape != t.shape)
-            throw Error(file, t.name + " has shape " + shapeText(view.shape) + " but the model's LLM width " +
-                                  std::to_string(width) + " needs " + shapeText(t.shape));
+            throw Error(file, t.name + " has shape " + formatShape(view.shape) + " but the model's LLM width " +
+                                  std::to_string(width) + " needs " + formatShape(t.shape));
     }
     return loadParameters(weights, expected, target);
 }

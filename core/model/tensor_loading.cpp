@@ -1,22 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "model/tensor_loading.h"
 
+#include "io/tensor_shape.h"
+
 #include <set>
-#include <sstream>
 
 namespace tokenscope {
 
 namespace {
-
-std::string shapeText(const std::vector<std::int64_t> &shape)
-{
-    std::ostringstream out;
-    out << '[';
-    for (std::size_t i = 0; i < shape.size(); ++i)
-        out << (i ? ", " : "") << shape[i];
-    out << ']';
-    return out.str();
-}
 
 torch::ScalarType torchType(DType dtype)
 {
@@ -38,14 +29,14 @@ void validateCheckpoint(const WeightStore &weights, const std::vector<ExpectedTe
         known.insert(t.name);
         if (!weights.contains(t.name)) {
             if (t.required)
-                throw Error(source, "missing tensor '" + t.name + "' (expected shape " + shapeText(t.shape) +
+                throw Error(source, "missing tensor '" + t.name + "' (expected shape " + formatShape(t.shape) +
                                         " from config.json)");
             continue;
         }
         const TensorView &view = weights.at(t.name);
         if (view.shape != t.shape)
-            throw Error(view.file, "tensor '" + t.name + "' has shape " + shapeText(view.shape) +
-                                       " but config.json implies " + shapeText(t.shape));
+            throw Error(view.file, "tensor '" + t.name + "' has shape " + formatShape(view.shape) +
+                                       " but config.json implies " + formatShape(t.shape));
     }
     if (rejectUnexpected) {
         for (const std::string &name : weights.names())
