@@ -6,6 +6,7 @@
 //   bench_methods [--shape demo] [--repeats 15] [--threads 2]
 
 #include "compress/method_catalog.h"
+#include "bench_support.h"
 #include "fixtures/random_checkpoint.h"
 #include "pipeline/engine.h"
 
@@ -20,24 +21,6 @@
 using namespace tokenscope;
 
 namespace {
-
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    const std::size_t n = v.size();
-    return n == 0 ? 0 : n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-RgbImage noiseImage(int width, int height)
-{
-    RgbImage image{width, height, std::vector<std::uint8_t>(std::size_t(width) * height * 3)};
-    std::uint32_t state = 2024;
-    for (auto &v : image.rgb) {
-        state = state * 1664525u + 1013904223u;
-        v = std::uint8_t(state >> 24);
-    }
-    return image;
-}
 
 struct Series {
     std::vector<double> selection, prefill;
@@ -62,7 +45,7 @@ int main(int argc, char **argv)
         writeRandomCheckpoint(dir, fixtureShape(shape), {});
         auto engine = Engine::load(dir, {DeviceKind::Cpu, ComputeDType::Float32, threads});
         const int tile = engine->info().tileSize;
-        const RgbImage image = noiseImage(3 * tile, 2 * tile);   // 3×2 grid + thumbnail = 7 tiles
+        const RgbImage image = bench::noiseImage(3 * tile, 2 * tile, 2024);   // 3×2 grid + thumbnail = 7 tiles
 
         // (method, budget) cells; "none" at 1.0 is the full-token reference.
         std::vector<std::pair<std::string, double>> cells{{"none", 1.0}};
@@ -90,7 +73,7 @@ int main(int argc, char **argv)
             }
         }
         const Series &full = series[{"none", 1.0}];
-        const double fullPrefill = median(full.prefill);
+        const double fullPrefill = bench::median(full.prefill);
         std::printf("shape %s, 7 tiles, %d threads, %d repeats after 2 warm-up runs; full prefill %.2f ms for %d "
                     "visual tokens\n\n",
                     shape.c_str(), threads, repeats, fullPrefill, full.sent);
@@ -102,9 +85,9 @@ int main(int argc, char **argv)
             std::vector<double> speedups;
             for (std::size_t i = 0; i < s.prefill.size(); ++i)
                 speedups.push_back(full.prefill[i] / s.prefill[i]);
-            const double selection = median(s.selection), prefill = median(s.prefill);
+            const double selection = bench::median(s.selection), prefill = bench::median(s.prefill);
             std::printf("| %s | %.2f | %d | %.3f | %.2f | %.2f | %.2fx | %.1f%% |\n", cell.first.c_str(), cell.second,
-                        s.sent, selection, prefill, fullPrefill - prefill, median(speedups),
+                        s.sent, selection, prefill, fullPrefill - prefill, bench::median(speedups),
                         100.0 * selection / fullPrefill);
         }
         std::filesystem::remove_all(dir);

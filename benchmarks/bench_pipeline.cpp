@@ -5,6 +5,7 @@
 //
 //   bench_pipeline [--shape demo] [--repeats 15] [--threads 2] [--new-tokens 8]
 
+#include "bench_support.h"
 #include "fixtures/random_checkpoint.h"
 #include "image/image.h"
 #include "pipeline/engine.h"
@@ -21,24 +22,6 @@
 using namespace tokenscope;
 
 namespace {
-
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    const std::size_t n = v.size();
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-RgbImage noiseImage(int width, int height)
-{
-    RgbImage image{width, height, std::vector<std::uint8_t>(std::size_t(width) * height * 3)};
-    std::uint32_t state = 12345;
-    for (auto &v : image.rgb) {
-        state = state * 1664525u + 1013904223u;
-        v = std::uint8_t(state >> 24);
-    }
-    return image;
-}
 
 struct Samples {
     std::vector<double> tiling, encoder, router, connector, prefill, decodePerToken, total;
@@ -77,7 +60,7 @@ int main(int argc, char **argv)
 
         struct Case { const char *name; RgbImage image; };
         // 1×1 grid (no thumbnail) and a 3:2 image -> 3×2 grid + thumbnail = 7 tiles.
-        const Case cases[] = {{"1 tile", noiseImage(tile, tile)}, {"7 tiles", noiseImage(3 * tile, 2 * tile)}};
+        const Case cases[] = {{"1 tile", bench::noiseImage(tile, tile, 12345)}, {"7 tiles", bench::noiseImage(3 * tile, 2 * tile, 12345)}};
 
         std::printf("shape %s, %lld parameters, %d threads, %d repeats after 2 warm-up runs, up to %d new tokens\n\n",
                     shape.c_str(), static_cast<long long>(engine->info().parameters), threads, repeats, newTokens);
@@ -104,15 +87,15 @@ int main(int argc, char **argv)
             for (int m = 0; m < 3; ++m) {
                 const Samples &s = samples[m];
                 std::printf("| %s | %s | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |\n", c.name,
-                            routeModeName(modes[m]), visual[m], median(s.tiling), median(s.encoder), median(s.router),
-                            median(s.connector), median(s.prefill), median(s.decodePerToken), median(s.total));
+                            routeModeName(modes[m]), visual[m], bench::median(s.tiling), bench::median(s.encoder), bench::median(s.router),
+                            bench::median(s.connector), bench::median(s.prefill), bench::median(s.decodePerToken), bench::median(s.total));
             }
             // Ratio of medians of paired runs: prefill all-1/4 over all-1/16.
             std::vector<double> ratios;
             for (std::size_t i = 0; i < samples[1].prefill.size(); ++i)
                 ratios.push_back(samples[1].prefill[i] / samples[2].prefill[i]);
             std::printf("\n%s: prefill all-1/4 / all-1/16 = %.2fx (median of %zu paired runs; %d vs %d visual tokens)\n\n",
-                        c.name, median(ratios), ratios.size(), visual[1], visual[2]);
+                        c.name, bench::median(ratios), ratios.size(), visual[1], visual[2]);
             if (&c != &cases[1])
                 std::printf("| image | mode | visual tokens | tiling | encoder | router | connector | prefill | decode/token | total |\n"
                             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
