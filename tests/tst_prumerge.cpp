@@ -7,6 +7,7 @@
 #include "image/image.h"
 #include "pipeline/engine.h"
 #include "test_support.h"
+#include "tiny_engine_run.h"
 
 #include <QtTest/QtTest>
 
@@ -158,18 +159,7 @@ void TestPruMerge::composesAfterVir()
 
 void TestPruMerge::engineRun()
 {
-    const auto dir = test::scratchDir("prumerge");
-    writeRandomCheckpoint(dir / "tiny", fixtureShape("tiny"), {});
-    writePng(dir / "wide.png", test::gradientImage(112, 56));   // 3 tiles × 4 tokens
-    auto engine = Engine::load(dir / "tiny", {DeviceKind::Cpu, ComputeDType::Float32, 2});
-    RunRequest request;
-    request.imagePath = dir / "wide.png";
-    request.question = "What is on the left?";
-    request.mode = RouteMode::AllFull;
-    request.tokenMethod = "prumerge+";
-    request.budget = 0.5;
-    request.maxNewTokens = 3;
-    const RunResult r = engine->run(request);
+    const RunResult r = test::runOnTinyFixture("prumerge", "prumerge+", 0.5);   // 3 tiles × 4 tokens
     QCOMPARE(int(r.plan.tokens.size()), 12);
     QCOMPARE(r.plan.tokensSent, 6);
     QCOMPARE(r.promptTokens, r.textTokens + 6);

@@ -7,6 +7,7 @@
 #include "image/image.h"
 #include "pipeline/engine.h"
 #include "test_support.h"
+#include "tiny_engine_run.h"
 
 #include <QtTest/QtTest>
 
@@ -159,18 +160,7 @@ void TestVisionZip::noContextualMeansTopK()
 
 void TestVisionZip::engineRun()
 {
-    const auto dir = test::scratchDir("visionzip");
-    writeRandomCheckpoint(dir / "tiny", fixtureShape("tiny"), {});
-    writePng(dir / "wide.png", test::gradientImage(112, 56));   // 2×1 grid + thumbnail: 3 tiles × 4 tokens
-    auto engine = Engine::load(dir / "tiny", {DeviceKind::Cpu, ComputeDType::Float32, 2});
-    RunRequest request;
-    request.imagePath = dir / "wide.png";
-    request.question = "What is on the left?";
-    request.mode = RouteMode::AllFull;
-    request.tokenMethod = "visionzip";
-    request.budget = 0.5;
-    request.maxNewTokens = 3;
-    const RunResult r = engine->run(request);
+    const RunResult r = test::runOnTinyFixture("visionzip", "visionzip", 0.5);   // 3 tiles × 4 tokens
     QCOMPARE(int(r.plan.tokens.size()), 12);
     QCOMPARE(r.plan.tokensSent, 6);
     QCOMPARE(r.promptTokens, r.textTokens + 6);
