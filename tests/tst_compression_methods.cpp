@@ -24,6 +24,12 @@ private Q_SLOTS:
     void keptCountRule();
     void badChoices_data();
     void badChoices();
+    void insideLlmLayerOutOfRange_data();
+    void insideLlmLayerOutOfRange();
+    void reusedEncodingGivesTheSameRun_data();
+    void reusedEncodingGivesTheSameRun();
+    void selectionTimeIsRecorded_data();
+    void selectionTimeIsRecorded();
 
 private:
     RunResult run(const std::string &method, double budget, std::uint64_t seed = 0);
@@ -158,6 +164,80 @@ void TestCompressionMethods::badChoices()
     QFETCH(double, budget);
     QFETCH(QString, fragment);
     test::expectError([&] { chooseMethod(method.toStdString(), budget); }, {fragment});
+}
+
+void TestCompressionMethods::insideLlmLayerOutOfRange_data()
+{
+    QTest::addColumn<QString>("method");
+    QTest::addColumn<int>("layer");
+    QTest::newRow("fastv at the last layer") << "fastv" << 3;   // the tiny fixture's LLM has 3 layers
+    QTest::newRow("dart beyond the model") << "dart" << 40;
+    QTest::newRow("vir+fastv") << "vir+fastv" << 3;
+}
+
+void TestCompressionMethods::insideLlmLayerOutOfRange()
+{
+    QFETCH(QString, method);
+    QFETCH(int, layer);
+    RunRequest request;
+    request.imagePath = m_image;
+    request.question = "Which colour is on the left?";
+    applyMethodChoice(request, chooseMethod(method.toStdString(), 0.5, {{"layer", double(layer)}}));
+    const QString name = method.section('+', -1);
+    test::expectError([&] { m_engine->run(request); },
+                      {"method '" + name + "'", "layer=" + QString::number(layer), "has 3 layers", "[1, 2]"});
+}
+
+void TestCompressionMethods::reusedEncodingGivesTheSameRun_data()
+{
+    QTest::addColumn<QString>("method");
+    for (const char *m : {"none", "vir", "visionzip", "prumerge+", "vir+divprune", "fastv", "dart"})
+        QTest::newRow(m) << m;
+}
+
+// A sweep encodes each image once; every method must then behave exactly as in a fresh run.
+void TestCompressionMethods::reusedEncodingGivesTheSameRun()
+{
+    QFETCH(QString, method);
+    RunRequest request;
+    request.imagePath = m_image;
+    request.question = "Which colour is on the left?";
+    request.maxNewTokens = 3;
+    applyMethodChoice(request, chooseMethod(method.toStdString(), 0.5));
+    const RunResult fresh = m_engine->run(request);
+    const auto encoded = m_engine->encode(request);
+    const RunResult reused = m_engine->run(request, *encoded);
+    QVERIFY(!fresh.encodingReused);
+    QVERIFY(reused.encodingReused);
+    QCOMPARE(reused.answerIds, fresh.answerIds);
+    QCOMPARE(reused.plan.method, fresh.plan.method);
+    QCOMPARE(reused.plan.tokensSent, fresh.plan.tokensSent);
+    QCOMPARE(reused.plan.tokens.size(), fresh.plan.tokens.size());
+    for (std::size_t i = 0; i < fresh.plan.tokens.size(); ++i) {
+        QCOMPARE(reused.plan.tokens[i].kept, fresh.plan.tokens[i].kept);
+        QCOMPARE(reused.plan.tokens[i].mergedInto, fresh.plan.tokens[i].mergedInto);
+        QCOMPARE(reused.plan.tokens[i].score, fresh.plan.tokens[i].score);
+    }
+    // Reused runs report the encoding's own cost, not zero.
+    QVERIFY(reused.timings.encoderMs > 0);
+    QCOMPARE(m_engine->run(request, *encoded).timings.encoderMs, reused.timings.encoderMs);
+}
+
+void TestCompressionMethods::selectionTimeIsRecorded_data()
+{
+    QTest::addColumn<QString>("method");
+    for (const MethodInfo &m : compressionMethods())
+        if (m.kind != MethodKind::TileRatio && !m.needsSelector)
+            QTest::newRow(m.name.c_str()) << QString::fromStdString(m.name);
+}
+
+// Every method's own cost is reported apart from the prefill, inside-LLM ones included.
+void TestCompressionMethods::selectionTimeIsRecorded()
+{
+    QFETCH(QString, method);
+    const RunResult r = run(method.toStdString(), 0.5);
+    QVERIFY2(r.timings.selectionMs > 0, qPrintable(QString::number(r.timings.selectionMs)));
+    QVERIFY(r.timings.prefillMs > 0);
 }
 
 QTEST_APPLESS_MAIN(TestCompressionMethods)

@@ -55,7 +55,7 @@ struct Fixture {
     MethodChoice choice = chooseMethod("prumerge+", 0.5);
     SelectionInput input() const
     {
-        return SelectionInput{config, plan, visual, torch::Tensor(), [this] { return cls; }, nullptr, choice, 0};
+        return SelectionInput{config, plan, visual, torch::Tensor(), cls, nullptr, choice, 0};
     }
 };
 

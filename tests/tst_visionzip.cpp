@@ -40,7 +40,7 @@ struct Fixture {
         : choice(chooseMethod("visionzip", budget, parameters)) {}
     SelectionInput input() const
     {
-        return SelectionInput{config, plan, visual, torch::Tensor(), [this] { return cls; }, nullptr, choice, 0};
+        return SelectionInput{config, plan, visual, torch::Tensor(), cls, nullptr, choice, 0};
     }
 };
 

@@ -31,10 +31,9 @@ std::vector<std::int64_t> largestFirst(const torch::Tensor &values, std::int64_t
 
 } // namespace
 
-torch::Tensor fastvScores(const torch::Tensor &attention, const std::vector<std::int64_t> &visualRows)
+torch::Tensor fastvScores(const torch::Tensor &received, const std::vector<std::int64_t> &visualRows)
 {
-    auto received = attention.to(torch::kFloat32).mean(0).mean(0);   // heads, then query rows -> [L]
-    return received.index_select(0, rowIndex(visualRows, received.device())).cpu();
+    return received.to(torch::kFloat32).index_select(0, rowIndex(visualRows, received.device())).cpu().contiguous();
 }
 
 DartSelection dartSelect(const torch::Tensor &hidden, const torch::Tensor &keys,
@@ -114,7 +113,7 @@ LayerPruning makeInsideLlmPruning(const MethodChoice &choice, std::vector<std::i
     pruning.keepRows = [name, rows = std::move(visualRows), keep, &out](const PruningInput &in) -> torch::Tensor {
         const std::int64_t length = in.hidden.size(0);
         if (name == "fastv") {
-            auto scores = fastvScores(in.attention, rows);
+            auto scores = fastvScores(in.attentionReceived, rows);
             out.kept = topKSorted(scores, keep);
             out.scores.assign(scores.data_ptr<float>(), scores.data_ptr<float>() + scores.numel());
         } else {

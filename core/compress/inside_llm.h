@@ -14,8 +14,9 @@ namespace tokenscope {
 
 // FastV (arXiv 2403.06764): attention each visual row receives in layer K-1, averaged over heads
 // and over every query row (DESIGN.md §1.3, the paper, and the VisionSelector port's default;
-// the official code uses the last query row only). attention [H, L, L], visualRows [N] -> [N].
-torch::Tensor fastvScores(const torch::Tensor &attention, const std::vector<std::int64_t> &visualRows);
+// the official code uses the last query row only). received [L] (PruningInput::attentionReceived),
+// visualRows [N] -> [N].
+torch::Tensor fastvScores(const torch::Tensor &received, const std::vector<std::int64_t> &visualRows);
 
 struct DartSelection {
     std::vector<std::int64_t> kept;   // indices into visualRows, sorted

@@ -13,7 +13,6 @@
 #include <torch/torch.h>
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,8 +25,8 @@ struct SelectionInput {
     torch::Tensor visualTokens;           // [N, D] connector outputs, plan order (LLM width)
     torch::Tensor patchTokens;            // [tiles, P, C] encoder outputs before pixel shuffle
     // [tiles, P]: attention the CLS query pays to each patch in the encoder's last layer,
-    // averaged over heads; computed on first call (only the methods that need it pay for it).
-    std::function<torch::Tensor()> clsAttention;
+    // averaged over heads (captured during the one encoder pass).
+    torch::Tensor clsAttention;
     const nn::ParameterMap *selector = nullptr;   // selector.safetensors weights, when loaded
     const MethodChoice &choice;           // budget and parameters
     std::uint64_t seed = 0;

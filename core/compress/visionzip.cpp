@@ -9,7 +9,7 @@ namespace tokenscope {
 
 torch::Tensor tokenClsAttention(const SelectionInput &input)
 {
-    const auto attention = input.clsAttention().to(torch::kFloat32).cpu().contiguous();   // [tiles, P]
+    const auto attention = input.clsAttention.to(torch::kFloat32).cpu().contiguous();   // [tiles, P]
     const CompressionPlan &plan = input.plan;
     if (attention.dim() != 2 || attention.size(0) != static_cast<std::int64_t>(plan.tiles.size()))
         throw std::logic_error("clsAttention: [tiles, P] expected");

@@ -2,9 +2,12 @@
 #include "model/language_model.h"
 
 #include "model/torch_compat.h"
+#include "model/torch_runtime.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <utility>
 
@@ -72,9 +75,35 @@ torch::Tensor applyRotary(const torch::Tensor &x, const torch::Tensor &cos, cons
 
 } // namespace
 
+namespace {
+
+// Mean causal attention probability each row receives, over heads and query rows, from explicit
+// fp32 softmax (the FastV port's recomputation). queries [H, L, d], keys [KV, L, d] of one
+// prefill. Blocks of query rows bound the memory to H × kQueryBlock × L, never the whole map.
+torch::Tensor attentionReceived(const torch::Tensor &queries, torch::Tensor keys, double scale)
+{
+    constexpr std::int64_t kQueryBlock = 256;
+    const auto heads = queries.size(0), length = queries.size(1);
+    if (keys.size(0) != heads)
+        keys = keys.repeat_interleave(heads / keys.size(0), 0);
+    const auto keysT = keys.transpose(-2, -1);
+    auto sum = torch::zeros({length}, queries.options().dtype(torch::kFloat32));
+    for (std::int64_t r = 0; r < length; r += kQueryBlock) {
+        const auto rows = std::min(kQueryBlock, length - r);
+        auto scores = torch::matmul(queries.narrow(1, r, rows), keysT).to(torch::kFloat32).mul_(scale);   // [H, rows, L]
+        auto future = torch::ones({rows, length}, torch::TensorOptions().dtype(torch::kBool).device(scores.device()))
+                          .triu(r + 1);
+        scores.masked_fill_(future, -std::numeric_limits<float>::infinity());
+        sum += torch::softmax(scores, -1).sum(at::IntArrayRef{0, 1});
+    }
+    return sum.div_(double(heads * length));
+}
+
+} // namespace
+
 torch::Tensor LanguageModel::attention(const Layer &layer, std::size_t index, const torch::Tensor &x,
                                        const torch::Tensor &cos, const torch::Tensor &sin, KVCache &cache,
-                                       torch::Tensor *probabilities, torch::Tensor *rotatedKeys) const
+                                       torch::Tensor *queries, torch::Tensor *rotatedKeys) const
 {
     const auto length = x.size(0);
     const int heads = m_config.numHeads, kvHeads = m_config.numKvHeads, headDim = m_config.headDim;
@@ -88,6 +117,8 @@ torch::Tensor LanguageModel::attention(const Layer &layer, std::size_t index, co
     q = applyRotary(q.transpose(0, 1), cos, sin).unsqueeze(0);   // [1, H, L, d]
     k = applyRotary(k.transpose(0, 1), cos, sin).unsqueeze(0);   // [1, KV, L, d]
     v = v.transpose(0, 1).unsqueeze(0);
+    if (queries)
+        *queries = q.squeeze(0);
     if (rotatedKeys)
         *rotatedKeys = k.squeeze(0);
 
@@ -111,28 +142,16 @@ torch::Tensor LanguageModel::attention(const Layer &layer, std::size_t index, co
                    .masked_fill(allowed.logical_not(), -std::numeric_limits<float>::infinity());
     }
     const double scale = 1.0 / std::sqrt(double(headDim));
-    torch::Tensor out;
-    if (probabilities) {
-        // The eager path, for the one layer whose attention map a method reads (FastV): fp32
-        // softmax like the VisionSelector port's recomputation.
-        auto scores = torch::matmul(q, keys.transpose(-2, -1)).to(torch::kFloat32).mul_(scale);
-        if (mask)
-            scores.add_(mask->to(torch::kFloat32));
-        auto probs = torch::softmax(scores, -1);
-        out = torch::matmul(probs.to(values.scalar_type()), values);
-        *probabilities = probs.squeeze(0);   // [H, L, total]
-    } else {
-        out = compat::scaledDotProductAttention(q, keys, values, mask, scale);
-    }
+    auto out = compat::scaledDotProductAttention(q, keys, values, mask, scale);
     return layer.o(out.squeeze(0).transpose(0, 1).reshape({length, heads * headDim}));
 }
 
 torch::Tensor LanguageModel::block(std::size_t index, const torch::Tensor &x, const torch::Tensor &cos,
-                                   const torch::Tensor &sin, KVCache &cache, torch::Tensor *probabilities,
+                                   const torch::Tensor &sin, KVCache &cache, torch::Tensor *queries,
                                    torch::Tensor *keys) const
 {
     const Layer &l = m_layers[index];
-    auto y = x + attention(l, index, l.inputNorm(x), cos, sin, cache, probabilities, keys);
+    auto y = x + attention(l, index, l.inputNorm(x), cos, sin, cache, queries, keys);
     auto h = l.postAttentionNorm(y);
     return y + l.down(torch::silu(l.gate(h)) * l.up(h));
 }
@@ -188,12 +207,18 @@ torch::Tensor LanguageModel::prefill(const torch::Tensor &embeds, KVCache &cache
 
     auto x = embeds;
     PruningInput input;
+    torch::Tensor queries;
     for (int i = 0; i < k; ++i) {
         const bool last = i == k - 1;
-        x = block(std::size_t(i), x, cos, sin, cache, last && pruning.needAttention ? &input.attention : nullptr,
-                  last && pruning.needKeys ? &input.keys : nullptr);
+        x = block(std::size_t(i), x, cos, sin, cache, last && pruning.needAttention ? &queries : nullptr,
+                  last && (pruning.needKeys || pruning.needAttention) ? &input.keys : nullptr);
     }
     input.hidden = x;
+    if (pruning.needAttention) {
+        StageTimer timer(embeds.device());
+        input.attentionReceived = attentionReceived(queries, input.keys, 1.0 / std::sqrt(double(m_config.headDim)));
+        input.attentionMs = timer.elapsedMs();
+    }
 
     auto keep = pruning.keepRows(input).to(torch::kCPU, torch::kInt64).contiguous();
     if (keep.dim() != 1 || keep.numel() < 1)

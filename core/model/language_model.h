@@ -29,13 +29,16 @@ struct KVCache {
 // the prefill, as they leave layer K-1.
 struct PruningInput {
     torch::Tensor hidden;      // [L, D] hidden states entering layer K
-    torch::Tensor attention;   // [H, L, L] layer K-1 attention probabilities (when needAttention)
+    torch::Tensor attentionReceived;   // [L] fp32: layer K-1 attention each row receives, mean over
+                                       // heads and query rows (when needAttention)
+    double attentionMs = 0;            // what computing attentionReceived cost (a method's overhead)
     torch::Tensor keys;        // [kvHeads, L, headDim] layer K-1 keys after rotary (when needKeys)
 };
 
 // A prefill that drops rows inside the LLM: layers < K run on every row, `keepRows` picks the
 // rows (int64 indices, strictly increasing) that layers >= K and later decoding see. Only layer
-// K-1 computes attention probabilities explicitly, and only when asked; the rest stay fused.
+// K-1 computes attention probabilities explicitly, and only when asked (in blocks of query rows,
+// never the whole [H, L, L] map); every layer's output still comes from the fused path.
 struct LayerPruning {
     int layer = 2;
     bool needAttention = false;
@@ -63,6 +66,7 @@ public:
                           const LayerPruning &pruning, bool allLogits = false) const;
 
     const LlmConfig &config() const { return m_config; }
+    torch::Device device() const { return m_embedTokens.device(); }
 
 private:
     struct Layer {
@@ -71,13 +75,13 @@ private:
         nn::Norm qNorm, kNorm;   // Qwen3
         nn::Linear gate, up, down;
     };
-    // `probabilities` / `keys`, when given, receive [H, L, total] attention probabilities
-    // (explicit softmax instead of the fused kernel) and [kvHeads, L, d] rotated keys.
+    // `queries` / `keys`, when given, receive this call's rotated queries [H, L, d] and keys
+    // [kvHeads, L, d] (what a pruning step at the next layer may read).
     torch::Tensor attention(const Layer &layer, std::size_t index, const torch::Tensor &x, const torch::Tensor &cos,
-                            const torch::Tensor &sin, KVCache &cache, torch::Tensor *probabilities = nullptr,
+                            const torch::Tensor &sin, KVCache &cache, torch::Tensor *queries = nullptr,
                             torch::Tensor *keys = nullptr) const;
     torch::Tensor block(std::size_t index, const torch::Tensor &x, const torch::Tensor &cos, const torch::Tensor &sin,
-                        KVCache &cache, torch::Tensor *probabilities = nullptr, torch::Tensor *keys = nullptr) const;
+                        KVCache &cache, torch::Tensor *queries = nullptr, torch::Tensor *keys = nullptr) const;
     std::pair<torch::Tensor, torch::Tensor> rotary(const torch::Tensor &positions, const torch::Tensor &like) const;
 
     LlmConfig m_config;

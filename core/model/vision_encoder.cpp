@@ -53,10 +53,16 @@ std::array<torch::Tensor, 3> VisionEncoder::projectQkv(const Block &block, const
     return {q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)};
 }
 
-torch::Tensor VisionEncoder::attention(const Block &block, const torch::Tensor &x) const
+torch::Tensor VisionEncoder::attention(const Block &block, const torch::Tensor &x, torch::Tensor *clsAttention) const
 {
     const auto [q, k, v] = projectQkv(block, x);
-    auto out = compat::scaledDotProductAttention(q, k, v, std::nullopt, 1.0 / std::sqrt(double(q.size(-1))));
+    const double scale = 1.0 / std::sqrt(double(q.size(-1)));
+    if (clsAttention) {
+        // Explicit probabilities for the CLS row only: [n, heads, 1, T] -> mean over heads -> drop CLS.
+        auto probs = torch::softmax(torch::matmul(q.slice(2, 0, 1), k.transpose(-2, -1)).to(torch::kFloat32).mul(scale), -1);
+        *clsAttention = probs.mean(1).squeeze(1).slice(1, 1);
+    }
+    auto out = compat::scaledDotProductAttention(q, k, v, std::nullopt, scale);
     return block.proj(out.transpose(1, 2).reshape({x.size(0), x.size(1), x.size(2)}));
 }
 
@@ -69,30 +75,18 @@ torch::Tensor VisionEncoder::embed(const torch::Tensor &pixels) const
     return torch::cat({m_classEmbedding.expand({n, 1, -1}), patches}, 1) + m_positionEmbedding;
 }
 
-void VisionEncoder::runBlock(const Block &b, torch::Tensor &x) const
+void VisionEncoder::runBlock(const Block &b, torch::Tensor &x, torch::Tensor *clsAttention) const
 {
-    x = x + attention(b, b.norm1(x)) * b.ls1;
+    x = x + attention(b, b.norm1(x), clsAttention) * b.ls1;
     x = x + b.fc2(nn::gelu(b.fc1(b.norm2(x)))) * b.ls2;
 }
 
-torch::Tensor VisionEncoder::forward(const torch::Tensor &pixels) const
+torch::Tensor VisionEncoder::forward(const torch::Tensor &pixels, torch::Tensor *clsAttention) const
 {
     auto x = embed(pixels);
-    for (const Block &b : m_blocks)
-        runBlock(b, x);
+    for (std::size_t i = 0; i < m_blocks.size(); ++i)
+        runBlock(m_blocks[i], x, i + 1 == m_blocks.size() ? clsAttention : nullptr);
     return x;
-}
-
-torch::Tensor VisionEncoder::clsAttention(const torch::Tensor &pixels) const
-{
-    auto x = embed(pixels);
-    for (std::size_t i = 0; i + 1 < m_blocks.size(); ++i)
-        runBlock(m_blocks[i], x);
-    const auto [q, k, v] = projectQkv(m_blocks.back(), m_blocks.back().norm1(x));
-    const double scale = 1.0 / std::sqrt(double(q.size(-1)));
-    // Explicit probabilities for the CLS row only: [n, heads, 1, T] -> mean over heads -> drop CLS.
-    auto probs = torch::softmax(torch::matmul(q.slice(2, 0, 1), k.transpose(-2, -1)).mul(scale).to(torch::kFloat32), -1);
-    return probs.mean(1).squeeze(1).slice(1, 1);
 }
 
 } // namespace tokenscope

@@ -17,12 +17,11 @@ class VisionEncoder {
 public:
     VisionEncoder(const VisionConfig &config, const nn::ParameterMap &params);
 
-    // pixels [n, 3, T, T] -> last hidden state [n, 1 + P, C] (CLS first).
-    torch::Tensor forward(const torch::Tensor &pixels) const;
-
-    // pixels -> [n, P]: the attention the CLS query pays to each patch in the last layer (whose
-    // output InternVL uses, select_layer -1), averaged over heads (VisionZip / PruMerge+ input).
-    torch::Tensor clsAttention(const torch::Tensor &pixels) const;
+    // pixels [n, 3, T, T] -> last hidden state [n, 1 + P, C] (CLS first). With `clsAttention`,
+    // also the attention the CLS query pays to each patch in the last layer (whose output InternVL
+    // uses, select_layer -1), averaged over heads: [n, P] fp32, the VisionZip / PruMerge+ input.
+    // It comes from the same pass: one extra query row, not a second encoder run.
+    torch::Tensor forward(const torch::Tensor &pixels, torch::Tensor *clsAttention = nullptr) const;
 
     // The patch tokens only: [n, P, C] (InternVL drops CLS before the connectors).
     static torch::Tensor patchTokens(const torch::Tensor &hidden) { return hidden.slice(1, 1); }
@@ -34,11 +33,11 @@ private:
         nn::Norm qNorm, kNorm;   // InternViT-6B only
         torch::Tensor ls1, ls2;
     };
-    torch::Tensor attention(const Block &block, const torch::Tensor &x) const;
+    torch::Tensor attention(const Block &block, const torch::Tensor &x, torch::Tensor *clsAttention) const;
     // q, k, v as [n, heads, tokens, headDim], q/k-normalised where the model does so.
     std::array<torch::Tensor, 3> projectQkv(const Block &block, const torch::Tensor &x) const;
     torch::Tensor embed(const torch::Tensor &pixels) const;
-    void runBlock(const Block &block, torch::Tensor &x) const;
+    void runBlock(const Block &block, torch::Tensor &x, torch::Tensor *clsAttention = nullptr) const;
 
     VisionConfig m_config;
     torch::Tensor m_classEmbedding, m_positionEmbedding;

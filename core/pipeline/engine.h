@@ -23,6 +23,8 @@
 
 namespace tokenscope {
 
+struct EncodedImage;   // pipeline/image_encoding.h: tiles, encoder outputs, router probabilities
+
 enum class RouteMode {
     Router,          // ViR with the relative + absolute thresholds
     TargetBudget,    // ViR probabilities, compress the most compressible tiles down to a budget
@@ -66,6 +68,7 @@ struct RunResult {
     std::string device;
     std::string dtype;
     int threads = 0;
+    bool encodingReused = false;   // tiling/encoder/router timings are those of the reused encoding
 };
 
 struct ModelInfo {
@@ -96,6 +99,12 @@ public:
     // Throws Error for bad input (missing/corrupt image, empty question, …) and Cancelled when
     // the abort callback asks to stop. Call from one thread at a time (the model-owner thread).
     RunResult run(const RunRequest &request, const ProgressCallbacks &callbacks = {});
+
+    // What no method or budget changes (tiling, encoder, router) for the request's image, to reuse
+    // across runs of that image: run(request, *encode(request)) equals run(request). A sweep
+    // encodes each image once. Progress runs to 0.55; the reusing run reports from there.
+    std::shared_ptr<const EncodedImage> encode(const RunRequest &request, const ProgressCallbacks &callbacks = {});
+    RunResult run(const RunRequest &request, const EncodedImage &encoded, const ProgressCallbacks &callbacks = {});
 
 private:
     struct Impl;

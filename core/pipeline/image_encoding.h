@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// The part of the pipeline that depends on the image alone: tiling, the vision encoder (with the
+// CLS attention of its last layer captured in the same pass) and the ViR router's probabilities.
+// Methods and budgets never change it, so a sweep computes it once per image.
+// Private to core: includes LibTorch.
+
+#include "common/progress.h"
+#include "image/image.h"
+#include "model/internvl_model.h"
+
+#include <vector>
+
+namespace tokenscope {
+
+struct EncodedImage {
+    TiledImage tiled;
+    torch::Tensor patches;                     // [tiles, P, C] encoder outputs without CLS
+    torch::Tensor clsAttention;                // [tiles, P] fp32, last layer, mean over heads
+    std::vector<double> compressProbability;   // ViR p(compress) per tile; empty without a router
+    double tilingMs = 0, encoderMs = 0, routerMs = 0;
+};
+
+// Progress runs from 0 to 0.55 (tiling, then one step per tile); cancel is checked between tiles.
+EncodedImage encodeImage(const InternVLModel &model, const RgbImage &image, ProgressReporter &progress);
+
+// The tiles' normalised pixels as a [tiles, 3, T, T] tensor on the model's device and dtype.
+torch::Tensor tilePixels(const InternVLModel &model, const TiledImage &tiled);
+
+} // namespace tokenscope
