@@ -2,6 +2,7 @@
 #include "eval/dataset.h"
 
 #include "common/error.h"
+#include "eval/metrics.h"
 
 #include <nlohmann/json.hpp>
 
@@ -93,14 +94,6 @@ std::string lineSource(const fs::path &file, int line)
     return file.string() + ":" + std::to_string(line);
 }
 
-std::string metricList()
-{
-    std::string text;
-    for (const auto name : datasetMetricNames())
-        text += (text.empty() ? "" : ", ") + std::string(name);
-    return text;
-}
-
 // Checks that do not depend on how a sample was read: shared by the loader and the writer.
 // Returns the problem, or nothing.
 std::optional<std::string> sampleProblem(const EvalSample &s)
@@ -113,8 +106,8 @@ std::optional<std::string> sampleProblem(const EvalSample &s)
         return "question must not be empty";
     if (s.answers.empty())
         return "answers must not be empty (list at least one correct answer)";
-    if (!isDatasetMetric(s.metric))
-        return "metric '" + s.metric + "' is not a known metric (" + metricList() + ")";
+    if (!parseMetric(s.metric))
+        return "metric '" + s.metric + "' is not a known metric (" + metricNames() + ")";
     // MME scores per category (acc + acc+ summed over categories), so an uncategorised line
     // could never be scored.
     if (s.metric == "mme" && s.category.empty())
@@ -330,23 +323,10 @@ void checkForSave(const std::vector<EvalSample> &samples, const fs::path &file)
 
 } // namespace
 
-const std::vector<std::string_view> &datasetMetricNames()
-{
-    static const std::vector<std::string_view> names{"exact_match", "vqa_accuracy", "anls", "relaxed_accuracy",
-                                                     "mme"};
-    return names;
-}
-
-bool isDatasetMetric(std::string_view name)
-{
-    const auto &names = datasetMetricNames();
-    return std::find(names.begin(), names.end(), name) != names.end();
-}
-
 void requireDatasetMetric(const std::string &source, const std::string &field, std::string_view name)
 {
-    if (!isDatasetMetric(name))
-        throw Error(source, field + " '" + std::string(name) + "' is not a known metric (" + metricList() + ")");
+    if (!parseMetric(name))
+        throw Error(source, field + " '" + std::string(name) + "' is not a known metric (" + metricNames() + ")");
 }
 
 Dataset loadDataset(const fs::path &file)

@@ -29,9 +29,6 @@ Dataset loadDataset(const std::filesystem::path &file);
 // replaces `file` only once everything is written.
 void saveDataset(const std::filesystem::path &file, const std::vector<EvalSample> &samples);
 
-// The metric names a dataset line may carry. TODO: use parseMetric (eval/metrics.h) once it lands.
-const std::vector<std::string_view> &datasetMetricNames();
-bool isDatasetMetric(std::string_view name);
 // Throws Error(source, "<field> '<name>' is not a known metric (exact_match, …)") if unknown.
 void requireDatasetMetric(const std::string &source, const std::string &field, std::string_view name);
 
