@@ -3,7 +3,7 @@
 // (median) next to the prefill time it saves, and prefill time at budgets 1.0/0.5/0.3/0.2/0.1 as
 // ratios to 1.0, all interleaved in one run. Prints Markdown.
 //
-//   bench_methods [--shape demo] [--repeats 15] [--threads 2]
+//   bench_methods [--shape demo|demo-448] [--repeats 15] [--threads 2]
 
 #include "compress/method_catalog.h"
 #include "bench_support.h"
@@ -25,6 +25,7 @@ namespace {
 struct Series {
     std::vector<double> selection, prefill;
     int sent = 0;
+    int sequence = 0;   // rows the prefill's layers >= K process (after pruning)
 };
 
 } // namespace
@@ -66,6 +67,7 @@ int main(int argc, char **argv)
                 const RunResult r = engine->run(request);
                 Series &s = series[{method, budget}];
                 s.sent = r.plan.tokensSent;
+                s.sequence = r.textTokens + r.plan.tokensSent;
                 if (run >= 2) {
                     s.selection.push_back(r.timings.selectionMs);
                     s.prefill.push_back(r.timings.prefillMs);
@@ -75,10 +77,11 @@ int main(int argc, char **argv)
         const Series &full = series[{"none", 1.0}];
         const double fullPrefill = bench::median(full.prefill);
         std::printf("shape %s, 7 tiles, %d threads, %d repeats after 2 warm-up runs; full prefill %.2f ms for %d "
-                    "visual tokens\n\n",
-                    shape.c_str(), threads, repeats, fullPrefill, full.sent);
-        std::printf("| method | budget | visual tokens | selection (ms) | prefill (ms) | prefill saved (ms) | "
-                    "full / this prefill | selection / full prefill |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                    "visual + %d text tokens\n\n",
+                    shape.c_str(), threads, repeats, fullPrefill, full.sent, full.sequence - full.sent);
+        std::printf("| method | budget | visual tokens | sequence | selection (ms) | prefill (ms) | prefill saved (ms) | "
+                    "full / this sequence | full / this prefill | selection / full prefill |\n"
+                    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (const auto &cell : cells) {
             const Series &s = series[cell];
             // Ratios of paired runs (same repeat index), then their median.
@@ -86,9 +89,9 @@ int main(int argc, char **argv)
             for (std::size_t i = 0; i < s.prefill.size(); ++i)
                 speedups.push_back(full.prefill[i] / s.prefill[i]);
             const double selection = bench::median(s.selection), prefill = bench::median(s.prefill);
-            std::printf("| %s | %.2f | %d | %.3f | %.2f | %.2f | %.2fx | %.1f%% |\n", cell.first.c_str(), cell.second,
-                        s.sent, selection, prefill, fullPrefill - prefill, bench::median(speedups),
-                        100.0 * selection / fullPrefill);
+            std::printf("| %s | %.2f | %d | %d | %.3f | %.2f | %.2f | %.2fx | %.2fx | %.1f%% |\n", cell.first.c_str(),
+                        cell.second, s.sent, s.sequence, selection, prefill, fullPrefill - prefill,
+                        double(full.sequence) / s.sequence, bench::median(speedups), 100.0 * selection / fullPrefill);
         }
         std::filesystem::remove_all(dir);
     } catch (const std::exception &e) {

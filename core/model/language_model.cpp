@@ -134,15 +134,8 @@ torch::Tensor LanguageModel::attention(const Layer &layer, std::size_t index, co
         keys = keys.repeat_interleave(heads / kvHeads, 1);
         values = values.repeat_interleave(heads / kvHeads, 1);
     }
-    std::optional<torch::Tensor> mask;
-    if (length > 1) {   // causal over the new rows, offset by what the cache already holds
-        auto allowed = torch::ones({length, total}, torch::TensorOptions().dtype(torch::kBool).device(x.device()))
-                           .tril(start);
-        mask = torch::zeros({length, total}, x.options())
-                   .masked_fill(allowed.logical_not(), -std::numeric_limits<float>::infinity());
-    }
-    const double scale = 1.0 / std::sqrt(double(headDim));
-    auto out = compat::scaledDotProductAttention(q, keys, values, mask, scale);
+    // Causal over the new rows, offset by what the cache already holds.
+    auto out = compat::scaledDotProductAttention(q, keys, values, start, 1.0 / std::sqrt(double(headDim)));
     return layer.o(out.squeeze(0).transpose(0, 1).reshape({length, heads * headDim}));
 }
 
