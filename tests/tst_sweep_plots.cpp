@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: MIT
+// Sweep figures rendered headless: all six files appear, the PNGs have the export size and real
+// content, and an unwritable directory is reported by name.
+#include "common/error.h"
+#include "eval/sweep_summary.h"
+#include "sweep_plots.h"
+#include "test_support.h"
+
+#include <QImage>
+#include <QtTest>
+
+#include <fstream>
+
+using namespace tokenscope;
+using tokenscope::test::expectError;
+using tokenscope::test::scratchDir;
+using tokenscope::widgets::renderSweepPlots;
+
+namespace {
+
+// A small sweep: the reference plus two methods at three budgets, latency growing with budget.
+std::vector<SampleRecord> sweepRecords()
+{
+    std::vector<SampleRecord> records;
+    const auto add = [&](const std::string &method, double budget, double quality, double msPerToken) {
+        for (int doc = 0; doc < 12; ++doc) {
+            SampleRecord record;
+            record.method = method;
+            record.budget = budget;
+            record.docId = std::to_string(doc);
+            record.metric = "anls";
+            record.score = std::min(1.0, quality + 0.02 * (doc % 5) - 0.04);
+            record.visualTokens = 1280;
+            record.keptTokens = static_cast<int>(1280 * budget * (method == "vir" ? 0.9 : 1.0));
+            const double prefill = 20.0 + msPerToken * record.keptTokens + doc % 3;
+            record.latencyMs = {{"prefill", prefill}, {"total", 300.0 + prefill}};
+            records.push_back(record);
+        }
+    };
+    add("none", 1.0, 0.86, 0.1);
+    for (double budget : {0.5, 0.25, 0.1}) {
+        add("visionselector", budget, 0.84 - (0.5 - budget) * 0.2, 0.1);
+        add("vir", budget, 0.82 - (0.5 - budget) * 0.5, 0.08);
+    }
+    return records;
+}
+
+const QStringList kFiles{"score_vs_kept.png", "score_vs_kept.pdf", "prefill_vs_budget.png",
+                         "prefill_vs_budget.pdf", "pareto.png", "pareto.pdf"};
+
+int distinctColours(const QImage &image)
+{
+    QSet<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 3)
+        for (int x = 0; x < image.width(); x += 3)
+            colours.insert(image.pixel(x, y));
+    return colours.size();
+}
+
+} // namespace
+
+class TestSweepPlots : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void writesAllFigures();
+    void emptyAndSparseRowsStillRender();
+    void unwritableDirectory();
+};
+
+void TestSweepPlots::writesAllFigures()
+{
+    const QString dir = QString::fromStdString((scratchDir("sweep_plots") / "figures").string());   // created by the call
+    QStringList written;
+    renderSweepPlots(summarize(sweepRecords()), dir, &written);
+
+    QCOMPARE(written.size(), kFiles.size());
+    for (const QString &name : kFiles) {
+        const QString path = QDir(dir).filePath(name);
+        QVERIFY2(written.contains(path), qPrintable(path));
+        QVERIFY2(QFileInfo(path).size() > 1000, qPrintable(path));
+        if (name.endsWith(".png")) {
+            const QImage image(path);
+            QVERIFY2(!image.isNull(), qPrintable(path));
+            QCOMPARE(image.size(), QSize(900, 600));
+            // Series colours, text and grid: far more than a flat or two-tone image.
+            QVERIFY2(distinctColours(image) > 20, qPrintable(path));
+        } else {
+            QFile pdf(path);
+            QVERIFY(pdf.open(QIODevice::ReadOnly));
+            QVERIFY(pdf.read(5) == "%PDF-");
+        }
+    }
+}
+
+// No latency, a lone point, NaN intervals: nothing to draw is not an error.
+void TestSweepPlots::emptyAndSparseRowsStillRender()
+{
+    SummaryRow lone;
+    lone.method = "none";
+    lone.budget = 1.0;
+    lone.metric = "anls";
+    lone.meanScore = lone.ciLow = lone.ciHigh = 0.5;
+    lone.meanKeptFraction = 1.0;
+    lone.medianPrefillMs = lone.medianTotalMs = std::nan("");
+    lone.ciHigh = std::nan("");
+    for (const auto &rows : {std::vector<SummaryRow>{}, std::vector<SummaryRow>{lone}}) {
+        const QString dir = QString::fromStdString(scratchDir("sweep_plots_sparse").string());
+        QStringList written;
+        renderSweepPlots(rows, dir, &written);
+        QCOMPARE(written.size(), kFiles.size());
+        for (const QString &path : written)
+            QVERIFY2(QFileInfo::exists(path), qPrintable(path));
+    }
+}
+
+void TestSweepPlots::unwritableDirectory()
+{
+    // Below a regular file: no directory can be made there, even when running as root.
+    const auto blocker = scratchDir("sweep_plots_blocked") / "not-a-dir";
+    std::ofstream(blocker) << "x";
+    const QString dir = QString::fromStdString((blocker / "figures").string());
+    expectError([&] { renderSweepPlots(summarize(sweepRecords()), dir, nullptr); }, {dir, "cannot create"});
+}
+
+QTEST_MAIN(TestSweepPlots)
+#include "tst_sweep_plots.moc"
