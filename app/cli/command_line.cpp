@@ -6,13 +6,17 @@
 namespace tokenscope::cli {
 
 CommandLine::CommandLine(std::string command, const std::vector<std::string> &args,
-                         std::set<std::string> valued, std::set<std::string> switches)
+                         std::set<std::string> valued, std::set<std::string> switches, bool positionals)
     : m_command(std::move(command))
 {
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string &arg = args[i];
-        if (arg.rfind("--", 0) != 0)
-            throw UsageError(m_command + ": unexpected argument '" + arg + "'");
+        if (arg.rfind("--", 0) != 0) {
+            if (!positionals)
+                throw UsageError(m_command + ": unexpected argument '" + arg + "'");
+            m_positionals.push_back(arg);
+            continue;
+        }
         std::string name = arg.substr(2);
         std::optional<std::string> inlineValue;
         if (auto eq = name.find('='); eq != std::string::npos) {
@@ -82,6 +86,26 @@ int CommandLine::integer(const std::string &name, int fallback) const
     if (ec != std::errc() || end != v->data() + v->size())
         throw UsageError(m_command + ": --" + name + " expects an integer, got '" + *v + "'");
     return out;
+}
+
+ComputeOptions computeOptions(const CommandLine &cl)
+{
+    ComputeOptions compute;
+    if (auto d = cl.value("device")) {
+        auto parsed = parseDeviceKind(*d);
+        if (!parsed)
+            throw UsageError(cl.command() + ": --device must be cpu or cuda, got '" + *d + "'");
+        compute.device = *parsed;
+    }
+    compute.dtype = compute.device == DeviceKind::Cuda ? ComputeDType::BFloat16 : ComputeDType::Float32;
+    if (auto t = cl.value("dtype")) {
+        auto parsed = parseComputeDType(*t);
+        if (!parsed)
+            throw UsageError(cl.command() + ": --dtype must be fp32 or bf16, got '" + *t + "'");
+        compute.dtype = *parsed;
+    }
+    compute.threads = cl.integer("threads", 0);
+    return compute;
 }
 
 } // namespace tokenscope::cli

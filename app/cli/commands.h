@@ -11,5 +11,8 @@ int runCommand(const std::vector<std::string> &args);          // run --model --
 int tokenizeCommand(const std::vector<std::string> &args);     // tokenize --tokenizer [--json]
 int makeFixtureCommand(const std::vector<std::string> &args);  // make-fixture --out --shape
 int methodsCommand(const std::vector<std::string> &args);      // methods [--json]
+int sweepCommand(const std::vector<std::string> &args);        // sweep --model --data --methods --budgets --out
+int mergeCommand(const std::vector<std::string> &args);        // merge DIR... [--out DIR]
+int reportCommand(const std::vector<std::string> &args);       // report DIR
 
 } // namespace tokenscope::cli

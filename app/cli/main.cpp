@@ -23,10 +23,19 @@ commands:
                   [--device cpu|cuda] [--dtype fp32|bf16] [--threads N] [--max-new-tokens N]
                   [--json] [--tokens]
   methods       list every compression method with its parameters [--json]
+  sweep         methods x budgets x dataset questions; records appended as each finishes,
+                resumes when run again with the same options
+                  --model DIR --data FILE.jsonl --methods a,b --budgets 1,0.5,0.3 --out DIR
+                  [--shard i/N] [--limit N] [--max-new-tokens N] [--seed N] [--no-encoder-cache]
+                  [--device cpu|cuda] [--dtype fp32|bf16] [--threads N]
+  merge         merge the records of sweep folders (shards) into one records.jsonl
+                  DIR... [--out DIR]   (default: the first DIR)
+  report        summary table, summary.json/.csv and plots (PNG + PDF) of a sweep folder
+                  DIR [--no-plots]
   tokenize      read text lines on stdin, print token ids
                   --tokenizer FILE [--json]
   make-fixture  write a random-weight checkpoint in the HF InternVL-Flash layout
-                  --out DIR [--shape tiny|tiny-qwen2|tiny-6b|demo|internvl3_5-1b-flash|internvl3_5-8b-flash]
+                  --out DIR [--shape tiny|tiny-qwen2|tiny-6b|demo|demo-448|internvl3_5-1b-flash|internvl3_5-8b-flash]
                   [--seed N] [--shards N] [--dtype F32|F16|BF16]
   help          show this text
 )";
@@ -51,6 +60,12 @@ int main(int argc, char **argv)
             return cli::makeFixtureCommand(args);
         if (command == "methods")
             return cli::methodsCommand(args);
+        if (command == "sweep")
+            return cli::sweepCommand(args);
+        if (command == "merge")
+            return cli::mergeCommand(args);
+        if (command == "report")
+            return cli::reportCommand(args);
         if (command == "help" || command == "--help" || command == "-h") {
             std::fputs(kUsage, stdout);
             return 0;

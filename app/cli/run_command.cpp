@@ -73,21 +73,7 @@ int runCommand(const std::vector<std::string> &args)
                          {"model", "image", "question", "method", "budget", "params", "relative-threshold",
                           "absolute-threshold", "seed", "device", "dtype", "threads", "max-new-tokens"},
                          {"json", "tokens"});
-    ComputeOptions compute;
-    if (auto d = cl.value("device")) {
-        auto parsed = parseDeviceKind(*d);
-        if (!parsed)
-            throw UsageError("run: --device must be cpu or cuda, got '" + *d + "'");
-        compute.device = *parsed;
-    }
-    compute.dtype = compute.device == DeviceKind::Cuda ? ComputeDType::BFloat16 : ComputeDType::Float32;
-    if (auto t = cl.value("dtype")) {
-        auto parsed = parseComputeDType(*t);
-        if (!parsed)
-            throw UsageError("run: --dtype must be fp32 or bf16, got '" + *t + "'");
-        compute.dtype = *parsed;
-    }
-    compute.threads = cl.integer("threads", 0);
+    const ComputeOptions compute = computeOptions(cl);
 
     RunRequest request;
     request.imagePath = cl.required("image");

@@ -82,19 +82,19 @@ namespace {
 // prefill. Blocks of query rows bound the memory to H × kQueryBlock × L, never the whole map.
 torch::Tensor attentionReceived(const torch::Tensor &queries, torch::Tensor keys, double scale)
 {
-    constexpr std::int64_t kQueryBlock = 256;
+    constexpr std::int64_t kQueryBlock = 128;
     const auto heads = queries.size(0), length = queries.size(1);
     if (keys.size(0) != heads)
         keys = keys.repeat_interleave(heads / keys.size(0), 0);
     const auto keysT = keys.transpose(-2, -1);
     auto sum = torch::zeros({length}, queries.options().dtype(torch::kFloat32));
     for (std::int64_t r = 0; r < length; r += kQueryBlock) {
-        const auto rows = std::min(kQueryBlock, length - r);
-        auto scores = torch::matmul(queries.narrow(1, r, rows), keysT).to(torch::kFloat32).mul_(scale);   // [H, rows, L]
-        auto future = torch::ones({rows, length}, torch::TensorOptions().dtype(torch::kBool).device(scores.device()))
+        const auto rows = std::min(kQueryBlock, length - r), visible = r + rows;   // causal: later rows unseen
+        auto scores = torch::matmul(queries.narrow(1, r, rows), keysT.narrow(-1, 0, visible)).to(torch::kFloat32).mul_(scale);
+        auto future = torch::ones({rows, visible}, torch::TensorOptions().dtype(torch::kBool).device(scores.device()))
                           .triu(r + 1);
         scores.masked_fill_(future, -std::numeric_limits<float>::infinity());
-        sum += torch::softmax(scores, -1).sum(at::IntArrayRef{0, 1});
+        sum.narrow(0, 0, visible) += torch::softmax(scores, -1).sum(at::IntArrayRef{0, 1});
     }
     return sum.div_(double(heads * length));
 }

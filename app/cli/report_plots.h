@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "eval/sweep_summary.h"
+
+#include <filesystem>
+#include <vector>
+
+namespace tokenscope::cli {
+
+// The sweep figures as PNG + PDF in `dir` (QCustomPlot, headless); the files written. In a build
+// without the GUI (TOKENSCOPE_BUILD_GUI=OFF) it writes nothing and says so on stderr.
+std::vector<std::filesystem::path> renderReportPlots(const std::vector<SummaryRow> &rows, const std::filesystem::path &dir);
+
+} // namespace tokenscope::cli
