@@ -14,5 +14,6 @@ int methodsCommand(const std::vector<std::string> &args);      // methods [--jso
 int sweepCommand(const std::vector<std::string> &args);        // sweep --model --data --methods --budgets --out
 int mergeCommand(const std::vector<std::string> &args);        // merge DIR... [--out DIR]
 int reportCommand(const std::vector<std::string> &args);       // report DIR
+int importCommand(const std::vector<std::string> &args);       // import --vqa-json|--lmms-eval FILE --out
 
 } // namespace tokenscope::cli

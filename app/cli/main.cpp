@@ -32,6 +32,8 @@ commands:
                   DIR... [--out DIR]   (default: the first DIR)
   report        summary table, summary.json/.csv and plots (PNG + PDF) of a sweep folder
                   DIR [--no-plots]
+  import        convert a TextVQA/DocVQA JSON or an lmms-eval samples log to the dataset JSONL
+                  (--vqa-json FILE | --lmms-eval FILE) --out FILE.jsonl [--images DIR] [--metric M]
   tokenize      read text lines on stdin, print token ids
                   --tokenizer FILE [--json]
   make-fixture  write a random-weight checkpoint in the HF InternVL-Flash layout
@@ -66,6 +68,8 @@ int main(int argc, char **argv)
             return cli::mergeCommand(args);
         if (command == "report")
             return cli::reportCommand(args);
+        if (command == "import")
+            return cli::importCommand(args);
         if (command == "help" || command == "--help" || command == "-h") {
             std::fputs(kUsage, stdout);
             return 0;

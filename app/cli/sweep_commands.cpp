@@ -83,12 +83,10 @@ int sweepCommand(const std::vector<std::string> &args)
     SweepCallbacks callbacks;
     callbacks.abort = [] { return g_interrupted.load(); };
     callbacks.progress = [&](const SweepProgress &p) {
-        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        const std::size_t ranNow = p.done - p.resumed, left = p.total - p.done;
         std::string stage = std::to_string(p.done) + "/" + std::to_string(p.total);
-        if (ranNow > 0)
-            stage += " ETA " + formatDuration(elapsed / double(ranNow) * double(left));
-        bar.callbacks().progress(p.total ? double(p.done) / double(p.total) : 1.0, stage);
+        if (p.etaSeconds >= 0)
+            stage += " ETA " + formatDuration(p.etaSeconds);
+        bar.callbacks().progress(p.fraction(), stage);
     };
     SweepOutcome outcome;
     try {

@@ -59,7 +59,7 @@ std::ifstream openInput(const fs::path &file)
 
 fs::path folderOr(const fs::path &folder, const fs::path &file)
 {
-    return fs::absolute(folder.empty() ? file.parent_path() : folder).lexically_normal();
+    return (folder.empty() ? fs::absolute(file).parent_path() : fs::absolute(folder)).lexically_normal();
 }
 
 fs::path resolve(const fs::path &root, const std::string &image)

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <fstream>
 #include <set>
 
@@ -136,6 +137,7 @@ SweepOutcome runSweep(Engine &engine, const SweepSpec &spec, const SweepCallback
     if (!out)
         throw Error(outcome.recordsFile, "cannot be opened for appending");
 
+    const auto started = std::chrono::steady_clock::now();
     SweepProgress progress;
     progress.total = samples.size() * settings.size();
     progress.resumed = progress.done = outcome.records.size();
@@ -183,6 +185,8 @@ SweepOutcome runSweep(Engine &engine, const SweepSpec &spec, const SweepCallback
             outcome.records.push_back(std::move(record));
             ++outcome.ran;
             ++progress.done;
+            progress.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            progress.etaSeconds = progress.elapsedSeconds / double(outcome.ran) * double(progress.total - progress.done);
             if (callbacks.progress)
                 callbacks.progress(progress);
         }

@@ -20,6 +20,9 @@ struct SweepProgress {
     std::size_t total = 0;     // cells of this shard
     std::size_t resumed = 0;   // cells found finished in the records file at start
     std::string docId;         // the sample being worked on
+    double fraction() const { return total ? double(done) / double(total) : 1.0; }
+    double elapsedSeconds = 0; // since this run started
+    double etaSeconds = -1;    // from this run's pace so far; -1 until a cell has finished
 };
 
 struct SweepCallbacks {
