@@ -12,6 +12,7 @@ packages=(
   xvfb xauth fonts-dejavu-core
   nodejs npm                                 # tokenizer parity tests run the reference under node
   clang libclang-rt-14-dev                   # sanitizers and libFuzzer
+  slurm-wlm munge                            # tests/slurm: a single-node cluster for the sharded sweep
 )
 
 missing=()

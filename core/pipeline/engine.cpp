@@ -319,6 +319,11 @@ RunResult Engine::Impl::run(const RunRequest &request, const EncodedImage &encod
     return result;
 }
 
+void Engine::validate(const RunRequest &request) const
+{
+    d->validate(request);
+}
+
 std::shared_ptr<const EncodedImage> Engine::encode(const RunRequest &request, const ProgressCallbacks &callbacks)
 {
     ProgressReporter progress(callbacks);

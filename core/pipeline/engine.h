@@ -100,6 +100,10 @@ public:
     // the abort callback asks to stop. Call from one thread at a time (the model-owner thread).
     RunResult run(const RunRequest &request, const ProgressCallbacks &callbacks = {});
 
+    // Throws the Error that run() would throw for the request's options (question, mode,
+    // thresholds, method and its parameters against this model) without touching the image.
+    void validate(const RunRequest &request) const;
+
     // What no method or budget changes (tiling, encoder, router) for the request's image, to reuse
     // across runs of that image: run(request, *encode(request)) equals run(request). A sweep
     // encodes each image once. Progress runs to 0.55; the reusing run reports from there.

@@ -109,13 +109,15 @@ SweepOutcome runSweep(Engine &engine, const SweepSpec &spec, const SweepCallback
     const std::vector<SweepSetting> settings = sweepSettings(spec);
     const ModelInfo &info = engine.info();
     for (const SweepSetting &s : settings) {
-        const MethodChoice choice = chooseMethod(s.method, s.budget);
-        if ((choice.ratio->needsFlash || (choice.tokens && choice.tokens->needsFlash)) && !info.flash)
-            throw Error("--methods", "method '" + s.method + "' needs an InternVL-Flash model; " +
-                                         info.directory.string() + " has no ViR router");
-        if (choice.tokens && choice.tokens->needsSelector && !fs::exists(info.directory / "selector.safetensors"))
-            throw Error(info.directory / "selector.safetensors",
-                        "is missing: method '" + s.method + "' needs a VisionSelector scorer beside the model");
+        RunRequest probe;
+        probe.question = "?";
+        probe.maxNewTokens = spec.maxNewTokens;
+        applyMethodChoice(probe, chooseMethod(s.method, s.budget));
+        try {
+            engine.validate(probe);
+        } catch (const Error &e) {
+            throw Error("--methods", "method '" + s.method + "' cannot run on " + info.directory.string() + ": " + e.what());
+        }
     }
     const std::vector<EvalSample> samples = shardSamples(dataset.samples, spec);
     const fs::path datasetDir = fs::absolute(spec.dataset).parent_path();
