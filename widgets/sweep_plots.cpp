@@ -147,7 +147,9 @@ Points pointsOf(const Series &series, X xOf, Y yOf)
 
 // Rescale to the data with a margin, so points do not sit on the frame (and a lone point gets a
 // non-empty range).
-void fitAxes(QCustomPlot &plot, bool hasData)
+// Scores are fractions: a score axis always shows [0, 1], so flat or near-equal scores are not
+// blown up into a misleading slope.
+void fitAxes(QCustomPlot &plot, bool hasData, bool scoreOnY = false)
 {
     if (!hasData) {
         auto *note = new QCPItemText(&plot);
@@ -159,6 +161,8 @@ void fitAxes(QCustomPlot &plot, bool hasData)
         return;
     }
     plot.rescaleAxes();
+    if (scoreOnY)
+        plot.yAxis->setRange(std::min(0.0, plot.yAxis->range().lower), std::max(1.0, plot.yAxis->range().upper));
     for (QCPAxis *axis : {plot.xAxis, plot.yAxis}) {
         const QCPRange range = axis->range();
         const double margin = range.size() > 0 ? range.size() * 0.06
@@ -207,7 +211,7 @@ void scoreVsKept(const std::vector<SummaryRow> &rows, const QDir &dir, QStringLi
         bars->setPen(QPen(series.colour, 1.5));
         bars->setWhiskerWidth(8);
     }
-    fitAxes(*plot, hasData);
+    fitAxes(*plot, hasData, /*scoreOnY=*/true);
     save(*plot, dir, "score_vs_kept", written);
 }
 
@@ -270,7 +274,7 @@ void pareto(const std::vector<SummaryRow> &rows, const QDir &dir, QStringList *w
         front->setLineStyle(QCPGraph::lsStepLeft);
         front->setData(frontX, frontY, true);
     }
-    fitAxes(*plot, hasData);
+    fitAxes(*plot, hasData, /*scoreOnY=*/true);
     save(*plot, dir, "pareto", written);
 }
 
