@@ -301,8 +301,12 @@ std::vector<SummaryRow> summarize(const std::vector<SampleRecord> &records, cons
 
     const ReferenceScores reference = referenceScores(records);
     std::vector<SummaryRow> rows;
-    for (const auto &[key, group] : groups)
+    for (auto &[key, group] : groups) {
+        // Resample in doc-id order: merged shards then give the same interval as one process.
+        std::stable_sort(group.begin(), group.end(),
+                         [](const SampleRecord *a, const SampleRecord *b) { return a->docId < b->docId; });
         rows.push_back(summarizeGroup(key, group, reference, options));
+    }
     return rows;
 }
 
