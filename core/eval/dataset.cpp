@@ -2,7 +2,9 @@
 #include "eval/dataset.h"
 
 #include "common/error.h"
+#include "eval/json_text.h"
 #include "eval/metrics.h"
+#include "tokenizer/utf8.h"
 
 #include <nlohmann/json.hpp>
 
@@ -19,74 +21,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Offset of the first byte of an ill-formed UTF-8 sequence (overlongs, surrogates and code points
-// above U+10FFFF included), or nothing. The JSON parser also rejects bad UTF-8 inside strings, but
-// its message echoes the raw bytes; this one gives a clean offset.
-std::optional<std::size_t> firstInvalidUtf8(std::string_view text)
-{
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const auto b = static_cast<unsigned char>(text[i]);
-        if (b < 0x80) {
-            ++i;
-            continue;
-        }
-        int length = 0;
-        unsigned char low = 0x80, high = 0xBF;   // allowed range of the second byte
-        if (b >= 0xC2 && b <= 0xDF)
-            length = 2;
-        else if (b >= 0xE0 && b <= 0xEF) {
-            length = 3;
-            if (b == 0xE0)
-                low = 0xA0;                       // overlong
-            else if (b == 0xED)
-                high = 0x9F;                      // UTF-16 surrogates
-        } else if (b >= 0xF0 && b <= 0xF4) {
-            length = 4;
-            if (b == 0xF0)
-                low = 0x90;                       // overlong
-            else if (b == 0xF4)
-                high = 0x8F;                      // above U+10FFFF
-        } else {
-            return i;
-        }
-        if (i + length > text.size())
-            return i;
-        for (int k = 1; k < length; ++k) {
-            const auto c = static_cast<unsigned char>(text[i + k]);
-            if (c < (k == 1 ? low : 0x80) || c > (k == 1 ? high : 0xBF))
-                return i;
-        }
-        i += length;
-    }
-    return std::nullopt;
-}
-
-std::string typeName(const json &v)
-{
-    if (v.is_string())
-        return "string";
-    if (v.is_number())
-        return "number";
-    if (v.is_boolean())
-        return "true/false";
-    if (v.is_array())
-        return "list";
-    if (v.is_object())
-        return "object";
-    return "null";
-}
-
 // nlohmann's message minus its "[json.exception.parse_error.101] parse error at line 1, " prefix:
 // each dataset line is parsed alone, so its line number is always 1 and would only mislead.
 std::string shortParseReason(const json::parse_error &e)
 {
-    std::string what = e.what();
-    if (const auto at = what.find("column "); at != std::string::npos)
-        return what.substr(at);
-    if (const auto bracket = what.find("] "); bracket != std::string::npos)
-        return what.substr(bracket + 2);
-    return what;
+    const std::string reason = jsonParseReason(e);
+    const auto at = reason.find("column ");
+    return at == std::string::npos ? reason : reason.substr(at);
 }
 
 std::string lineSource(const fs::path &file, int line)
@@ -140,7 +81,7 @@ public:
     {
         const json &v = require(field);
         if (!v.is_string())
-            fail(std::string(field) + " must be a string, got " + typeName(v));
+            fail(std::string(field) + " must be a string, got " + jsonTypeName(v));
         return v.get<std::string>();
     }
 
@@ -152,7 +93,7 @@ public:
             return v.get<std::string>();
         if (v.is_number_integer())
             return v.dump();
-        fail("id must be a string or an integer, got " + typeName(v));
+        fail("id must be a string or an integer, got " + jsonTypeName(v));
     }
 
     std::vector<std::string> answers() const
@@ -162,12 +103,12 @@ public:
         if (v.is_string())
             return {v.get<std::string>()};
         if (!v.is_array())
-            fail("answers must be a list of strings, got " + typeName(v));
+            fail("answers must be a list of strings, got " + jsonTypeName(v));
         std::vector<std::string> out;
         out.reserve(v.size());
         for (std::size_t i = 0; i < v.size(); ++i) {
             if (!v[i].is_string())
-                fail("answers must be a list of strings, got " + typeName(v[i]) + " at answers[" +
+                fail("answers must be a list of strings, got " + jsonTypeName(v[i]) + " at answers[" +
                      std::to_string(i) + "]");
             out.push_back(v[i].get<std::string>());
         }
@@ -180,7 +121,7 @@ public:
         if (!v || v->is_null())
             return {};
         if (!v->is_string())
-            fail(std::string(field) + " must be a string, got " + typeName(*v));
+            fail(std::string(field) + " must be a string, got " + jsonTypeName(*v));
         return v->get<std::string>();
     }
 
@@ -199,7 +140,7 @@ fs::path resolveImage(const fs::path &folder, const std::string &image)
 EvalSample parseLine(std::string_view text, const fs::path &file, const fs::path &folder, int line)
 {
     const std::string source = lineSource(file, line);
-    if (const auto bad = firstInvalidUtf8(text))
+    if (const auto bad = utf8::firstInvalidByte(text))
         throw Error(source, "is not valid UTF-8 (byte " + std::to_string(*bad + 1) + " of the line)");
     json value;
     try {
@@ -208,7 +149,7 @@ EvalSample parseLine(std::string_view text, const fs::path &file, const fs::path
         throw Error(source, "is not valid JSON (" + shortParseReason(e) + ")");
     }
     if (!value.is_object())
-        throw Error(source, "must be a JSON object, got " + typeName(value));
+        throw Error(source, "must be a JSON object, got " + jsonTypeName(value));
 
     const LineReader r(value, source);
     EvalSample s;
@@ -313,9 +254,9 @@ void checkForSave(const std::vector<EvalSample> &samples, const fs::path &file)
             throw Error(file, where + *problem);
         if (const auto [it, inserted] = indexOfId.emplace(s.id, i); !inserted)
             throw Error(file, where + "id is duplicated: also sample " + std::to_string(it->second + 1));
-        bool validText = !firstInvalidUtf8(s.id) && !firstInvalidUtf8(s.question) && !firstInvalidUtf8(s.category);
+        bool validText = !utf8::firstInvalidByte(s.id) && !utf8::firstInvalidByte(s.question) && !utf8::firstInvalidByte(s.category);
         for (const std::string &answer : s.answers)
-            validText = validText && !firstInvalidUtf8(answer);
+            validText = validText && !utf8::firstInvalidByte(answer);
         if (!validText)
             throw Error(file, where + "text is not valid UTF-8");
     }

@@ -3,6 +3,8 @@
 
 #include "common/error.h"
 #include "eval/dataset.h"
+#include "eval/json_text.h"
+#include "tokenizer/utf8.h"
 
 #include <nlohmann/json.hpp>
 
@@ -19,29 +21,6 @@ namespace fs = std::filesystem;
 namespace {
 
 // --- shared helpers ----------------------------------------------------------------------------
-
-std::string typeName(const json &v)
-{
-    if (v.is_string())
-        return "string";
-    if (v.is_number())
-        return "number";
-    if (v.is_boolean())
-        return "true/false";
-    if (v.is_array())
-        return "list";
-    if (v.is_object())
-        return "object";
-    return "null";
-}
-
-// The parser's reason without its "[json.exception.parse_error.101] " prefix.
-std::string parseReason(const json::parse_error &e)
-{
-    const std::string what = e.what();
-    const auto bracket = what.find("] ");
-    return bracket == std::string::npos ? what : what.substr(bracket + 2);
-}
 
 std::ifstream openInput(const fs::path &file)
 {
@@ -93,7 +72,7 @@ EvalSample vqaEntry(const json &entry, const std::string &where, const fs::path 
 {
     auto fail = [&](const std::string &problem) { throw Error(file, where + ": " + problem); };
     if (!entry.is_object())
-        fail("must be an object, got " + typeName(entry));
+        fail("must be an object, got " + jsonTypeName(entry));
     auto stringField = [&](const char *field) {
         const auto it = entry.find(field);
         if (it == entry.end())
@@ -122,7 +101,7 @@ EvalSample vqaEntry(const json &entry, const std::string &where, const fs::path 
         fail("answers must be a non-empty list of strings, got " + answers->dump());
     for (const json &a : *answers) {
         if (!a.is_string())
-            fail("answers must be a list of strings, got " + typeName(a));
+            fail("answers must be a list of strings, got " + jsonTypeName(a));
         s.answers.push_back(a.get<std::string>());
     }
     s.metric = metric ? *metric : textVqa ? "vqa_accuracy" : "anls";
@@ -134,24 +113,6 @@ EvalSample vqaEntry(const json &entry, const std::string &where, const fs::path 
 // input (the prompt), target (stringified ground truth), filtered_resps, optional input_media, and
 // one key per metric ("anls": 0.93, "exact_match": 1.0, MME's {question_id, category, score}).
 
-void appendUtf8(std::string &out, char32_t c)
-{
-    if (c < 0x80) {
-        out += char(c);
-    } else if (c < 0x800) {
-        out += char(0xC0 | (c >> 6));
-        out += char(0x80 | (c & 0x3F));
-    } else if (c < 0x10000) {
-        out += char(0xE0 | (c >> 12));
-        out += char(0x80 | ((c >> 6) & 0x3F));
-        out += char(0x80 | (c & 0x3F));
-    } else {
-        out += char(0xF0 | (c >> 18));
-        out += char(0x80 | ((c >> 12) & 0x3F));
-        out += char(0x80 | ((c >> 6) & 0x3F));
-        out += char(0x80 | (c & 0x3F));
-    }
-}
 
 // Reads a Python string literal ('…' or "…", with repr's escapes) starting at text[i].
 std::optional<std::string> pythonString(std::string_view text, std::size_t &i)
@@ -186,7 +147,7 @@ std::optional<std::string> pythonString(std::string_view text, std::size_t &i)
             }
             if (code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
                 return std::nullopt;
-            appendUtf8(out, code);
+            out += utf8::encode(code);
             continue;
         }
         switch (e) {
@@ -339,7 +300,7 @@ std::vector<std::string> lmmsAnswers(const json &record, const std::string &sour
         std::vector<std::string> out;
         for (const json &a : *target) {
             if (!a.is_string())
-                throw Error(source, "target must be a string or a list of strings, got " + typeName(a) + " in the list");
+                throw Error(source, "target must be a string or a list of strings, got " + jsonTypeName(a) + " in the list");
             out.push_back(a.get<std::string>());
         }
         return out;
@@ -370,7 +331,7 @@ std::vector<EvalSample> importVqaJson(const fs::path &jsonFile, const fs::path &
     try {
         root = json::parse(in);
     } catch (const json::parse_error &e) {
-        throw Error(jsonFile, "is not valid JSON (" + parseReason(e) + ")");
+        throw Error(jsonFile, "is not valid JSON (" + jsonParseReason(e) + ")");
     }
     const auto data = root.is_object() ? root.find("data") : root.end();
     if (!root.is_object() || data == root.end() || !data->is_array())
@@ -411,10 +372,10 @@ ImportResult importLmmsEvalSamples(const fs::path &jsonl, const fs::path &imageR
         try {
             record = json::parse(text);
         } catch (const json::parse_error &e) {
-            throw Error(source, "is not valid JSON (" + parseReason(e) + ")");
+            throw Error(source, "is not valid JSON (" + jsonParseReason(e) + ")");
         }
         if (!record.is_object())
-            throw Error(source, "must be a JSON object, got " + typeName(record));
+            throw Error(source, "must be a JSON object, got " + jsonTypeName(record));
         const auto image = lmmsImage(record);
         if (!image) {
             ++result.skipped;
