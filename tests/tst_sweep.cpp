@@ -25,6 +25,7 @@ private Q_SLOTS:
     void resumesAfterKill();
     void shardsMergeToOneRun();
     void reportWritesTablesAndPlots();
+    void questionsOnOneImageShareItsEncoding();
     void errors_data();
     void errors();
 
@@ -230,6 +231,23 @@ void TestSweep::reportWritesTablesAndPlots()
         QVERIFY(QFile::exists(QString("%1/plots/%2.pdf").arg(out, plot)));
     }
 #endif
+}
+
+void TestSweep::questionsOnOneImageShareItsEncoding()
+{
+    const QString data = QString::fromStdString((m_dir / "shared.jsonl").string());
+    QFile file(data);
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    for (const char *line : {R"({"id": "a", "image": "images/img1.png", "question": "Left?", "answers": ["x"], "metric": "exact_match"})",
+                             R"({"id": "b", "image": "images/img1.png", "question": "Right?", "answers": ["y"], "metric": "exact_match"})",
+                             R"({"id": "c", "image": "images/img2.png", "question": "Top?", "answers": ["z"], "metric": "exact_match"})"})
+        file.write(QByteArray(line) + "\n");
+    file.close();
+    QStringList args = sweepArgs(fresh("shared"));
+    args[args.indexOf("--data") + 1] = data;
+    const Outcome r = cli(args);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains("24 cells run, 0 resumed, 2 images encoded"), qPrintable(r.out));
 }
 
 void TestSweep::errors_data()

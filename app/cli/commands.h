@@ -15,5 +15,7 @@ int sweepCommand(const std::vector<std::string> &args);        // sweep --model 
 int mergeCommand(const std::vector<std::string> &args);        // merge DIR... [--out DIR]
 int reportCommand(const std::vector<std::string> &args);       // report DIR
 int importCommand(const std::vector<std::string> &args);       // import --vqa-json|--lmms-eval FILE --out
+int makeDatasetCommand(const std::vector<std::string> &args);     // make-dataset --out [--train --val --test]
+int trainTokenizerCommand(const std::vector<std::string> &args);   // train-tokenizer --data --out [--vocab]
 
 } // namespace tokenscope::cli

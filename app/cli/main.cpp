@@ -34,6 +34,11 @@ commands:
                   DIR [--no-plots]
   import        convert a TextVQA/DocVQA JSON or an lmms-eval samples log to the dataset JSONL
                   (--vqa-json FILE | --lmms-eval FILE) --out FILE.jsonl [--images DIR] [--metric M]
+  make-dataset  write the synthetic VQA task (train/val/test JSONL + PNG) the demo model learns
+                  --out DIR [--seed N] [--train 20000] [--val 500] [--test 500] (images per split)
+                  [--max-tiles 6] [--tile 112]
+  train-tokenizer  train a byte-level BPE tokenizer.json on datasets' questions and answers
+                  --data FILE.jsonl[,FILE2...] --out tokenizer.json [--vocab 2048] [--min-frequency 2]
   tokenize      read text lines on stdin, print token ids
                   --tokenizer FILE [--json]
   make-fixture  write a random-weight checkpoint in the HF InternVL-Flash layout
@@ -70,6 +75,10 @@ int main(int argc, char **argv)
             return cli::reportCommand(args);
         if (command == "import")
             return cli::importCommand(args);
+        if (command == "make-dataset")
+            return cli::makeDatasetCommand(args);
+        if (command == "train-tokenizer")
+            return cli::trainTokenizerCommand(args);
         if (command == "help" || command == "--help" || command == "-h") {
             std::fputs(kUsage, stdout);
             return 0;

@@ -144,13 +144,16 @@ SweepOutcome runSweep(Engine &engine, const SweepSpec &spec, const SweepCallback
     progress.total = samples.size() * settings.size();
     progress.resumed = progress.done = outcome.records.size();
     outcome.resumed = outcome.records.size();
+    std::shared_ptr<const EncodedImage> encoded;
+    fs::path encodedPath;
     for (const EvalSample &sample : samples) {
         RunRequest request;
         request.imagePath = sample.image;
         request.question = sample.question;
         request.maxNewTokens = spec.maxNewTokens;
         request.seed = spec.seed;
-        std::shared_ptr<const EncodedImage> encoded;
+        if (encodedPath != sample.image)   // questions on one image (VQA, MME pairs) share its encoding
+            encoded.reset();
         progress.docId = sample.id;
         for (const SweepSetting &setting : settings) {
             SampleRecord key;
@@ -166,6 +169,7 @@ SweepOutcome runSweep(Engine &engine, const SweepSpec &spec, const SweepCallback
             try {
                 if (spec.cacheEncoder && !encoded) {
                     encoded = engine.encode(request);
+                    encodedPath = sample.image;
                     ++outcome.images;
                 }
                 result = encoded ? engine.run(request, *encoded) : engine.run(request);

@@ -2,7 +2,8 @@
 #pragma once
 
 // Runs a budget sweep on one engine: for each sample (dataset order), the image is encoded once
-// and every (method, budget) setting re-runs only compression and the LLM. Each finished cell is
+// (consecutive questions on one image share it) and every (method, budget) setting re-runs only
+// compression and the LLM. Each finished cell is
 // appended to the records file and flushed at once, so a run killed at any moment and started
 // again with the same spec resumes where it stopped and ends with the same records.
 
