@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "image/image.h"
 
+#include <QProcess>
 #include <QtTest/QtTest>
 
 #include <cstdlib>
@@ -67,5 +68,27 @@ inline RgbImage gradientImage(int width, int height)
         }
     return image;
 }
+
+// What a tokenscope-cli run returned. exitCode is -1 when it did not finish in time, -2 when it
+// crashed.
+struct CliOutcome {
+    int exitCode = -1;
+    QString out, err;
+};
+
+#ifdef TOKENSCOPE_CLI
+inline CliOutcome runCli(const QStringList &args, const QByteArray &stdinData = {}, int timeoutMs = 300000)
+{
+    QProcess process;
+    process.start(QStringLiteral(TOKENSCOPE_CLI), args);
+    if (!stdinData.isEmpty())
+        process.write(stdinData);
+    process.closeWriteChannel();
+    if (!process.waitForFinished(timeoutMs))
+        return {};
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2,
+            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+}
+#endif
 
 } // namespace tokenscope::test

@@ -23,10 +23,7 @@ private Q_SLOTS:
     void errors();
 
 private:
-    struct Outcome {
-        int exitCode = -1;
-        QString out, err;
-    };
+    using Outcome = test::CliOutcome;
     Outcome cli(const QStringList &args, const QByteArray &stdinData = {});
 
     QString m_model;
@@ -35,15 +32,7 @@ private:
 
 TestCli::Outcome TestCli::cli(const QStringList &args, const QByteArray &stdinData)
 {
-    QProcess process;
-    process.start(QStringLiteral(TOKENSCOPE_CLI), args);
-    if (!stdinData.isEmpty())
-        process.write(stdinData);
-    process.closeWriteChannel();
-    if (!process.waitForFinished(120000))
-        return {};
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2,
-            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+    return test::runCli(args, stdinData, 120000);
 }
 
 void TestCli::initTestCase()

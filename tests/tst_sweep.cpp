@@ -30,10 +30,7 @@ private Q_SLOTS:
     void errors();
 
 private:
-    struct Outcome {
-        int exitCode = -1;
-        QString out, err;
-    };
+    using Outcome = test::CliOutcome;
     Outcome cli(const QStringList &args);
     QStringList sweepArgs(const QString &out) const;
     QString fresh(const QString &name) const;
@@ -78,12 +75,7 @@ int lineCount(const QString &file)
 
 TestSweep::Outcome TestSweep::cli(const QStringList &args)
 {
-    QProcess process;
-    process.start(QStringLiteral(TOKENSCOPE_CLI), args);
-    if (!process.waitForFinished(300000))
-        return {};
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2,
-            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+    return test::runCli(args);
 }
 
 QStringList TestSweep::sweepArgs(const QString &out) const
