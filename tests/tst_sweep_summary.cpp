@@ -331,7 +331,7 @@ void TestSweepSummary::bootstrapDeterministic()
     auto withOther = records;
     for (auto &record : binaryScores("z", 30, 3))
         withOther.push_back(record);
-    const SummaryRow &again = rowFor(summarize(withOther), "m", 0.5);
+    const SummaryRow again = rowFor(summarize(withOther), "m", 0.5);   // a copy: the rows are a temporary
     QVERIFY(sameBits(again.ciLow, first[0].ciLow));
     QVERIFY(sameBits(again.ciHigh, first[0].ciHigh));
 
