@@ -234,16 +234,6 @@ void checkImages(const std::vector<EvalSample> &samples, const fs::path &file)
     throw Error(lineSource(file, first->line), firstProblem);
 }
 
-// The image as written into a saved file: relative when inside the dataset's folder (so the folder
-// can be moved as a whole), absolute otherwise (so moving the file alone keeps it valid).
-std::string imageForFile(const fs::path &image, const fs::path &folder)
-{
-    const fs::path absolute = fs::absolute(image).lexically_normal();
-    const fs::path relative = absolute.lexically_relative(folder);
-    const bool inside = !relative.empty() && *relative.begin() != "..";
-    return (inside ? relative : absolute).generic_string();
-}
-
 void checkForSave(const std::vector<EvalSample> &samples, const fs::path &file)
 {
     std::map<std::string, std::size_t> indexOfId;
@@ -297,7 +287,7 @@ void saveDataset(const fs::path &file, const std::vector<EvalSample> &samples)
         for (const EvalSample &s : samples) {
             nlohmann::ordered_json line;   // ordered: id, image, question, … reads naturally
             line["id"] = s.id;
-            line["image"] = imageForFile(s.image, folder);
+            line["image"] = datasetImagePath(s.image, folder);
             line["question"] = s.question;
             line["answers"] = s.answers;
             line["metric"] = s.metric;
@@ -315,6 +305,14 @@ void saveDataset(const fs::path &file, const std::vector<EvalSample> &samples)
         fs::remove(temporary, ec);
         throw Error(file, "could not be replaced: " + ec.message());
     }
+}
+
+std::string datasetImagePath(const fs::path &image, const fs::path &folder)
+{
+    const fs::path absolute = fs::absolute(image).lexically_normal();
+    const fs::path relative = absolute.lexically_relative(folder);
+    const bool inside = !relative.empty() && *relative.begin() != "..";
+    return (inside ? relative : absolute).generic_string();
 }
 
 } // namespace tokenscope

@@ -29,6 +29,10 @@ Dataset loadDataset(const std::filesystem::path &file);
 // replaces `file` only once everything is written.
 void saveDataset(const std::filesystem::path &file, const std::vector<EvalSample> &samples);
 
+// The image path as a dataset file in `folder` holds it: relative when inside the folder (so the
+// folder can be moved as a whole), absolute otherwise (so moving the file alone keeps it valid).
+std::string datasetImagePath(const std::filesystem::path &image, const std::filesystem::path &folder);
+
 // Throws Error(source, "<field> '<name>' is not a known metric (exact_match, …)") if unknown.
 void requireDatasetMetric(const std::string &source, const std::string &field, std::string_view name);
 

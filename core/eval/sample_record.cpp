@@ -18,7 +18,7 @@ using nlohmann::ordered_json;
 
 namespace tokenscope {
 
-std::string SampleRecord::cellKey() const
+std::string SampleRecord::cellKeyOf(const std::string &method, double budget, const std::string &docId)
 {
     char budgetText[32];
     std::snprintf(budgetText, sizeof budgetText, "%.6g", budget);

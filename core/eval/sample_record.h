@@ -36,7 +36,8 @@ struct SampleRecord {
     std::string dtype;
 
     // The key that identifies a cell across shards and restarts.
-    std::string cellKey() const;
+    std::string cellKey() const { return cellKeyOf(method, budget, docId); }
+    static std::string cellKeyOf(const std::string &method, double budget, const std::string &docId);
 };
 
 // One JSON object on one line (no trailing newline; strings are escaped, so none inside).

@@ -61,7 +61,6 @@ struct Engine::Impl {
     }
 
     void validate(const RunRequest &request) const;
-    RgbImage requestImage(const RunRequest &request, std::string &source) const;
     std::vector<torch::Tensor> projectTiles(const torch::Tensor &patches, const std::vector<TileRatio> &ratios) const;
     SelectedVisuals selectTokens(const MethodChoice &choice, std::uint64_t seed, const EncodedImage &encoded,
                                  CompressionPlan &plan, const std::vector<torch::Tensor> &tileEmbeddings) const;
@@ -94,15 +93,6 @@ ModelInfo describeModel(const std::filesystem::path &dir, const InternVLModel &m
     return info;
 }
 
-std::vector<std::int64_t> visualRows(const SequenceLayout &layout)
-{
-    std::vector<std::int64_t> rows;
-    for (const VisualSpan &span : layout.spans)
-        for (int k = 0; k < span.count; ++k)
-            rows.push_back(span.start + k);
-    return rows;
-}
-
 // Inside-LLM methods decide during the prefill; their choice lands in the plan afterwards.
 void recordInsideSelection(CompressionPlan &plan, const InsideLlmSelection &inside, double budget)
 {
@@ -116,6 +106,12 @@ void recordInsideSelection(CompressionPlan &plan, const InsideLlmSelection &insi
     plan.tokensSent = static_cast<int>(inside.kept.size());
     plan.budget = budget;
     plan.positions = PositionPolicy::OriginalWithGaps;
+}
+
+// What torch errors name: the image file, or "image" for one handed over in memory.
+std::string imageSource(const RunRequest &request)
+{
+    return request.image ? std::string("image") : request.imagePath.string();
 }
 
 } // namespace
@@ -181,12 +177,6 @@ void Engine::Impl::validate(const RunRequest &request) const
                             std::to_string(layers) + " layers, so the layer must be in [1, " +
                             std::to_string(layers - 1) + "]");
     }
-}
-
-RgbImage Engine::Impl::requestImage(const RunRequest &request, std::string &source) const
-{
-    source = request.image ? std::string("image") : request.imagePath.string();
-    return request.image ? *request.image : decodeImageFile(request.imagePath);
 }
 
 // Only the connector each tile needs (the released code runs both for every tile).
@@ -327,9 +317,11 @@ void Engine::validate(const RunRequest &request) const
 std::shared_ptr<const EncodedImage> Engine::encode(const RunRequest &request, const ProgressCallbacks &callbacks)
 {
     ProgressReporter progress(callbacks);
-    std::string source;
-    const RgbImage image = d->requestImage(request, source);
-    return withTorchErrors(source, [&] {
+    // Decode only a file: an image handed over in memory is used where it is, not copied.
+    const std::optional<RgbImage> decoded =
+        request.image ? std::nullopt : std::optional<RgbImage>(decodeImageFile(request.imagePath));
+    const RgbImage &image = decoded ? *decoded : *request.image;
+    return withTorchErrors(imageSource(request), [&] {
         torch::InferenceMode inference;
         return std::make_shared<const EncodedImage>(encodeImage(d->model, image, progress));
     });
@@ -339,7 +331,7 @@ RunResult Engine::run(const RunRequest &request, const EncodedImage &encoded, co
 {
     d->validate(request);
     ProgressReporter progress(callbacks);
-    RunResult result = withTorchErrors("run", [&] { return d->run(request, encoded, progress); });
+    RunResult result = withTorchErrors(imageSource(request), [&] { return d->run(request, encoded, progress); });
     result.encodingReused = true;
     return result;
 }
@@ -347,14 +339,9 @@ RunResult Engine::run(const RunRequest &request, const EncodedImage &encoded, co
 RunResult Engine::run(const RunRequest &request, const ProgressCallbacks &callbacks)
 {
     d->validate(request);   // before any work
+    const std::shared_ptr<const EncodedImage> encoded = encode(request, callbacks);
     ProgressReporter progress(callbacks);
-    std::string source;
-    const RgbImage image = d->requestImage(request, source);
-    return withTorchErrors(source, [&] {
-        torch::InferenceMode inference;
-        const EncodedImage encoded = encodeImage(d->model, image, progress);
-        return d->run(request, encoded, progress);
-    });
+    return withTorchErrors(imageSource(request), [&] { return d->run(request, *encoded, progress); });
 }
 
 } // namespace tokenscope

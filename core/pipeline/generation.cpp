@@ -13,12 +13,9 @@ torch::Tensor sequenceEmbeddings(const LanguageModel &llm, const GenerationInput
     const auto &ids = in.layout.ids;
     auto embeds = llm.embed(torch::tensor(std::vector<std::int64_t>(ids.begin(), ids.end()),
                                           torch::TensorOptions().dtype(torch::kInt64)).to(device));
-    std::vector<std::int64_t> visualRows;
-    for (const VisualSpan &span : in.layout.spans)
-        for (int k = 0; k < span.count; ++k)
-            visualRows.push_back(span.start + k);
-    if (!visualRows.empty()) {
-        auto where = torch::tensor(visualRows, torch::TensorOptions().dtype(torch::kInt64)).to(device);
+    const std::vector<std::int64_t> rows = visualRows(in.layout);
+    if (!rows.empty()) {
+        auto where = torch::tensor(rows, torch::TensorOptions().dtype(torch::kInt64)).to(device);
         embeds.index_copy_(0, where, torch::cat(in.tileEmbeddings, 0));
     }
     return embeds;

@@ -37,4 +37,13 @@ SequenceLayout assembleSequence(const std::vector<TokenId> &prompt, TokenId imag
     return layout;
 }
 
+std::vector<std::int64_t> visualRows(const SequenceLayout &layout)
+{
+    std::vector<std::int64_t> rows;
+    for (const VisualSpan &span : layout.spans)
+        for (int k = 0; k < span.count; ++k)
+            rows.push_back(span.start + k);
+    return rows;
+}
+
 } // namespace tokenscope

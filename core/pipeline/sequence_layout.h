@@ -8,6 +8,7 @@
 
 #include "tokenizer/tokenizer.h"
 
+#include <cstdint>
 #include <vector>
 
 namespace tokenscope {
@@ -29,5 +30,8 @@ struct SequenceLayout {
 // anything else throws Error naming `source`.
 SequenceLayout assembleSequence(const std::vector<TokenId> &prompt, TokenId imageContext, int tokensFull,
                                 const std::vector<int> &tokensPerTileSent, const std::string &source);
+
+// The sequence positions of every visual token, tile by tile.
+std::vector<std::int64_t> visualRows(const SequenceLayout &layout);
 
 } // namespace tokenscope

@@ -55,12 +55,6 @@ void checkOrWriteManifest(const nlohmann::json &manifest, const fs::path &outDir
     fs::rename(partial, file);
 }
 
-std::string relativeImage(const fs::path &image, const fs::path &datasetDir)
-{
-    const fs::path relative = image.lexically_relative(datasetDir);
-    return relative.empty() || *relative.begin() == ".." ? image.string() : relative.generic_string();
-}
-
 std::vector<EvalSample> shardSamples(std::vector<EvalSample> samples, const SweepSpec &spec)
 {
     if (spec.limit > 0 && std::size_t(spec.limit) < samples.size())
@@ -87,7 +81,7 @@ SampleRecord makeRecord(const EvalSample &sample, const fs::path &datasetDir, co
     r.metric = sample.metric;
     r.score = scoreAnswer(*parseMetric(sample.metric), result.answer, sample.answers);
     r.category = sample.category;
-    r.image = relativeImage(sample.image, datasetDir);
+    r.image = datasetImagePath(sample.image, datasetDir);
     r.visualTokens = result.plan.tokensBeforeCompression;
     r.keptTokens = result.plan.tokensSent;
     for (const TilePlan &t : result.plan.tiles)
@@ -120,7 +114,7 @@ SweepOutcome runSweep(Engine &engine, const SweepSpec &spec, const SweepCallback
         }
     }
     const std::vector<EvalSample> samples = shardSamples(dataset.samples, spec);
-    const fs::path datasetDir = fs::absolute(spec.dataset).parent_path();
+    const fs::path datasetDir = fs::absolute(spec.dataset).parent_path().lexically_normal();
 
     fs::create_directories(spec.outDir);
     checkOrWriteManifest(manifestOf(engine, spec), spec.outDir);
@@ -156,11 +150,7 @@ SweepOutcome runSweep(Engine &engine, const SweepSpec &spec, const SweepCallback
             encoded.reset();
         progress.docId = sample.id;
         for (const SweepSetting &setting : settings) {
-            SampleRecord key;
-            key.method = setting.method;
-            key.budget = setting.budget;
-            key.docId = sample.id;
-            if (finished.count(key.cellKey()))
+            if (finished.count(SampleRecord::cellKeyOf(setting.method, setting.budget, sample.id)))
                 continue;
             if (callbacks.abort && callbacks.abort())
                 throw Cancelled();
