@@ -89,12 +89,9 @@ torch::Tensor attentionReceived(const torch::Tensor &queries, torch::Tensor keys
     const auto keysT = keys.transpose(-2, -1);
     auto sum = torch::zeros({length}, queries.options().dtype(torch::kFloat32));
     for (std::int64_t r = 0; r < length; r += kQueryBlock) {
-        const auto rows = std::min(kQueryBlock, length - r), visible = r + rows;   // causal: later rows unseen
-        auto scores = torch::matmul(queries.narrow(1, r, rows), keysT.narrow(-1, 0, visible)).to(torch::kFloat32).mul_(scale);
-        auto future = torch::ones({rows, visible}, torch::TensorOptions().dtype(torch::kBool).device(scores.device()))
-                          .triu(r + 1);
-        scores.masked_fill_(future, -std::numeric_limits<float>::infinity());
-        sum.narrow(0, 0, visible) += torch::softmax(scores, -1).sum(at::IntArrayRef{0, 1});
+        const auto rows = std::min(kQueryBlock, length - r);
+        auto probs = torch::softmax(compat::blockScores(queries, keysT, r, rows, /*causalOffset=*/0, scale, torch::kFloat32), -1);
+        sum.narrow(0, 0, probs.size(-1)) += probs.sum(at::IntArrayRef{0, 1});
     }
     return sum.div_(double(heads * length));
 }

@@ -15,6 +15,24 @@
 
 namespace tokenscope::compat {
 
+// Scores of query rows [first, first + rows) against the keys they may see, times `scale`, in
+// `dtype`: [..., rows, visible]. Causal (`causalOffset` = rows already cached): row i sees keys
+// j <= offset + i, later keys are left out or set to -inf. Shared by the block-wise attention
+// below and FastV's explicit attention (language_model.cpp).
+inline torch::Tensor blockScores(const torch::Tensor &q, const torch::Tensor &keysT, std::int64_t first, std::int64_t rows,
+                                 std::optional<std::int64_t> causalOffset, double scale, torch::ScalarType dtype)
+{
+    const auto total = keysT.size(-1);
+    const auto visible = causalOffset ? std::min(total, *causalOffset + first + rows) : total;
+    auto scores = torch::matmul(q.narrow(-2, first, rows), keysT.narrow(-1, 0, visible)).to(dtype).mul_(scale);
+    if (causalOffset) {
+        auto future = torch::ones({rows, visible}, torch::TensorOptions().dtype(torch::kBool).device(q.device()))
+                          .triu(*causalOffset + first + 1);
+        scores.masked_fill_(future, -std::numeric_limits<float>::infinity());
+    }
+    return scores;
+}
+
 // softmax(q kᵀ · scale) v over [..., L, E] queries and [..., S, E] keys/values. With
 // `causalOffset` = o, query row i sees key rows j <= o + i (o = rows already cached), else all.
 // 2.x takes the fused kernel. 1.13 has none: it runs blocks of query rows, because one whole
@@ -24,8 +42,9 @@ namespace tokenscope::compat {
 inline torch::Tensor scaledDotProductAttention(const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v,
                                                std::optional<std::int64_t> causalOffset, double scale)
 {
-    const auto length = q.size(-2), total = k.size(-2);
+    const auto length = q.size(-2);
 #if TORCH_VERSION_MAJOR >= 2
+    const auto total = k.size(-2);
     std::optional<torch::Tensor> mask;
     if (causalOffset && length > 1) {
         auto future = torch::ones({length, total}, torch::TensorOptions().dtype(torch::kBool).device(q.device()))
@@ -39,14 +58,8 @@ inline torch::Tensor scaledDotProductAttention(const torch::Tensor &q, const tor
     std::vector<torch::Tensor> blocks;
     for (std::int64_t r = 0; r < length; r += kQueryBlock) {
         const auto rows = std::min(kQueryBlock, length - r);
-        const auto visible = causalOffset ? std::min(total, *causalOffset + r + rows) : total;
-        auto scores = torch::matmul(q.narrow(-2, r, rows), keysT.narrow(-1, 0, visible)).mul_(scale);
-        if (causalOffset && rows > 1) {
-            auto future = torch::ones({rows, visible}, torch::TensorOptions().dtype(torch::kBool).device(q.device()))
-                              .triu(*causalOffset + r + 1);
-            scores.masked_fill_(future, -std::numeric_limits<float>::infinity());
-        }
-        blocks.push_back(torch::matmul(torch::softmax(scores, -1), v.narrow(-2, 0, visible)));
+        auto scores = blockScores(q, keysT, r, rows, causalOffset, scale, q.scalar_type());
+        blocks.push_back(torch::matmul(torch::softmax(scores, -1), v.narrow(-2, 0, scores.size(-1))));
     }
     return blocks.size() == 1 ? blocks.front() : torch::cat(blocks, -2);
 #endif
