@@ -17,5 +17,6 @@ int reportCommand(const std::vector<std::string> &args);       // report DIR
 int importCommand(const std::vector<std::string> &args);       // import --vqa-json|--lmms-eval FILE --out
 int makeDatasetCommand(const std::vector<std::string> &args);     // make-dataset --out [--train --val --test]
 int trainTokenizerCommand(const std::vector<std::string> &args);   // train-tokenizer --data --out [--vocab]
+int trainCommand(const std::vector<std::string> &args);            // train --stage --data --out [--from]
 
 } // namespace tokenscope::cli

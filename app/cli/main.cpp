@@ -39,6 +39,10 @@ commands:
                   [--max-tiles 6] [--tile 112]
   train-tokenizer  train a byte-level BPE tokenizer.json on datasets' questions and answers
                   --data FILE.jsonl[,FILE2...] --out tokenizer.json [--vocab 2048] [--min-frequency 2]
+  train         run or resume one training stage of a demo-scale model (base, vico, router, selector)
+                  --stage S --data train.jsonl --out DIR [--from PREVIOUS_DIR] [--val val.jsonl]
+                  [--tokenizer tokenizer.json --shape demo] (base) [--steps N] [--batch IMAGES] [--lr R]
+                  [--seed N] [--checkpoint-every N] (see docs/training.md for every option)
   tokenize      read text lines on stdin, print token ids
                   --tokenizer FILE [--json]
   make-fixture  write a random-weight checkpoint in the HF InternVL-Flash layout
@@ -79,6 +83,8 @@ int main(int argc, char **argv)
             return cli::makeDatasetCommand(args);
         if (command == "train-tokenizer")
             return cli::trainTokenizerCommand(args);
+        if (command == "train")
+            return cli::trainCommand(args);
         if (command == "help" || command == "--help" || command == "-h") {
             std::fputs(kUsage, stdout);
             return 0;

@@ -149,9 +149,46 @@ torch::Tensor LanguageModel::block(std::size_t index, const torch::Tensor &x, co
 std::pair<torch::Tensor, torch::Tensor> LanguageModel::rotary(const torch::Tensor &positions,
                                                               const torch::Tensor &like) const
 {
-    auto freqs = torch::outer(positions.to(like.device(), torch::kFloat32), m_inverseFrequencies);   // [L, d/2]
+    // [..., L] positions -> [..., L, d/2] angles (an outer product per row).
+    auto freqs = positions.to(like.device(), torch::kFloat32).unsqueeze(-1) * m_inverseFrequencies;
     auto angles = torch::cat({freqs, freqs}, -1);
     return {angles.cos().to(like.scalar_type()), angles.sin().to(like.scalar_type())};
+}
+
+torch::Tensor LanguageModel::batchedAttention(const Layer &layer, const torch::Tensor &x, const torch::Tensor &cos,
+                                              const torch::Tensor &sin) const
+{
+    const auto batch = x.size(0), length = x.size(1);
+    const int heads = m_config.numHeads, kvHeads = m_config.numKvHeads, headDim = m_config.headDim;
+    auto q = layer.q(x).view({batch, length, heads, headDim});
+    auto k = layer.k(x).view({batch, length, kvHeads, headDim});
+    auto v = layer.v(x).view({batch, length, kvHeads, headDim}).transpose(1, 2);
+    if (m_config.arch == LlmArch::Qwen3) {
+        q = layer.qNorm(q);
+        k = layer.kNorm(k);
+    }
+    q = applyRotary(q.transpose(1, 2), cos, sin);   // [B, H, L, d]
+    k = applyRotary(k.transpose(1, 2), cos, sin);   // [B, KV, L, d]
+    if (heads != kvHeads) {
+        k = k.repeat_interleave(heads / kvHeads, 1);
+        v = v.repeat_interleave(heads / kvHeads, 1);
+    }
+    auto out = compat::scaledDotProductAttention(q, k, v, 0, 1.0 / std::sqrt(double(headDim)));
+    return layer.o(out.transpose(1, 2).reshape({batch, length, heads * headDim}));
+}
+
+torch::Tensor LanguageModel::hiddenStates(const torch::Tensor &embeds, const torch::Tensor &positions) const
+{
+    auto [cos, sin] = rotary(positions, embeds);   // [B, L, d]
+    cos = cos.unsqueeze(1);                         // broadcast over heads
+    sin = sin.unsqueeze(1);
+    auto x = embeds;
+    for (const Layer &l : m_layers) {
+        auto y = x + batchedAttention(l, l.inputNorm(x), cos, sin);
+        auto h = l.postAttentionNorm(y);
+        x = y + l.down(torch::silu(l.gate(h)) * l.up(h));
+    }
+    return m_finalNorm(x);
 }
 
 torch::Tensor LanguageModel::forward(const torch::Tensor &embeds, KVCache &cache, bool allLogits,

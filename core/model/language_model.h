@@ -65,6 +65,12 @@ public:
     torch::Tensor prefill(const torch::Tensor &embeds, KVCache &cache, const torch::Tensor &positions,
                           const LayerPruning &pruning, bool allLogits = false) const;
 
+    // Training and teacher-forced scoring: embeds [B, L, D] at positions [B, L], causal, no cache.
+    // Right padding needs no mask (a causal row never sees the rows after it). Returns the final
+    // normed hidden states [B, L, D]; vocabularyLogits() turns the rows one needs into logits.
+    torch::Tensor hiddenStates(const torch::Tensor &embeds, const torch::Tensor &positions) const;
+    torch::Tensor vocabularyLogits(const torch::Tensor &hidden) const { return torch::linear(hidden, m_lmHead); }
+
     const LlmConfig &config() const { return m_config; }
     torch::Device device() const { return m_embedTokens.device(); }
 
@@ -83,6 +89,8 @@ private:
     torch::Tensor block(std::size_t index, const torch::Tensor &x, const torch::Tensor &cos, const torch::Tensor &sin,
                         KVCache &cache, torch::Tensor *queries = nullptr, torch::Tensor *keys = nullptr) const;
     std::pair<torch::Tensor, torch::Tensor> rotary(const torch::Tensor &positions, const torch::Tensor &like) const;
+    torch::Tensor batchedAttention(const Layer &layer, const torch::Tensor &x, const torch::Tensor &cos,
+                                   const torch::Tensor &sin) const;
 
     LlmConfig m_config;
     torch::Tensor m_embedTokens, m_lmHead;

@@ -5,8 +5,6 @@
 
 namespace tokenscope {
 
-namespace {
-
 TilingOptions tilingFor(const ModelConfig &c)
 {
     TilingOptions tiling;
@@ -17,8 +15,6 @@ TilingOptions tilingFor(const ModelConfig &c)
     tiling.useThumbnail = c.useThumbnail;
     return tiling;
 }
-
-} // namespace
 
 torch::Tensor tilePixels(const InternVLModel &model, const TiledImage &tiled)
 {

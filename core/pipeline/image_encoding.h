@@ -25,6 +25,9 @@ struct EncodedImage {
 // Progress runs from 0 to 0.55 (tiling, then one step per tile); cancel is checked between tiles.
 EncodedImage encodeImage(const InternVLModel &model, const RgbImage &image, ProgressReporter &progress);
 
+// The tiling the model's config asks for (tile size, tile range, thumbnail).
+TilingOptions tilingFor(const ModelConfig &config);
+
 // The tiles' normalised pixels as a [tiles, 3, T, T] tensor on the model's device and dtype.
 torch::Tensor tilePixels(const InternVLModel &model, const TiledImage &tiled);
 
