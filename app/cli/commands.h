@@ -18,5 +18,6 @@ int importCommand(const std::vector<std::string> &args);       // import --vqa-j
 int makeDatasetCommand(const std::vector<std::string> &args);     // make-dataset --out [--train --val --test]
 int trainTokenizerCommand(const std::vector<std::string> &args);   // train-tokenizer --data --out [--vocab]
 int trainCommand(const std::vector<std::string> &args);            // train --stage --data --out [--from]
+int plotTrainingCommand(const std::vector<std::string> &args);     // plot-training DIR... --out PNG
 
 } // namespace tokenscope::cli

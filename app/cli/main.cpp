@@ -43,6 +43,8 @@ commands:
                   --stage S --data train.jsonl --out DIR [--from PREVIOUS_DIR] [--val val.jsonl]
                   [--tokenizer tokenizer.json --shape demo] (base) [--steps N] [--batch IMAGES] [--lr R]
                   [--seed N] [--checkpoint-every N] (see docs/training.md for every option)
+  plot-training  draw the training curves of stage folders as one PNG
+                  STAGE_DIR... --out curves.png
   tokenize      read text lines on stdin, print token ids
                   --tokenizer FILE [--json]
   make-fixture  write a random-weight checkpoint in the HF InternVL-Flash layout
@@ -85,6 +87,8 @@ int main(int argc, char **argv)
             return cli::trainTokenizerCommand(args);
         if (command == "train")
             return cli::trainCommand(args);
+        if (command == "plot-training")
+            return cli::plotTrainingCommand(args);
         if (command == "help" || command == "--help" || command == "-h") {
             std::fputs(kUsage, stdout);
             return 0;

@@ -12,4 +12,10 @@ std::vector<std::filesystem::path> renderReportPlots(const std::vector<SummaryRo
     return {};
 }
 
+bool renderTrainingPlot(const std::vector<StageLog> &, const std::filesystem::path &)
+{
+    std::fputs("tokenscope-cli: this build has no GUI libraries, so no training-curve figure is drawn\n", stderr);
+    return false;
+}
+
 } // namespace tokenscope::cli

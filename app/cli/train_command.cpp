@@ -10,8 +10,10 @@
 #include "command_line.h"
 #include "commands.h"
 #include "progress_bar.h"
+#include "report_plots.h"
 
 #include "common/error.h"
+#include "train/train_log.h"
 #include "train/trainer.h"
 
 #include <cstdio>
@@ -105,6 +107,26 @@ int trainCommand(const std::vector<std::string> &args)
                     report.out.string().c_str());
     for (const auto &[name, value] : report.validation)
         std::printf("validation %s %.4f\n", name.c_str(), value);
+    return 0;
+}
+
+} // namespace tokenscope::cli
+
+namespace tokenscope::cli {
+
+// tokenscope-cli plot-training STAGE_DIR... --out curves.png
+int plotTrainingCommand(const std::vector<std::string> &args)
+{
+    const CommandLine cl("plot-training", args, {"out"}, {}, /*positionals=*/true);
+    if (cl.positionals().empty())
+        throw UsageError("plot-training: name at least one stage folder (the --out of `train`)");
+    std::vector<StageLog> stages;
+    for (const std::string &dir : cl.positionals())
+        stages.push_back(readStageLog(dir));
+    const std::filesystem::path out = cl.required("out");
+    if (!renderTrainingPlot(stages, out))
+        return 0;
+    std::printf("wrote %s (%zu stages)\n", out.string().c_str(), stages.size());
     return 0;
 }
 
