@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # The README's first command: install what is missing, build, and run TokenScope on the embedded
-# demo model and a demo photo. Opens the GUI when a display exists; otherwise runs the same
+# demo model and an image of the task it was trained on. Opens the GUI when a display exists; otherwise runs the same
 # pipeline headless and writes the overlay and plots as PNG files (paths are printed).
 #   ./scripts/demo.sh [--question TEXT] [--image FILE] [--out DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-question="What is in the image?"
-image="$root/resources/images/rocket.jpg"
+question="What word is written on the card?"
+image="$root/resources/images/synthetic-3x2.png"
 out="$root/tokenscope-demo"
 while (($#)); do
   case $1 in

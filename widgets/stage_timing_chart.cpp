@@ -1,12 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "stage_timing_chart.h"
 
-// qcustomplot.h spells Qt's keywords bare; this library builds with QT_NO_KEYWORDS.
-#define signals Q_SIGNALS
-#define foreach Q_FOREACH
-#include <qcustomplot.h>
-#undef foreach
-#undef signals
+#include "custom_plot.h"
 
 #include <QVBoxLayout>
 

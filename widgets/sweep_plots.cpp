@@ -3,12 +3,7 @@
 
 #include "common/error.h"
 
-// qcustomplot.h spells Qt's keywords bare; this library builds with QT_NO_KEYWORDS.
-#define signals Q_SIGNALS
-#define foreach Q_FOREACH
-#include <qcustomplot.h>
-#undef foreach
-#undef signals
+#include "custom_plot.h"
 
 #include <QDir>
 

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+// The training-curves figure: one panel per stage, each stage's objective drawn from its log, and
+// a clear error for a folder that is not a stage's output.
+
+#include "test_support.h"
+#include "training_curves.h"
+
+#include <QImage>
+#include <QtTest/QtTest>
+
+#include <fstream>
+
+using namespace tokenscope;
+
+class TestTrainingCurves : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void drawsOnePanelPerStage()
+    {
+        const auto dir = test::scratchDir("training-curves");
+        std::vector<StageLog> stages;
+        for (const char *name : {"base", "vico", "router", "selector"}) {
+            StageLog log{name, {}};
+            for (int step = 10; step <= 100; step += 10)
+                log.entries.push_back({step, {{"ce", 3.0 / step}, {"em", step / 100.0}, {"kl", 1.0 / step},
+                                              {"bce", 0.7 - step / 1000.0}, {"agreement", 0.5 + step / 400.0},
+                                              {"mask_bce", 0.5 - step / 500.0}}});
+            stages.push_back(log);
+        }
+        const QString png = QString::fromStdString((dir / "curves.png").string());
+        widgets::renderTrainingCurves(stages, png);
+        const QImage image(png);
+        QCOMPARE(image.size(), QSize(1000, 680));   // 2 × 2 panels of 500 × 340
+        // Every panel drew its objective in the first colour somewhere.
+        for (int panel = 0; panel < 4; ++panel) {
+            const QRect area((panel % 2) * 500, (panel / 2) * 340, 500, 340);
+            bool found = false;
+            for (int y = area.top(); y < area.bottom() && !found; y += 1)
+                for (int x = area.left(); x < area.right() && !found; x += 1)
+                    found = image.pixelColor(x, y) == QColor(0, 114, 178);
+            QVERIFY2(found, qPrintable(QString("panel %1 has no curve").arg(panel)));
+        }
+    }
+
+    void aFolderWithoutALogIsNamed()
+    {
+        const auto dir = test::scratchDir("training-curves-missing");
+        test::expectError([&] { readStageLog(dir); }, {"train-state.json", "stage"});
+        std::ofstream(dir / "train-state.json") << R"({"stage":"base"})";
+        std::ofstream(dir / "train-log.jsonl") << "{\"step\":10,\"ce\":2}\nnot json\n{\"step\":30,\"ce\":1}\n";
+        test::expectError([&] { readStageLog(dir); }, {"train-log.jsonl:2"});
+    }
+};
+
+QTEST_MAIN(TestTrainingCurves)
+#include "tst_training_curves.moc"
