@@ -162,6 +162,17 @@ private Q_SLOTS:
         // Biases are not decayed: three Adam steps of a constant gradient move b by 3 × lr.
         QVERIFY(std::abs(params["b"][0].item<double>() - (0.5 - 0.03)) < 1e-5);
         QCOMPARE(adam.stepCount(), std::int64_t(3));
+
+        // A rate scale of 0 freezes a group; 0.5 halves its steps.
+        nn::ParameterMap groups;
+        groups["vision_model.w"] = torch::tensor({1.0f}).requires_grad_(true);
+        groups["mlp1.w"] = torch::tensor({1.0f}).requires_grad_(true);
+        AdamW scaled(groups, {"mlp1.w", "vision_model.w"}, AdamWOptions{});
+        scaled.scaleLearningRate("vision_model.", 0.0);
+        (groups["vision_model.w"] * 2 + groups["mlp1.w"] * 2).sum().backward();
+        scaled.step(0.1);
+        QCOMPARE(groups["vision_model.w"].item<float>(), 1.0f);
+        QVERIFY(std::abs(groups["mlp1.w"].item<double>() - 0.9) < 1e-6);
     }
 };
 

@@ -49,6 +49,7 @@ TrainOptions trainOptions(const CommandLine &cl)
     o.learningRate = cl.number("lr", 0);
     o.warmupSteps = cl.integer("warmup", -1);
     o.weightDecay = cl.number("weight-decay", o.weightDecay);
+    o.visionLearningRateScale = cl.number("vision-lr-scale", o.visionLearningRateScale);
     o.clipNorm = cl.number("clip", o.clipNorm);
     o.seed = static_cast<std::uint64_t>(cl.integer("seed", 1));
     o.checkpointEvery = cl.integer("checkpoint-every", o.checkpointEvery);
@@ -69,7 +70,7 @@ int trainCommand(const std::vector<std::string> &args)
 {
     const CommandLine cl("train", args,
                          {"stage", "data", "val", "from", "out", "tokenizer", "shape", "steps", "batch", "lr", "warmup",
-                          "weight-decay", "clip", "seed", "checkpoint-every", "log-every", "val-images",
+                          "weight-decay", "vision-lr-scale", "clip", "seed", "checkpoint-every", "log-every", "val-images",
                           "router-percentile", "router-window", "selector-budget", "lambda-start", "lambda-end",
                           "device", "dtype", "threads"},
                          {});

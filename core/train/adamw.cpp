@@ -16,7 +16,15 @@ AdamW::AdamW(nn::ParameterMap &params, std::vector<std::string> names, AdamWOpti
         const torch::Tensor &p = nn::param(m_params, name);
         m_expAvg.push_back(torch::zeros_like(p));
         m_expAvgSq.push_back(torch::zeros_like(p));
+        m_rateScale.push_back(1.0);
     }
+}
+
+void AdamW::scaleLearningRate(const std::string &prefix, double scale)
+{
+    for (std::size_t i = 0; i < m_names.size(); ++i)
+        if (m_names[i].rfind(prefix, 0) == 0)
+            m_rateScale[i] = scale;
 }
 
 double AdamW::clipGradients(double maxNorm)
@@ -45,14 +53,15 @@ void AdamW::step(double learningRate)
     for (std::size_t i = 0; i < m_names.size(); ++i) {
         torch::Tensor p = nn::param(m_params, m_names[i]);
         const torch::Tensor g = p.grad();
-        if (!g.defined())
+        const double rate = learningRate * m_rateScale[i];
+        if (!g.defined() || rate == 0)
             continue;
         if (p.dim() >= 2)   // decoupled decay, matrices only
-            p.mul_(1.0 - learningRate * m_options.weightDecay);
+            p.mul_(1.0 - rate * m_options.weightDecay);
         m_expAvg[i].mul_(m_options.beta1).add_(g, 1.0 - m_options.beta1);
         m_expAvgSq[i].mul_(m_options.beta2).addcmul_(g, g, 1.0 - m_options.beta2);
         auto denominator = (m_expAvgSq[i] / correction2).sqrt_().add_(m_options.eps);
-        p.addcdiv_(m_expAvg[i], denominator, -learningRate / correction1);
+        p.addcdiv_(m_expAvg[i], denominator, -rate / correction1);
     }
 }
 

@@ -24,6 +24,9 @@ public:
     // `names` are the trainable entries of `params` (which must outlive the optimiser).
     AdamW(nn::ParameterMap &params, std::vector<std::string> names, AdamWOptions options);
 
+    // Multiplies the rate of every parameter whose name starts with `prefix` (0 freezes them).
+    void scaleLearningRate(const std::string &prefix, double scale);
+
     // Clips the global gradient norm to `maxNorm` (≤ 0: no clipping) and returns the norm before.
     double clipGradients(double maxNorm);
     void step(double learningRate);
@@ -41,6 +44,7 @@ private:
     std::vector<std::string> m_names;
     AdamWOptions m_options;
     std::vector<torch::Tensor> m_expAvg, m_expAvgSq;
+    std::vector<double> m_rateScale;
     std::int64_t m_step = 0;
 };
 

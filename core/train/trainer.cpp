@@ -47,8 +47,12 @@ constexpr const char *kLogFile = "train-log.jsonl";
 double defaultLearningRate(TrainStage stage)
 {
     switch (stage) {
-    case TrainStage::Base: return 1e-3;
-    case TrainStage::Consistency: return 2e-4;
+    // Measured on the synthetic task: at 1e-3 (and above) the connector's outputs collapse to an
+    // image-independent vector within a few hundred steps and the LLM answers from question priors
+    // alone (swapping images moved the logits by 0.03); at 3e-4 the colour of a one-tile shape
+    // went from chance (9%) to 60% held-out in 2,400 steps of the tiny shape (docs/training.md).
+    case TrainStage::Base: return 3e-4;
+    case TrainStage::Consistency: return 1e-4;
     case TrainStage::Router: return 1e-3;
     case TrainStage::Selector: return 1e-3;
     }
@@ -102,6 +106,7 @@ nlohmann::json runIdentity(const TrainOptions &o)
             {"batch_images", o.batchImages},
             {"seed", o.seed},
             {"learning_rate", o.learningRate},
+            {"vision_lr_scale", o.visionLearningRateScale},
             {"selector_budget", o.selectorBudget},
             {"router_percentile", o.routerPercentile},
             {"router_window", o.routerWindow}};
@@ -334,6 +339,7 @@ TrainReport trainStage(const TrainOptions &optionsIn, const TrainCallbacks &call
     AdamWOptions adamOptions;
     adamOptions.weightDecay = o.weightDecay;
     AdamW optimizer(*trained, names, adamOptions);
+    optimizer.scaleLearningRate("vision_model.", o.visionLearningRateScale);
     const auto optimizerFile = o.out / "optimizer.safetensors";
     if (startStep > 0) {
         const CheckpointTensors state = loadCheckpointTensors(optimizerFile, target);

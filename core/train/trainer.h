@@ -43,6 +43,7 @@ struct TrainOptions {
     int batchImages = 8;                // images per step (all their questions are trained)
     double learningRate = 0;            // peak; 0 = the stage's default
     int warmupSteps = -1;               // -1 = 5% of the steps
+    double visionLearningRateScale = 1.0;   // multiplies the rate of the vision encoder (0 freezes it)
     double weightDecay = 0.01;
     double clipNorm = 1.0;
     std::uint64_t seed = 1;
