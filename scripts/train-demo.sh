@@ -35,7 +35,7 @@ started=$(date +%s)
 
 common=(--data "$data/train.jsonl" --val "$data/val.jsonl" --batch 8 --seed 1 --threads 0 --log-every 20)
 "$cli" train --stage base --tokenizer "$data/tokenizer.json" --shape demo --out "$work/base" --steps 2000 "${common[@]}"
-"$cli" train --stage vico --from "$work/base" --out "$work/vico" --steps 300 "${common[@]}"
+"$cli" train --stage vico --from "$work/base" --out "$work/vico" --steps 400 "${common[@]}"
 "$cli" train --stage router --from "$work/vico" --out "$work/router" --steps 200 "${common[@]}"
 "$cli" train --stage selector --from "$work/router" --out "$work/selector" --steps 300 "${common[@]}"
 trained=$(( $(date +%s) - started ))

@@ -52,7 +52,7 @@ double defaultLearningRate(TrainStage stage)
     // alone (swapping images moved the logits by 0.03); at 3e-4 the colour of a one-tile shape
     // went from chance (9%) to 60% held-out in 2,400 steps of the tiny shape (docs/training.md).
     case TrainStage::Base: return 3e-4;
-    case TrainStage::Consistency: return 1e-4;
+    case TrainStage::Consistency: return 3e-4;
     case TrainStage::Router: return 1e-3;
     case TrainStage::Selector: return 1e-3;
     }
