@@ -14,7 +14,8 @@
 using namespace tokenscope;
 
 namespace {
-// Issue 5 asks for 85%; the floor below is what the shipped model holds (MODEL_CARD.md), so a
+// Issue 5 asks for 85%; the shipped model holds 31.0% on this slice (MODEL_CARD.md) and the floor
+// (tests/CMakeLists.txt) sits 3 points below it, so a
 // regression in the engine, tokenizer, tiling or weights fails here.
 constexpr double kMinimumExactMatch = TOKENSCOPE_DEMO_MODEL_FLOOR;
 constexpr int kQuestions = 200;
