@@ -43,7 +43,7 @@ trained=$(( $(date +%s) - started ))
 
 # The accuracy table: full tokens, ViR, every tile at 1/16, and the token-selection methods.
 "$cli" sweep --model "$work/selector" --data "$data/test.jsonl" --out "$work/eval" \
-  --methods none,vir,all-1/16,visionselector,random,fastv,visionzip,dart,divprune,prumerge+ --budgets 0.1,0.3,0.5
+  --methods none,vir,all-1/16,visionselector,random,fastv,visionzip,dart,divprune,prumerge+ --budgets 0.1,0.3
 "$cli" report "$work/eval"
 echo "train-demo: training took ${trained} s; total $(( $(date +%s) - started )) s on $(nproc) cores"
 
