@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-question="What word is written on the card?"
+question="What colour is the circle?"   # one the partly trained demo model answers (MODEL_CARD.md)
 image="$root/resources/images/synthetic-3x2.png"
 out="$root/tokenscope-demo"
 while (($#)); do
