@@ -52,7 +52,7 @@ private Q_SLOTS:
         torch::NoGradGuard noGrad;
         const auto patches = VisionEncoder::patchTokens(model.vision().forward(batch.pixels));
         const TileRatio ratio = mode == "full" ? TileRatio::Quarter : TileRatio::Sixteenth;
-        ImageView view{0, projectTiles(model, patches, std::vector<TileRatio>(4, ratio))};
+        ImageView view{0, model.projectTiles(patches, std::vector<TileRatio>(4, ratio))};
         const AnswerLogits scored = TeacherForcing(model, engine->tokenizer()).score(batch, {view});
 
         QCOMPARE(scored.logits.size(0), std::int64_t(result.answerIds.size()));

@@ -55,4 +55,23 @@ torch::Tensor InternVLModel::project(const torch::Tensor &patchTokens, TileRatio
     return connector(ratio).forward(pixelShuffleV2(grid, ratio == TileRatio::Quarter ? s : s * s));
 }
 
+std::vector<torch::Tensor> InternVLModel::projectTiles(const torch::Tensor &patchTokens,
+                                                       const std::vector<TileRatio> &ratios) const
+{
+    std::vector<torch::Tensor> out(ratios.size());
+    for (TileRatio ratio : {TileRatio::Quarter, TileRatio::Sixteenth}) {
+        std::vector<std::int64_t> members;
+        for (std::size_t i = 0; i < ratios.size(); ++i)
+            if (ratios[i] == ratio)
+                members.push_back(static_cast<std::int64_t>(i));
+        if (members.empty())
+            continue;
+        auto index = torch::tensor(members, torch::TensorOptions().dtype(torch::kInt64)).to(patchTokens.device());
+        auto projected = project(patchTokens.index_select(0, index), ratio);
+        for (std::size_t k = 0; k < members.size(); ++k)
+            out[std::size_t(members[k])] = projected[static_cast<std::int64_t>(k)];
+    }
+    return out;
+}
+
 } // namespace tokenscope

@@ -13,6 +13,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <vector>
 
 namespace tokenscope {
 
@@ -35,6 +36,10 @@ public:
 
     // Patch tokens [n, P, C] -> grid [n, g, g, C] -> pixel shuffle -> connector -> [n, tokens, D].
     torch::Tensor project(const torch::Tensor &patchTokens, TileRatio ratio) const;
+
+    // Each tile of `patchTokens` [n, P, C] through the connector its ratio names, running only the
+    // connectors some tile needs (the released code runs both for every tile): n blocks [tokens, D].
+    std::vector<torch::Tensor> projectTiles(const torch::Tensor &patchTokens, const std::vector<TileRatio> &ratios) const;
 
 private:
     ModelConfig m_config;

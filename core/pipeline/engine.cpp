@@ -61,7 +61,6 @@ struct Engine::Impl {
     }
 
     void validate(const RunRequest &request) const;
-    std::vector<torch::Tensor> projectTiles(const torch::Tensor &patches, const std::vector<TileRatio> &ratios) const;
     SelectedVisuals selectTokens(const MethodChoice &choice, std::uint64_t seed, const EncodedImage &encoded,
                                  CompressionPlan &plan, const std::vector<torch::Tensor> &tileEmbeddings) const;
     LayerPruning insideLlmPruning(const MethodChoice &choice, const SequenceLayout &layout,
@@ -179,26 +178,6 @@ void Engine::Impl::validate(const RunRequest &request) const
     }
 }
 
-// Only the connector each tile needs (the released code runs both for every tile).
-std::vector<torch::Tensor> Engine::Impl::projectTiles(const torch::Tensor &patches,
-                                                      const std::vector<TileRatio> &ratios) const
-{
-    std::vector<torch::Tensor> tileEmbeddings(ratios.size());
-    for (TileRatio ratio : {TileRatio::Quarter, TileRatio::Sixteenth}) {
-        std::vector<std::int64_t> members;
-        for (std::size_t i = 0; i < ratios.size(); ++i)
-            if (ratios[i] == ratio)
-                members.push_back(static_cast<std::int64_t>(i));
-        if (members.empty())
-            continue;
-        auto index = torch::tensor(members, torch::TensorOptions().dtype(torch::kInt64)).to(patches.device());
-        auto projected = model.project(patches.index_select(0, index), ratio);
-        for (std::size_t k = 0; k < members.size(); ++k)
-            tileEmbeddings[members[k]] = projected[static_cast<std::int64_t>(k)];
-    }
-    return tileEmbeddings;
-}
-
 SelectedVisuals Engine::Impl::selectTokens(const MethodChoice &choice, std::uint64_t seed, const EncodedImage &encoded,
                                            CompressionPlan &plan, const std::vector<torch::Tensor> &tileEmbeddings) const
 {
@@ -252,7 +231,7 @@ RunResult Engine::Impl::run(const RunRequest &request, const EncodedImage &encod
     const std::vector<TileRatio> ratios =
         chooseTileRatios(c, request.mode, effectiveThresholds(request), request.targetBudget,
                          p.empty() ? std::vector<double>(tiled.tiles.size(), 0.0) : p);
-    const std::vector<torch::Tensor> tileEmbeddings = projectTiles(encoded.patches, ratios);
+    const std::vector<torch::Tensor> tileEmbeddings = model.projectTiles(encoded.patches, ratios);
     result.timings.connectorMs = timer.elapsedMs();
     progress.report(0.6, "connector");
 

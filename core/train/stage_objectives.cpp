@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "train/stage_objectives.h"
 
+#include "compress/method_catalog.h"
 #include "compress/vision_selector.h"
 #include "train/losses.h"
 #include "train/lr_schedule.h"
@@ -92,7 +93,7 @@ public:
 
     StepOutcome step(const ImageBatch &batch, int, std::mt19937_64 &) override
     {
-        const auto tiles = projectTiles(m_c.model, encodePatches(m_c.model, batch), uniformRatios(batch, TileRatio::Quarter));
+        const auto tiles = m_c.model.projectTiles(encodePatches(m_c.model, batch), uniformRatios(batch, TileRatio::Quarter));
         const AnswerLogits scored = m_teacher.score(batch, imageViews(batch, tiles));
         auto loss = tokenCrossEntropy(scored.logits, scored.targets).mean();
         return {loss, {{"ce", loss.item<double>()}, {"em", meanOf(teacherForcedExactMatch(scored))}}};
@@ -109,11 +110,11 @@ public:
     {
         return overHeldOut(model, set, images, batchImages, [&](const ImageBatch &batch, std::size_t, MetricSums &sums) {
             const auto patches = encodePatches(model, batch);
-            sums.addSequences("full", teacher.score(batch, imageViews(batch, projectTiles(model, patches,
+            sums.addSequences("full", teacher.score(batch, imageViews(batch, model.projectTiles(patches,
                                                                                             uniformRatios(batch, TileRatio::Quarter)))));
             if (model.config().flash)
                 sums.addSequences("compressed",
-                                  teacher.score(batch, imageViews(batch, projectTiles(model, patches,
+                                  teacher.score(batch, imageViews(batch, model.projectTiles(patches,
                                                                                       uniformRatios(batch, TileRatio::Sixteenth)))));
         });
     }
@@ -134,7 +135,7 @@ public:
         AnswerLogits reference;
         {
             torch::NoGradGuard noGrad;
-            const auto tiles = projectTiles(*m_c.reference, encodePatches(*m_c.reference, batch),
+            const auto tiles = m_c.reference->projectTiles(encodePatches(*m_c.reference, batch),
                                             uniformRatios(batch, TileRatio::Quarter));
             reference = m_referenceTeacher.score(batch, imageViews(batch, tiles));
         }
@@ -146,7 +147,7 @@ public:
             compressed += small;
             ratios.push_back(small ? TileRatio::Sixteenth : TileRatio::Quarter);
         }
-        const AnswerLogits policy = m_teacher.score(batch, imageViews(batch, projectTiles(m_c.model, encodePatches(m_c.model, batch), ratios)));
+        const AnswerLogits policy = m_teacher.score(batch, imageViews(batch, m_c.model.projectTiles(encodePatches(m_c.model, batch), ratios)));
         auto loss = tokenKlDivergence(reference.logits, policy.logits).mean();
         return {loss,
                 {{"kl", loss.item<double>()},
@@ -182,11 +183,12 @@ std::vector<double> lossRatios(const TeacherForcing &teacher, const ImageBatch &
     std::vector<std::int64_t> viewOf(scored.sequenceView.begin(), scored.sequenceView.end());
     auto sequenceOfToken = scored.sequence;
     auto viewOfToken = torch::tensor(viewOf, torch::TensorOptions().dtype(torch::kInt64)).index_select(0, sequenceOfToken.cpu());
-    auto perView = torch::zeros({std::int64_t(views.size())}, torch::kFloat64).index_add(0, viewOfToken, perToken.cpu());
+    const auto perViewTensor =
+        torch::zeros({std::int64_t(views.size())}, torch::kFloat64).index_add(0, viewOfToken, perToken.cpu()).contiguous();
+    const double *perView = perViewTensor.data_ptr<double>();
     std::vector<double> ratios;
     for (std::size_t v = base.size(); v < views.size(); ++v)
-        ratios.push_back(perView[std::int64_t(v)].item<double>() /
-                         std::max(perView[std::int64_t(views[v].image)].item<double>(), 1e-6));
+        ratios.push_back(perView[v] / std::max(perView[views[v].image], 1e-6));
     return ratios;   // in batch tile order: views after the base ones run image by image, tile by tile
 }
 
@@ -203,8 +205,8 @@ public:
         {
             torch::NoGradGuard noGrad;
             patches = encodePatches(m_c.model, batch);
-            ratios = lossRatios(m_teacher, batch, projectTiles(m_c.model, patches, uniformRatios(batch, TileRatio::Quarter)),
-                                projectTiles(m_c.model, patches, uniformRatios(batch, TileRatio::Sixteenth)));
+            ratios = lossRatios(m_teacher, batch, m_c.model.projectTiles(patches, uniformRatios(batch, TileRatio::Quarter)),
+                                m_c.model.projectTiles(patches, uniformRatios(batch, TileRatio::Sixteenth)));
         }
         std::vector<float> labels;
         for (double r : ratios)
@@ -229,8 +231,8 @@ public:
         const double threshold = model.config().flashAbsoluteThreshold;
         return overHeldOut(model, set, images, batchImages, [&](const ImageBatch &batch, std::size_t first, MetricSums &sums) {
             const auto patches = encodePatches(model, batch);
-            const auto full = projectTiles(model, patches, uniformRatios(batch, TileRatio::Quarter));
-            const auto small = projectTiles(model, patches, uniformRatios(batch, TileRatio::Sixteenth));
+            const auto full = model.projectTiles(patches, uniformRatios(batch, TileRatio::Quarter));
+            const auto small = model.projectTiles(patches, uniformRatios(batch, TileRatio::Sixteenth));
             const auto probabilities = model.router()->probabilities(patches).select(1, 0).to(torch::kFloat64).cpu().contiguous();
             const std::vector<double> p(probabilities.data_ptr<double>(), probabilities.data_ptr<double>() + probabilities.numel());
             std::vector<ImageView> routed, random, rule;
@@ -287,7 +289,7 @@ public:
         std::vector<torch::Tensor> tiles;
         {
             torch::NoGradGuard noGrad;
-            tiles = projectTiles(m_c.model, encodePatches(m_c.model, batch), uniformRatios(batch, TileRatio::Quarter));
+            tiles = m_c.model.projectTiles(encodePatches(m_c.model, batch), uniformRatios(batch, TileRatio::Quarter));
         }
         std::vector<ImageView> views = imageViews(batch, tiles);
         std::vector<torch::Tensor> scores;
@@ -315,14 +317,14 @@ public:
     {
         const InternVLModel &model = m_c.model;
         return overHeldOut(model, set, images, batchImages, [&](const ImageBatch &batch, std::size_t, MetricSums &sums) {
-            const auto full = projectTiles(model, encodePatches(model, batch), uniformRatios(batch, TileRatio::Quarter));
+            const auto full = model.projectTiles(encodePatches(model, batch), uniformRatios(batch, TileRatio::Quarter));
             const std::vector<ImageView> views = imageViews(batch, full);
             sums.addSequences("full", m_teacher.score(batch, views));
             for (double budget : {0.3, 0.1}) {
                 std::vector<ImageView> kept;
                 for (const ImageView &v : views) {
                     const auto scores = visionSelectorScores(*m_c.selector, torch::cat(v.tiles, 0));
-                    const auto keep = std::max<std::int64_t>(1, std::int64_t(double(scores.size(0)) * budget));
+                    const auto keep = keptCount(budget, int(scores.size(0)));
                     const auto mask = hardTopKMask(scores, keep).to(torch::kBool);
                     ImageView k{v.image, {}};
                     std::int64_t offset = 0;

@@ -26,25 +26,6 @@ ImageBatch loadImageBatch(const InternVLModel &model, const TrainingSet &set, co
     return batch;
 }
 
-std::vector<torch::Tensor> projectTiles(const InternVLModel &model, const torch::Tensor &patches,
-                                        const std::vector<TileRatio> &ratios)
-{
-    std::vector<torch::Tensor> out(ratios.size());
-    for (TileRatio ratio : {TileRatio::Quarter, TileRatio::Sixteenth}) {
-        std::vector<std::int64_t> members;
-        for (std::size_t i = 0; i < ratios.size(); ++i)
-            if (ratios[i] == ratio)
-                members.push_back(std::int64_t(i));
-        if (members.empty())
-            continue;
-        auto index = torch::tensor(members, torch::TensorOptions().dtype(torch::kInt64)).to(patches.device());
-        auto projected = model.project(patches.index_select(0, index), ratio);
-        for (std::size_t k = 0; k < members.size(); ++k)
-            out[std::size_t(members[k])] = projected[std::int64_t(k)];
-    }
-    return out;
-}
-
 TeacherForcing::TeacherForcing(const InternVLModel &model, const Tokenizer &tokenizer)
     : m_model(model)
     , m_tokenizer(tokenizer)

@@ -34,10 +34,6 @@ struct ImageView {
     std::vector<torch::Tensor> tiles;
 };
 
-// Each tile of `patches` [n, P, C] through the connector of its ratio (only the one it needs).
-std::vector<torch::Tensor> projectTiles(const InternVLModel &model, const torch::Tensor &patches,
-                                        const std::vector<TileRatio> &ratios);
-
 // Teacher-forced answer logits of every (view, question) sequence.
 struct AnswerLogits {
     torch::Tensor logits;     // [N, V] for the N answer tokens of all sequences
