@@ -136,14 +136,19 @@ torch::Tensor LanguageModel::attention(const Layer &layer, std::size_t index, co
     return layer.o(out.squeeze(0).transpose(0, 1).reshape({length, heads * headDim}));
 }
 
+// The second half of a decoder layer: post-attention RMSNorm, SwiGLU MLP, residual.
+torch::Tensor LanguageModel::feedForward(const Layer &layer, const torch::Tensor &y) const
+{
+    auto h = layer.postAttentionNorm(y);
+    return y + layer.down(torch::silu(layer.gate(h)) * layer.up(h));
+}
+
 torch::Tensor LanguageModel::block(std::size_t index, const torch::Tensor &x, const torch::Tensor &cos,
                                    const torch::Tensor &sin, KVCache &cache, torch::Tensor *queries,
                                    torch::Tensor *keys) const
 {
     const Layer &l = m_layers[index];
-    auto y = x + attention(l, index, l.inputNorm(x), cos, sin, cache, queries, keys);
-    auto h = l.postAttentionNorm(y);
-    return y + l.down(torch::silu(l.gate(h)) * l.up(h));
+    return feedForward(l, x + attention(l, index, l.inputNorm(x), cos, sin, cache, queries, keys));
 }
 
 std::pair<torch::Tensor, torch::Tensor> LanguageModel::rotary(const torch::Tensor &positions,
@@ -183,11 +188,8 @@ torch::Tensor LanguageModel::hiddenStates(const torch::Tensor &embeds, const tor
     cos = cos.unsqueeze(1);                         // broadcast over heads
     sin = sin.unsqueeze(1);
     auto x = embeds;
-    for (const Layer &l : m_layers) {
-        auto y = x + batchedAttention(l, l.inputNorm(x), cos, sin);
-        auto h = l.postAttentionNorm(y);
-        x = y + l.down(torch::silu(l.gate(h)) * l.up(h));
-    }
+    for (const Layer &l : m_layers)
+        x = feedForward(l, x + batchedAttention(l, l.inputNorm(x), cos, sin));
     return m_finalNorm(x);
 }
 

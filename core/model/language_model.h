@@ -89,6 +89,7 @@ private:
     torch::Tensor block(std::size_t index, const torch::Tensor &x, const torch::Tensor &cos, const torch::Tensor &sin,
                         KVCache &cache, torch::Tensor *queries = nullptr, torch::Tensor *keys = nullptr) const;
     std::pair<torch::Tensor, torch::Tensor> rotary(const torch::Tensor &positions, const torch::Tensor &like) const;
+    torch::Tensor feedForward(const Layer &layer, const torch::Tensor &y) const;
     torch::Tensor batchedAttention(const Layer &layer, const torch::Tensor &x, const torch::Tensor &cos,
                                    const torch::Tensor &sin) const;
 
