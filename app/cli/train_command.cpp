@@ -22,14 +22,6 @@ namespace tokenscope::cli {
 
 namespace {
 
-std::string formatDuration(double seconds)
-{
-    const auto s = static_cast<long long>(seconds + 0.5);
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%lld:%02lld:%02lld", s / 3600, (s / 60) % 60, s % 60);
-    return buffer;
-}
-
 TrainOptions trainOptions(const CommandLine &cl)
 {
     TrainOptions o;

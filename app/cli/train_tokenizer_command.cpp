@@ -22,12 +22,6 @@ namespace tokenscope::cli {
 
 namespace {
 
-// The tokens the InternVL template and the engine need (<|endoftext|> is used when present),
-// then InternVL's grounding tokens, so the file has the same special set as released models.
-const std::vector<std::string> kSpecialTokens = {"<|endoftext|>", "<|im_start|>", "<|im_end|>", "<img>",
-                                                 "</img>",        "<IMG_CONTEXT>", "<quad>",    "</quad>",
-                                                 "<ref>",         "</ref>",        "<box>",     "</box>"};
-
 std::vector<std::string> splitList(const std::string &list)
 {
     std::vector<std::string> items;
@@ -89,7 +83,7 @@ int trainTokenizerCommand(const std::vector<std::string> &args)
     BpeTrainingOptions options;
     options.vocabSize = cl.integer("vocab", 2048);
     options.minFrequency = cl.integer("min-frequency", 2);
-    options.specialTokens = kSpecialTokens;
+    options.specialTokens = internVLSpecialTokens();
 
     const auto texts = trainingTexts(files);
     const auto start = std::chrono::steady_clock::now();

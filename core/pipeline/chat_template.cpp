@@ -3,6 +3,12 @@
 
 namespace tokenscope {
 
+std::vector<std::string> internVLSpecialTokens()
+{
+    return {"<|endoftext|>", "<|im_start|>", "<|im_end|>", "<img>", "</img>", "<IMG_CONTEXT>",
+            "<quad>", "</quad>", "<ref>", "</ref>", "<box>", "</box>"};
+}
+
 std::string_view defaultSystemMessage()
 {
     return "你是书生·万象，英文名是InternVL，是由上海人工智能实验室、清华大学及多家合作单位联合开发的多模态大语言模型。";

@@ -8,6 +8,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tokenscope {
 
@@ -15,6 +16,11 @@ inline constexpr std::string_view kImageStart = "<img>";
 inline constexpr std::string_view kImageEnd = "</img>";
 inline constexpr std::string_view kImageContext = "<IMG_CONTEXT>";
 inline constexpr std::string_view kImEnd = "<|im_end|>";
+
+// The special tokens of InternVL's Qwen tokenizers in id order: the ones the template and the
+// engine need (<|endoftext|>, <|im_start|>, <|im_end|>, <img>, </img>, <IMG_CONTEXT>), then the
+// grounding tokens, so tokenizers TokenScope writes have the released models' special set.
+std::vector<std::string> internVLSpecialTokens();
 
 // The system message InternVL3.5 ships in its internvl2_5 template.
 std::string_view defaultSystemMessage();
