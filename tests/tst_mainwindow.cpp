@@ -72,6 +72,7 @@ private:
 
 void TestMainWindow::initTestCase()
 {
+    QStandardPaths::setTestModeEnabled(true);   // settings go to a test location, not the user's
     m_dir = test::scratchDir("mainwindow");
     m_model = m_dir / "tiny";
     writeRandomCheckpoint(m_model, fixtureShape("tiny"), {});
@@ -315,7 +316,7 @@ void TestMainWindow::guiStaysResponsiveWhileRunning()
     writeRandomCheckpoint(demo, fixtureShape("demo"), {});
     MainWindow window(oneThread);
     window.setErrorDialogsEnabled(false);
-    window.setMode(RouteMode::AllFull);
+    QVERIFY(window.setMethod(QStringLiteral("none"), 1.0));
     window.setQuestion(QStringLiteral("What is in the image?"));
     window.show();
 

@@ -47,6 +47,8 @@ void EngineWorker::load(quint64 generation, const QString &directory)
             Q_EMIT cancelled(generation);
         } else {
             m_engine = std::move(engine);
+            m_encoded.reset();   // the new model encodes differently
+            m_encodedKey = 0;
             Q_EMIT loaded(generation, m_engine->info());
         }
     } catch (const Error &e) {
@@ -61,7 +63,7 @@ void EngineWorker::load(quint64 generation, const QString &directory)
     Q_EMIT finished(generation);
 }
 
-void EngineWorker::run(quint64 generation, const tokenscope::RunRequest &request)
+void EngineWorker::run(quint64 generation, const tokenscope::RunRequest &request, quint64 imageKey)
 {
     // Superseded before it started: RenderDoc-style, only the latest queued request runs.
     if (m_generations->askShouldStop(generation)) {
@@ -87,8 +89,20 @@ void EngineWorker::run(quint64 generation, const tokenscope::RunRequest &request
     callbacks.abort = [&generations, generation] { return generations.askShouldStop(generation); };
 
     try {
-        RunResult result = m_engine->run(request, callbacks);
-        Q_EMIT answered(generation, result);
+        if (imageKey == 0) {
+            Q_EMIT answered(generation, m_engine->run(request, callbacks));
+        } else {
+            m_engine->validate(request);   // a bad question must not cost an encoding
+            const bool reuse = m_encoded && m_encodedKey == imageKey;
+            if (!reuse) {
+                m_encoded.reset();
+                m_encoded = m_engine->encode(request, callbacks);
+                m_encodedKey = imageKey;
+            }
+            RunResult result = m_engine->run(request, *m_encoded, callbacks);
+            result.encodingReused = reuse;   // encoded just now for this run: its timings are this run's
+            Q_EMIT answered(generation, result);
+        }
     } catch (const Cancelled &) {
         Q_EMIT cancelled(generation);
     } catch (const Error &e) {

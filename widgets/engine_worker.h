@@ -15,6 +15,7 @@
 
 namespace tokenscope {
 class Engine;
+struct EncodedImage;
 }
 
 namespace tokenscope::widgets {
@@ -29,7 +30,9 @@ public:
 
     // Called on the worker thread only (queued from ModelSession).
     void load(quint64 generation, const QString &directory);
-    void run(quint64 generation, const tokenscope::RunRequest &request);
+    // `imageKey` names the request's pixels (0: unnamed): a run on the same key reuses the last
+    // encoding (tiles, encoder, router), so moving a budget re-runs only what the budget changes.
+    void run(quint64 generation, const tokenscope::RunRequest &request, quint64 imageKey = 0);
 
 Q_SIGNALS:
     void loaded(quint64 generation, const tokenscope::ModelInfo &info);
@@ -45,6 +48,8 @@ private:
     std::shared_ptr<const JobGenerations> m_generations;
     ComputeOptions m_options;
     std::unique_ptr<Engine> m_engine;
+    std::shared_ptr<const EncodedImage> m_encoded;   // of image m_encodedKey, by m_engine
+    quint64 m_encodedKey = 0;
 };
 
 } // namespace tokenscope::widgets

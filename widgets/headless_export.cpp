@@ -48,8 +48,7 @@ ExportResult exportRun(const ExportRequest &request, const ProgressCallbacks &ca
     RunRequest run;
     run.image = decodeImageFile(request.imagePath);
     run.question = request.question;
-    run.mode = request.mode;
-    run.targetBudget = request.targetBudget;
+    applyMethodChoice(run, chooseMethod(request.method, request.budget));
     run.maxNewTokens = request.maxNewTokens;
 
     ExportResult out;

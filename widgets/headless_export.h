@@ -19,8 +19,8 @@ struct ExportRequest {
     std::filesystem::path modelDir;
     std::filesystem::path imagePath;
     std::string question;
-    RouteMode mode = RouteMode::Router;
-    double targetBudget = 0.5;
+    std::string method = "vir";     // the CLI's method names (compress/method_catalog.h)
+    double budget = 0.5;
     int maxNewTokens = 64;
     ComputeOptions compute;
     std::filesystem::path outDir;   // created if needed

@@ -2,20 +2,29 @@
 #include "image_canvas.h"
 
 #include "dropped_path.h"
-#include "overlay_painter.h"
 #include "tile_geometry.h"
 
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QHelpEvent>
+#include <QLineF>
 #include <QMimeData>
+#include <QMouseEvent>
 #include <QPainter>
 #include <QToolTip>
+#include <QWheelEvent>
+
+#include <algorithm>
+#include <cmath>
 
 namespace tokenscope::widgets {
 
 namespace {
 constexpr int canvasMargin = 8;
+constexpr double minZoom = 0.25;
+constexpr double maxZoom = 64.0;
+constexpr double zoomStep = 1.25;
+constexpr double dragThresholdPx = 4.0;   // less than this between press and release is a click
 }
 
 ImageCanvas::ImageCanvas(QWidget *parent) : QWidget(parent)
@@ -25,17 +34,24 @@ ImageCanvas::ImageCanvas(QWidget *parent) : QWidget(parent)
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
     setBackgroundRole(QPalette::Dark);
     setAutoFillBackground(true);
+    setFocusPolicy(Qt::WheelFocus);
 }
 
 void ImageCanvas::setImage(const QImage &image)
 {
     m_image = image;
     m_plan.reset();
+    m_pinned = -1;
+    setHovered(-1);
     update();
 }
 
 void ImageCanvas::setPlan(const CompressionPlan &plan)
 {
+    // The same image's tokens keep their indices across budgets, so a pin survives a new plan
+    // of the same size (moving the slider) and is dropped otherwise.
+    if (!m_plan || m_plan->tokens.size() != plan.tokens.size())
+        m_pinned = -1;
     m_plan = plan;
     update();
 }
@@ -43,7 +59,57 @@ void ImageCanvas::setPlan(const CompressionPlan &plan)
 void ImageCanvas::clearPlan()
 {
     m_plan.reset();
+    m_pinned = -1;
+    setHovered(-1);
     update();
+}
+
+void ImageCanvas::setLayers(const OverlayLayers &layers)
+{
+    m_layers = layers;
+    update();
+}
+
+void ImageCanvas::setView(double zoom, const QPointF &pan)
+{
+    zoom = std::clamp(zoom, minZoom, maxZoom);
+    if (zoom == m_zoom && pan == m_pan)
+        return;
+    m_zoom = zoom;
+    m_pan = pan;
+    update();
+    Q_EMIT viewChanged(m_zoom, m_pan);
+}
+
+void ImageCanvas::zoomBy(double factor, const QPointF &anchor)
+{
+    const QRectF before = imageRect();
+    if (before.isEmpty())
+        return;
+    const double zoom = std::clamp(m_zoom * factor, minZoom, maxZoom);
+    // The anchor's position inside the image, in [0, 1]², stays under the anchor.
+    const QPointF inImage((anchor.x() - before.left()) / before.width(), (anchor.y() - before.top()) / before.height());
+    const QRectF fitted = fittedRect();
+    const QSizeF size = fitted.size() * zoom;
+    const QPointF topLeft(anchor.x() - inImage.x() * size.width(), anchor.y() - inImage.y() * size.height());
+    const QPointF centre = topLeft + QPointF(size.width() / 2, size.height() / 2);
+    const QPointF offset = centre - fitted.center();
+    setView(zoom, QPointF(offset.x() / fitted.width(), offset.y() / fitted.height()));
+}
+
+void ImageCanvas::fitToWindow()
+{
+    setView(1.0, {});
+}
+
+void ImageCanvas::zoomIn()
+{
+    zoomBy(zoomStep, QRectF(rect()).center());
+}
+
+void ImageCanvas::zoomOut()
+{
+    zoomBy(1.0 / zoomStep, QRectF(rect()).center());
 }
 
 QRectF ImageCanvas::drawingBounds() const
@@ -51,17 +117,51 @@ QRectF ImageCanvas::drawingBounds() const
     return QRectF(rect()).adjusted(canvasMargin, canvasMargin, -canvasMargin, -canvasMargin);
 }
 
-QRectF ImageCanvas::imageRect() const
+OverlayLayers ImageCanvas::paintedLayers() const
+{
+    OverlayLayers layers = m_layers;
+    layers.highlightedToken = m_pinned >= 0 ? m_pinned : m_hovered;
+    return layers;
+}
+
+QRectF ImageCanvas::fittedRect() const
 {
     const CompressionPlan *plan = m_plan ? &*m_plan : nullptr;
-    return OverlayPainter(m_image, plan).layout(drawingBounds()).image;
+    return OverlayPainter(m_image, plan, m_layers).layout(drawingBounds()).image;
+}
+
+OverlayPainter::Layout ImageCanvas::viewLayout() const
+{
+    const CompressionPlan *plan = m_plan ? &*m_plan : nullptr;
+    OverlayPainter::Layout layout = OverlayPainter(m_image, plan, m_layers).layout(drawingBounds());
+    // The legend sits right under the fitted image; zooming moves the image, not the legend.
+    const QRectF fitted = layout.image;
+    if (fitted.isEmpty())
+        return layout;
+    layout.viewport = QRectF(drawingBounds().topLeft(), QPointF(drawingBounds().right(), fitted.bottom()));
+    const QSizeF size = fitted.size() * m_zoom;
+    const QPointF centre = fitted.center() + QPointF(m_pan.x() * fitted.width(), m_pan.y() * fitted.height());
+    layout.image = QRectF(centre - QPointF(size.width() / 2, size.height() / 2), size);
+    return layout;
+}
+
+QRectF ImageCanvas::imageRect() const
+{
+    return viewLayout().image;
 }
 
 int ImageCanvas::tileIndexAt(const QPointF &pos) const
 {
-    if (!m_plan || m_image.isNull())
+    if (!m_plan || m_image.isNull() || !viewLayout().viewport.contains(pos))
         return -1;
     return widgets::tileIndexAt(*m_plan, m_image.size(), imageRect(), pos);
+}
+
+int ImageCanvas::tokenIndexAt(const QPointF &pos) const
+{
+    if (!m_plan || m_image.isNull() || !viewLayout().viewport.contains(pos))
+        return -1;
+    return widgets::tokenIndexAt(*m_plan, m_image.size(), imageRect(), pos);
 }
 
 QString ImageCanvas::tileToolTip(int index) const
@@ -78,6 +178,43 @@ QString ImageCanvas::tileToolTip(int index) const
         .arg(tile.tokenCount);
 }
 
+QString ImageCanvas::tokenDescription(int index) const
+{
+    if (!m_plan || index < 0 || index >= static_cast<int>(m_plan->tokens.size()))
+        return {};
+    const VisualToken &token = m_plan->tokens[static_cast<std::size_t>(index)];
+    QString state = token.kept ? tr("kept") : tr("dropped");
+    if (token.mergedInto >= 0)
+        state = tr("merged into token %1").arg(token.mergedInto);
+    return tr("Token %1 (tile %2, cell %3,%4) \u00b7 score %5 \u00b7 %6")
+        .arg(index)
+        .arg(token.tile)
+        .arg(token.gridX)
+        .arg(token.gridY)
+        .arg(double(token.score), 0, 'g', 4)
+        .arg(state);
+}
+
+void ImageCanvas::setPinnedToken(int index)
+{
+    if (!m_plan || index < 0 || index >= static_cast<int>(m_plan->tokens.size()))
+        index = -1;
+    if (index == m_pinned)
+        return;
+    m_pinned = index;
+    update();
+    Q_EMIT tokenPinned(m_pinned);
+}
+
+void ImageCanvas::setHovered(int index)
+{
+    if (index == m_hovered)
+        return;
+    m_hovered = index;
+    update();
+    Q_EMIT tokenHovered(index);
+}
+
 QSize ImageCanvas::sizeHint() const
 {
     return {720, 540};
@@ -92,11 +229,15 @@ bool ImageCanvas::event(QEvent *event)
 {
     if (event->type() == QEvent::ToolTip) {
         auto *help = static_cast<QHelpEvent *>(event);
-        const int index = tileIndexAt(help->pos());
-        if (index >= 0)
-            QToolTip::showText(help->globalPos(), tileToolTip(index), this);
-        else
+        const int tile = tileIndexAt(help->pos());
+        if (tile >= 0) {
+            QString text = tileToolTip(tile);
+            if (const int token = tokenIndexAt(help->pos()); token >= 0)
+                text = tokenDescription(token) + QLatin1Char('\n') + text;
+            QToolTip::showText(help->globalPos(), text, this);
+        } else {
             QToolTip::hideText();
+        }
         return true;
     }
     return QWidget::event(event);
@@ -112,7 +253,76 @@ void ImageCanvas::paintEvent(QPaintEvent *)
         return;
     }
     const CompressionPlan *plan = m_plan ? &*m_plan : nullptr;
-    OverlayPainter(m_image, plan).paint(painter, drawingBounds());
+    OverlayPainter(m_image, plan, paintedLayers()).paint(painter, viewLayout());
+}
+
+void ImageCanvas::wheelEvent(QWheelEvent *event)
+{
+    const double steps = event->angleDelta().y() / 120.0;
+    if (steps == 0 || m_image.isNull()) {
+        event->ignore();
+        return;
+    }
+    zoomBy(std::pow(zoomStep, steps), event->position());
+    event->accept();
+}
+
+void ImageCanvas::mousePressEvent(QMouseEvent *event)
+{
+    if (event->button() != Qt::LeftButton) {
+        QWidget::mousePressEvent(event);
+        return;
+    }
+    m_pressAt = event->position();
+    m_lastDragAt = event->position();
+    m_dragging = false;
+}
+
+void ImageCanvas::mouseMoveEvent(QMouseEvent *event)
+{
+    if (m_pressAt && (event->buttons() & Qt::LeftButton)) {
+        if (!m_dragging && QLineF(*m_pressAt, event->position()).length() >= dragThresholdPx) {
+            m_dragging = true;
+            setCursor(Qt::ClosedHandCursor);
+        }
+        if (m_dragging) {
+            const QRectF fitted = fittedRect();
+            if (!fitted.isEmpty()) {
+                const QPointF delta = event->position() - m_lastDragAt;
+                setView(m_zoom, m_pan + QPointF(delta.x() / fitted.width(), delta.y() / fitted.height()));
+            }
+            m_lastDragAt = event->position();
+            return;
+        }
+    }
+    setHovered(tokenIndexAt(event->position()));
+}
+
+void ImageCanvas::mouseReleaseEvent(QMouseEvent *event)
+{
+    if (event->button() != Qt::LeftButton || !m_pressAt) {
+        QWidget::mouseReleaseEvent(event);
+        return;
+    }
+    if (!m_dragging) {
+        const int token = tokenIndexAt(event->position());
+        setPinnedToken(token == m_pinned ? -1 : token);
+    }
+    m_pressAt.reset();
+    m_dragging = false;
+    unsetCursor();
+}
+
+void ImageCanvas::mouseDoubleClickEvent(QMouseEvent *event)
+{
+    if (event->button() == Qt::LeftButton)
+        fitToWindow();
+}
+
+void ImageCanvas::leaveEvent(QEvent *event)
+{
+    setHovered(-1);
+    QWidget::leaveEvent(event);
 }
 
 void ImageCanvas::dragEnterEvent(QDragEnterEvent *event)

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "main_window.h"
 
+#include "app_settings.h"
+#include "common/error.h"
 #include "dropped_path.h"
 #include "image_canvas.h"
 #include "image_loader.h"
+#include "layer_panel.h"
+#include "method_panel.h"
 #include "model_session.h"
 #include "overlay_painter.h"
 #include "question_panel.h"
@@ -13,7 +17,9 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCloseEvent>
 #include <QDir>
+#include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -24,7 +30,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPlainTextEdit>
-#include <QSplitter>
+#include <QScrollArea>
 #include <QStatusBar>
 #include <QVBoxLayout>
 
@@ -35,22 +41,28 @@ constexpr int statusTimeoutMs = 8000;
 }
 
 MainWindow::MainWindow(const ComputeOptions &compute, QWidget *parent)
-    : QMainWindow(parent), m_session(new ModelSession(compute, this)), m_images(new ImageLoader(this)),
-      m_canvas(new ImageCanvas(this)), m_questions(new QuestionPanel(this)), m_chart(new StageTimingChart(this)),
+    : QMainWindow(parent), m_settings(std::make_unique<AppSettings>()), m_session(new ModelSession(compute, this)),
+      m_images(new ImageLoader(this)), m_canvas(new ImageCanvas(this)), m_questions(new QuestionPanel(this)),
+      m_methods(new MethodPanel(this)), m_layers(new LayerPanel(this)), m_chart(new StageTimingChart(this)),
       m_work(new WorkIndicator(this)), m_modelLabel(new QLabel(this)), m_imageLabel(new QLabel(this)),
-      m_errorLabel(new QLabel(this)), m_tokensLabel(new QLabel(this)), m_answer(new QPlainTextEdit(this))
+      m_errorLabel(new QLabel(this)), m_tokensLabel(new QLabel(this)), m_inspector(new QLabel(this)),
+      m_answer(new QPlainTextEdit(this))
 {
     setWindowTitle(tr("TokenScope"));
     setAcceptDrops(true);
+    setCentralWidget(m_canvas);
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowNestedDocks);
+
+    m_controlsDock = new QDockWidget(tr("Controls"), this);
+    m_controlsDock->setObjectName(QStringLiteral("controlsDock"));   // saveState keys docks by name
+    m_controlsDock->setWidget(buildControls());
+    addDockWidget(Qt::RightDockWidgetArea, m_controlsDock);
+    m_resultsDock = new QDockWidget(tr("Result"), this);
+    m_resultsDock->setObjectName(QStringLiteral("resultsDock"));
+    m_resultsDock->setWidget(buildResults());
+    addDockWidget(Qt::RightDockWidgetArea, m_resultsDock);
     buildMenus();
 
-    auto *splitter = new QSplitter(Qt::Horizontal, this);
-    splitter->addWidget(m_canvas);
-    splitter->addWidget(buildSidePanel());
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
-    splitter->setChildrenCollapsible(false);
-    setCentralWidget(splitter);
     statusBar()->addPermanentWidget(m_work);
     statusBar()->showMessage(tr("Open a model folder (Ctrl+M) and an image (Ctrl+O), or drop them here."));
 
@@ -65,10 +77,18 @@ MainWindow::MainWindow(const ComputeOptions &compute, QWidget *parent)
     connect(m_images, &ImageLoader::failed, this, &MainWindow::onImageFailed);
     connect(m_canvas, &ImageCanvas::imageFileDropped, this, &MainWindow::openImage);
     connect(m_canvas, &ImageCanvas::modelFolderDropped, this, &MainWindow::openModel);
+    connect(m_canvas, &ImageCanvas::tokenHovered, this, &MainWindow::updateInspector);
+    connect(m_canvas, &ImageCanvas::tokenPinned, this, &MainWindow::updateInspector);
     connect(m_questions, &QuestionPanel::askRequested, this, &MainWindow::ask);
+    connect(m_methods, &MethodPanel::choiceChanged, this, &MainWindow::onChoiceChanged);
+    connect(m_layers, &LayerPanel::layersChanged, this, [this](const OverlayLayers &layers) {
+        m_canvas->setLayers(layers);
+        m_settings->setLayers(layers);
+    });
     connect(m_work, &WorkIndicator::cancelRequested, this, &MainWindow::cancel);
 
-    resize(1280, 820);
+    m_canvas->setLayers(m_layers->layers());
+    resize(1360, 860);
     updateActions();
 }
 
@@ -81,53 +101,112 @@ void MainWindow::buildMenus()
     openModelAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
     QAction *openImageAction = file->addAction(tr("&Open Image\u2026"), this, &MainWindow::chooseImage);
     openImageAction->setShortcut(QKeySequence::Open);
+    QMenu *recentModels = file->addMenu(tr("Recent Models"));
+    connect(recentModels, &QMenu::aboutToShow, this,
+            [this, recentModels] { fillRecentMenu(recentModels, int(RecentKind::Model)); });
+    QMenu *recentImages = file->addMenu(tr("Recent Images"));
+    connect(recentImages, &QMenu::aboutToShow, this,
+            [this, recentImages] { fillRecentMenu(recentImages, int(RecentKind::Image)); });
+    file->addSeparator();
     m_exportAction = file->addAction(tr("&Export Overlay PNG\u2026"), this, &MainWindow::chooseOverlayExport);
     m_exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     file->addSeparator();
     QAction *quitAction = file->addAction(tr("&Quit"), this, &QWidget::close);
     quitAction->setShortcut(QKeySequence::Quit);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("Zoom &In"), QKeySequence::ZoomIn, m_canvas, &ImageCanvas::zoomIn);
+    view->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, m_canvas, &ImageCanvas::zoomOut);
+    view->addAction(tr("&Fit to Window"), QKeySequence(Qt::CTRL | Qt::Key_0), m_canvas, &ImageCanvas::fitToWindow);
+    view->addSeparator();
+    view->addAction(m_controlsDock->toggleViewAction());
+    view->addAction(m_resultsDock->toggleViewAction());
+
+    QMenu *run = menuBar()->addMenu(tr("&Run"));
+    m_askAction = run->addAction(tr("&Ask"), QKeySequence(Qt::CTRL | Qt::Key_Return), this, &MainWindow::ask);
+    run->addAction(tr("&Cancel"), QKeySequence(Qt::Key_Escape), this, &MainWindow::cancel);
 }
 
-QWidget *MainWindow::buildSidePanel()
+void MainWindow::fillRecentMenu(QMenu *menu, int kind)
+{
+    menu->clear();
+    const auto recentKind = static_cast<RecentKind>(kind);
+    const QStringList paths = m_settings->recent(recentKind);
+    if (paths.isEmpty()) {
+        menu->addAction(tr("(none)"))->setEnabled(false);
+        return;
+    }
+    for (const QString &path : paths)
+        menu->addAction(QDir::toNativeSeparators(path), this, [this, path, recentKind] {
+            if (recentKind == RecentKind::Model)
+                openModel(path);
+            else
+                openImage(path);
+        });
+}
+
+QWidget *MainWindow::buildControls()
 {
     auto *panel = new QWidget(this);
     auto *layout = new QVBoxLayout(panel);
 
     auto *inputs = new QGroupBox(tr("Model and image"), panel);
     auto *inputsLayout = new QVBoxLayout(inputs);
-    m_modelLabel->setWordWrap(true);
-    m_modelLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_imageLabel->setWordWrap(true);
-    m_imageLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    inputsLayout->addWidget(m_modelLabel);
-    inputsLayout->addWidget(m_imageLabel);
+    for (QLabel *label : {m_modelLabel, m_imageLabel}) {
+        label->setWordWrap(true);
+        label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        inputsLayout->addWidget(label);
+    }
     layout->addWidget(inputs);
 
     auto *question = new QGroupBox(tr("Question"), panel);
-    auto *questionLayout = new QVBoxLayout(question);
-    questionLayout->addWidget(m_questions);
+    (new QVBoxLayout(question))->addWidget(m_questions);
     layout->addWidget(question);
+
+    auto *method = new QGroupBox(tr("Compression"), panel);
+    (new QVBoxLayout(method))->addWidget(m_methods);
+    layout->addWidget(method);
+
+    auto *layers = new QGroupBox(tr("Layers"), panel);
+    auto *layersLayout = new QVBoxLayout(layers);
+    layersLayout->addWidget(m_layers);
+    m_inspector->setWordWrap(true);
+    m_inspector->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_inspector->setToolTip(tr("The token under the cursor; click a token to pin it"));
+    layersLayout->addWidget(m_inspector);
+    layout->addWidget(layers);
 
     m_errorLabel->setWordWrap(true);
     m_errorLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_errorLabel->setStyleSheet(QStringLiteral("QLabel { color: #b00020; }"));
     m_errorLabel->hide();
     layout->addWidget(m_errorLabel);
-
-    auto *answer = new QGroupBox(tr("Answer"), panel);
-    auto *answerLayout = new QVBoxLayout(answer);
-    m_answer->setReadOnly(true);
-    m_answer->setPlaceholderText(tr("The model's answer appears here."));
-    m_answer->setMaximumBlockCount(1000);
-    answerLayout->addWidget(m_answer);
-    answerLayout->addWidget(m_tokensLabel);
-    layout->addWidget(answer, 1);
-
-    m_chart->setMinimumHeight(220);
-    layout->addWidget(m_chart, 1);
+    layout->addStretch(1);
 
     m_modelLabel->setText(tr("No model loaded."));
     m_imageLabel->setText(tr("No image loaded."));
+    updateInspector();
+
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidget(panel);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setMinimumWidth(360);
+    return scroll;
+}
+
+QWidget *MainWindow::buildResults()
+{
+    auto *panel = new QWidget(this);
+    auto *layout = new QVBoxLayout(panel);
+    m_answer->setReadOnly(true);
+    m_answer->setPlaceholderText(tr("The model's answer appears here."));
+    m_answer->setMaximumBlockCount(1000);
+    m_answer->setMaximumHeight(90);
+    layout->addWidget(m_answer);
+    layout->addWidget(m_tokensLabel);
+    m_chart->setMinimumHeight(200);
+    layout->addWidget(m_chart, 1);
     return panel;
 }
 
@@ -150,9 +229,12 @@ void MainWindow::setQuestion(const QString &question)
     m_questions->setQuestion(question);
 }
 
-void MainWindow::setMode(RouteMode mode)
+bool MainWindow::setMethod(const QString &name, double budget)
 {
-    m_questions->setMode(mode);
+    if (!(budget > 0 && budget <= 1))
+        return false;
+    m_methods->setBudget(budget);
+    return m_methods->setMethodName(name);
 }
 
 bool MainWindow::canAsk() const
@@ -169,15 +251,19 @@ quint64 MainWindow::ask()
 {
     if (!canAsk())
         return 0;
-    clearError();
     RunRequest request;
+    try {
+        applyMethodChoice(request, m_methods->choice());
+    } catch (const std::exception &e) {   // tokenscope::Error names the value
+        reportError(QString::fromStdString(e.what()));
+        return 0;
+    }
+    clearError();
     request.image = *m_images->current().pixels;   // decoded once, shown and run from the same pixels
     request.imagePath = m_images->current().path.toStdString();
     request.question = m_questions->question().toStdString();
-    request.mode = m_questions->mode();
-    request.targetBudget = m_questions->targetBudget();
     statusBar()->showMessage(tr("Asking\u2026"));
-    return m_session->ask(request);
+    return m_session->ask(request, m_imageKey);
 }
 
 void MainWindow::askWhenReady()
@@ -206,7 +292,7 @@ bool MainWindow::exportOverlay(const QString &path) const
     if (image.isNull())
         return false;
     const CompressionPlan *plan = m_canvas->plan() ? &*m_canvas->plan() : nullptr;
-    return OverlayPainter::render(image, plan, overlayExportSize(image.size())).save(path, "PNG");
+    return OverlayPainter::render(image, plan, overlayExportSize(image.size()), m_canvas->layers()).save(path, "PNG");
 }
 
 void MainWindow::chooseModelFolder()
@@ -242,6 +328,8 @@ void MainWindow::onModelLoaded(const tokenscope::ModelInfo &info)
     m_modelSummary = describeModel(info);
     m_modelLabel->setText(m_modelSummary);
     m_modelLabel->setToolTip(QString::fromStdString(info.directory.string()));
+    m_methods->setCapabilities(info.flash, info.hasSelector, info.defaultThresholds);
+    m_settings->addRecent(RecentKind::Model, QString::fromStdString(info.directory.string()));
     statusBar()->showMessage(tr("Model loaded: %1").arg(QString::fromStdString(info.directory.filename().string())),
                              statusTimeoutMs);
     updateActions();
@@ -262,6 +350,8 @@ void MainWindow::onImageLoaded(const QString &path, const QImage &preview)
 {
     m_hasImage = true;
     m_imageShownAfter = m_session->latestGeneration();
+    ++m_imageKey;
+    m_settings->addRecent(RecentKind::Image, path);
     m_canvas->setImage(preview);
     clearResult();
     const QFileInfo info(path);
@@ -287,6 +377,7 @@ void MainWindow::onAnswerReady(quint64 generation, const tokenscope::RunResult &
     m_lastResult = result;
     m_appliedGeneration = generation;
     m_canvas->setPlan(result.plan);
+    updateInspector();
     m_chart->setTimings(result.timings);
     m_answer->setPlainText(describeAnswer(result));
     m_tokensLabel->setText(describeTokenCounts(result));
@@ -322,6 +413,53 @@ void MainWindow::onBusyChanged(bool busy)
     updateActions();
 }
 
+void MainWindow::onChoiceChanged()
+{
+    m_settings->setMethod({m_methods->methodName(), m_methods->budget(), m_methods->isLive()});
+    // Live: a question already asked about this image is asked again with the new choice.
+    if (m_methods->isLive() && canAsk() && !m_questions->question().trimmed().isEmpty())
+        ask();
+}
+
+void MainWindow::updateInspector()
+{
+    const int pinned = m_canvas->pinnedToken();
+    const int token = pinned >= 0 ? pinned : m_canvas->hoveredToken();
+    if (token < 0) {
+        m_inspector->setText(tr("Hover a token to inspect it; click to pin."));
+        return;
+    }
+    const QString text = m_canvas->tokenDescription(token);
+    m_inspector->setText(pinned >= 0 ? tr("Pinned: %1").arg(text) : text);
+}
+
+void MainWindow::restoreSettings()
+{
+    if (const QByteArray geometry = m_settings->windowGeometry(); !geometry.isEmpty())
+        restoreGeometry(geometry);
+    if (const QByteArray state = m_settings->windowState(); !state.isEmpty())
+        restoreState(state, AppSettings::layoutVersion);
+    const MethodSettings method = m_settings->method();
+    // A stored name this build no longer knows keeps the default choice.
+    m_methods->setLive(method.live);
+    setMethod(method.method, method.budget);
+    m_layers->setLayers(m_settings->layers());
+}
+
+void MainWindow::saveSettings() const
+{
+    m_settings->saveWindow(saveGeometry(), saveState(AppSettings::layoutVersion));
+    m_settings->setMethod({m_methods->methodName(), m_methods->budget(), m_methods->isLive()});
+    m_settings->setLayers(m_layers->layers());
+    m_settings->sync();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveSettings();
+    QMainWindow::closeEvent(event);
+}
+
 void MainWindow::clearResult()
 {
     m_lastResult.reset();
@@ -354,6 +492,7 @@ void MainWindow::clearError()
 void MainWindow::updateActions()
 {
     m_questions->setAskEnabled(canAsk());
+    m_askAction->setEnabled(canAsk());
     m_exportAction->setEnabled(!m_canvas->image().isNull());
 }
 
@@ -375,6 +514,11 @@ QString MainWindow::tokenCountText() const
 QString MainWindow::errorText() const
 {
     return m_errorLabel->text();
+}
+
+QString MainWindow::inspectorText() const
+{
+    return m_inspector->text();
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// The first TokenScope window: a model, an image, a question; the answer, the compression plan
-// over the image, token counts and stage timings. All engine work happens on ModelSession's
-// thread; images decode on the thread pool; the window never blocks.
+// The TokenScope workbench window: a model, an image, a question and a compression method; the
+// answer, the compression plan drawn over the image in layers, token counts and stage timings.
+// Moving the budget or changing the method re-runs at once (live), reusing the image's encoding;
+// stale answers are dropped. All engine work happens on ModelSession's thread; images decode on
+// the thread pool; the window never blocks. Settings (recent files, layout, method, layers)
+// persist through AppSettings.
 //
 // The public methods are the same actions the menus and buttons trigger, so tests (and the app's
 // command line) drive the window without simulating clicks.
@@ -13,16 +16,22 @@
 
 #include <QMainWindow>
 
+#include <memory>
 #include <optional>
 
 class QAction;
+class QDockWidget;
 class QLabel;
+class QMenu;
 class QPlainTextEdit;
 
 namespace tokenscope::widgets {
 
+class AppSettings;
 class ImageCanvas;
 class ImageLoader;
+class LayerPanel;
+class MethodPanel;
 class ModelSession;
 class QuestionPanel;
 class StageTimingChart;
@@ -37,13 +46,20 @@ public:
     void openModel(const QString &directory);
     void openImage(const QString &path);
     void setQuestion(const QString &question);
-    void setMode(RouteMode mode);
+    // A method in the CLI's spelling ("vir+visionselector") and its budget; false for a name the
+    // catalog rejects (nothing changes then).
+    bool setMethod(const QString &name, double budget);
     // Returns the request's generation, or 0 when there is no model or image yet.
     quint64 ask();
     // Asks once both the model and the image are loaded (the app's --question).
     void askWhenReady();
     void cancel();
     bool exportOverlay(const QString &path) const;
+
+    // Window layout, method, budget and layers from the last session (the app calls this once
+    // before showing the window; tests call it to check what was kept).
+    void restoreSettings();
+    void saveSettings() const;
 
     // Errors always go to the inline label, the status bar and errorReported; a (non-modal)
     // message box too when enabled. Tests turn it off.
@@ -57,7 +73,10 @@ public:
     QString answerText() const;
     QString tokenCountText() const;
     QString errorText() const;
+    QString inspectorText() const;
     ImageCanvas *canvas() const { return m_canvas; }
+    MethodPanel *methodPanel() const { return m_methods; }
+    LayerPanel *layerPanel() const { return m_layers; }
     StageTimingChart *timingChart() const { return m_chart; }
     ModelSession *session() const { return m_session; }
 
@@ -82,38 +101,51 @@ private Q_SLOTS:
     void onCancelled(quint64 generation);
     void onProgress(quint64 generation, double fraction, const QString &stage);
     void onBusyChanged(bool busy);
+    void onChoiceChanged();
+    void updateInspector();
 
 protected:
+    void closeEvent(QCloseEvent *event) override;
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dropEvent(QDropEvent *event) override;
 
 private:
     void buildMenus();
-    QWidget *buildSidePanel();
+    void fillRecentMenu(QMenu *menu, int kind);
+    QWidget *buildControls();
+    QWidget *buildResults();
     void clearResult();
     void reportError(const QString &message);
     void clearError();
     void updateActions();
     void askIfPending();
 
+    std::unique_ptr<AppSettings> m_settings;
     ModelSession *m_session;
     ImageLoader *m_images;
     ImageCanvas *m_canvas;
     QuestionPanel *m_questions;
+    MethodPanel *m_methods;
+    LayerPanel *m_layers;
     StageTimingChart *m_chart;
     WorkIndicator *m_work;
     QLabel *m_modelLabel;
     QLabel *m_imageLabel;
     QLabel *m_errorLabel;
     QLabel *m_tokensLabel;
+    QLabel *m_inspector;
     QPlainTextEdit *m_answer;
+    QDockWidget *m_controlsDock = nullptr;
+    QDockWidget *m_resultsDock = nullptr;
     QAction *m_exportAction = nullptr;
+    QAction *m_askAction = nullptr;
 
     QString m_modelSummary;   // of the model the worker holds; a failed load keeps it
     std::optional<RunResult> m_lastResult;
     quint64 m_appliedGeneration = 0;
     // Answers to requests made before the current image was shown belong to the old image.
     quint64 m_imageShownAfter = 0;
+    quint64 m_imageKey = 0;   // names the shown image's pixels, so live re-runs reuse its encoding
     bool m_hasImage = false;
     bool m_askPending = false;
     bool m_errorDialogs = true;

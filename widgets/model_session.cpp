@@ -44,12 +44,12 @@ quint64 ModelSession::loadModel(const QString &directory)
     return generation;
 }
 
-quint64 ModelSession::ask(const tokenscope::RunRequest &request)
+quint64 ModelSession::ask(const tokenscope::RunRequest &request, quint64 imageKey)
 {
     const quint64 generation = m_generations->issueAsk();
     markIssued();
     EngineWorker *worker = m_worker.get();
-    QMetaObject::invokeMethod(worker, [worker, generation, request] { worker->run(generation, request); },
+    QMetaObject::invokeMethod(worker, [worker, generation, request, imageKey] { worker->run(generation, request, imageKey); },
                               Qt::QueuedConnection);
     return generation;
 }

@@ -30,7 +30,8 @@ public:
 
     // Both return the request's generation. A load or an ask requests cancel of older asks.
     quint64 loadModel(const QString &directory);
-    quint64 ask(const tokenscope::RunRequest &request);
+    // `imageKey` != 0 names the request's pixels: asks on the same key reuse their encoding.
+    quint64 ask(const tokenscope::RunRequest &request, quint64 imageKey = 0);
     // Cancels everything issued so far (the running job stops at its next progress check).
     void cancel();
 

@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: MIT
 #include "overlay_painter.h"
 
+#include "colour_map.h"
 #include "tile_geometry.h"
 
+#include <QBrush>
 #include <QFont>
 #include <QFontMetricsF>
+#include <QLinearGradient>
 #include <QPainter>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace tokenscope::widgets {
 
@@ -56,7 +60,28 @@ QString probabilityText(double p)
 
 } // namespace
 
-OverlayPainter::OverlayPainter(const QImage &image, const CompressionPlan *plan) : m_image(image), m_plan(plan) {}
+OverlayPainter::OverlayPainter(const QImage &image, const CompressionPlan *plan, const OverlayLayers &layers)
+    : m_image(image), m_plan(plan), m_layers(layers), m_scores(plan ? scoreRange(*plan) : std::pair(0.0f, 0.0f))
+{
+    m_layers.opacity = std::clamp(m_layers.opacity, 0.0, 1.0);
+}
+
+bool OverlayPainter::heatmapShown() const
+{
+    return m_layers.heatmap && m_scores.first < m_scores.second;
+}
+
+std::pair<float, float> OverlayPainter::scoreRange(const CompressionPlan &plan)
+{
+    float low = std::numeric_limits<float>::infinity(), high = -low;
+    for (const VisualToken &token : plan.tokens) {
+        if (plan.tiles[static_cast<std::size_t>(token.tile)].thumbnail || !std::isfinite(token.score))
+            continue;
+        low = std::min(low, token.score);
+        high = std::max(high, token.score);
+    }
+    return low <= high ? std::pair(low, high) : std::pair(0.0f, 0.0f);
+}
 
 QColor OverlayPainter::ratioColour(TileRatio ratio)
 {
@@ -79,10 +104,12 @@ OverlayPainter::Layout OverlayPainter::layout(const QRectF &bounds, double fontP
     out.fontPx = fontPx;
     const bool withLegend = m_plan && !m_plan->tiles.empty();
     const double legendHeight = withLegend ? flowLegend(bounds.width(), fontPx, nullptr, {}) : 0.0;
-    out.image = fitImage(m_image.size(), bounds.adjusted(0, 0, 0, -legendHeight));
+    out.viewport = bounds.adjusted(0, 0, 0, -legendHeight);
+    out.image = fitImage(m_image.size(), out.viewport);
     if (withLegend && !out.image.isEmpty()) {
-        // Centred under the image, as wide as the bounds allow (it wraps at that width).
+        // Right under the image, as wide as the bounds allow (it wraps at that width).
         out.legend = QRectF(bounds.left(), out.image.bottom(), bounds.width(), legendHeight);
+        out.viewport.setBottom(out.image.bottom());
     }
     return out;
 }
@@ -94,12 +121,19 @@ void OverlayPainter::paint(QPainter &painter, const Layout &layout) const
     painter.save();
     painter.setRenderHint(QPainter::SmoothPixmapTransform);
     painter.setRenderHint(QPainter::Antialiasing);
+    const QRectF viewport = layout.viewport.isEmpty() ? layout.image : layout.viewport;
+    painter.setClipRect(viewport);
     painter.drawImage(layout.image, m_image);
     if (m_plan) {
+        paintTokens(painter, layout.image);
         const QSizeF imageSize = m_image.size();
-        for (const TilePlan &tile : m_plan->tiles)
-            if (!tile.thumbnail)
-                paintTile(painter, tile, mapImageRect(tile.sourceRect, imageSize, layout.image), layout.fontPx);
+        // Labels keep a readable size however far the view is zoomed in.
+        if (m_layers.tiles)
+            for (const TilePlan &tile : m_plan->tiles)
+                if (!tile.thumbnail)
+                    paintTile(painter, tile, mapImageRect(tile.sourceRect, imageSize, layout.image), layout.fontPx);
+        paintHighlight(painter, layout.image);
+        painter.setClipping(false);
         if (!layout.legend.isEmpty())
             flowLegend(layout.legend.width(), layout.fontPx, &painter, layout.legend.topLeft());
     }
@@ -114,7 +148,8 @@ void OverlayPainter::paintTile(QPainter &painter, const TilePlan &tile, const QR
     const double penWidth = std::clamp(std::min(rect.width(), rect.height()) / 60.0, 1.0, 3.0);
     // Inset by half the pen so neighbouring tiles' outlines sit side by side instead of overlapping.
     const QRectF inner = rect.adjusted(penWidth / 2, penWidth / 2, -penWidth / 2, -penWidth / 2);
-    painter.setBrush(fill);
+    // Over a heatmap a tint would muddy the scores' colours: outline only.
+    painter.setBrush(heatmapShown() ? QBrush(Qt::NoBrush) : QBrush(fill));
     painter.setPen(QPen(colour, penWidth));
     painter.drawRect(inner);
 
@@ -125,6 +160,63 @@ void OverlayPainter::paintTile(QPainter &painter, const TilePlan &tile, const QR
                inner, Qt::TopLeftCorner, labelPx);
     if (tile.compressProbability >= 0)
         paintLabel(painter, probabilityText(tile.compressProbability), inner, Qt::BottomRightCorner, labelPx);
+}
+
+void OverlayPainter::paintTokens(QPainter &painter, const QRectF &imageRect) const
+{
+    const QSizeF imageSize = m_image.size();
+    const auto [low, high] = m_scores;
+    const bool heatmap = heatmapShown();
+    const int alpha = static_cast<int>(std::lround(255 * m_layers.opacity));
+    auto gridToken = [this](const VisualToken &token) {
+        return !m_plan->tiles[static_cast<std::size_t>(token.tile)].thumbnail;
+    };
+    painter.setPen(Qt::NoPen);
+    if (heatmap)
+        for (const VisualToken &token : m_plan->tokens) {
+            if (!gridToken(token))
+                continue;
+            QColor colour = heatColour((token.score - low) / (high - low));
+            colour.setAlpha(alpha);
+            painter.fillRect(mapImageRect(token.sourceRect, imageSize, imageRect), colour);
+        }
+    if (m_layers.dropped) {
+        const QColor dim(0, 0, 0, std::max(60, alpha));
+        const QBrush hatch(QColor(255, 255, 255, 110), Qt::BDiagPattern);
+        for (const VisualToken &token : m_plan->tokens) {
+            if (token.kept || !gridToken(token))
+                continue;
+            const QRectF rect = mapImageRect(token.sourceRect, imageSize, imageRect);
+            painter.fillRect(rect, dim);
+            painter.fillRect(rect, hatch);
+        }
+    }
+    if (m_layers.merges) {
+        painter.setPen(QPen(QColor(120, 255, 200, 200), 1.2));
+        for (const VisualToken &token : m_plan->tokens) {
+            if (token.mergedInto < 0 || token.mergedInto >= static_cast<int>(m_plan->tokens.size()) || !gridToken(token))
+                continue;
+            const VisualToken &target = m_plan->tokens[static_cast<std::size_t>(token.mergedInto)];
+            if (!gridToken(target))
+                continue;
+            painter.drawLine(mapImageRect(token.sourceRect, imageSize, imageRect).center(),
+                             mapImageRect(target.sourceRect, imageSize, imageRect).center());
+        }
+        painter.setPen(Qt::NoPen);
+    }
+}
+
+void OverlayPainter::paintHighlight(QPainter &painter, const QRectF &imageRect) const
+{
+    const int index = m_layers.highlightedToken;
+    if (index < 0 || index >= static_cast<int>(m_plan->tokens.size()))
+        return;
+    const QRectF rect = mapImageRect(m_plan->tokens[static_cast<std::size_t>(index)].sourceRect, m_image.size(), imageRect);
+    painter.setBrush(Qt::NoBrush);
+    painter.setPen(QPen(Qt::black, 3));
+    painter.drawRect(rect);
+    painter.setPen(QPen(QColor(255, 230, 0), 1.5));
+    painter.drawRect(rect);
 }
 
 std::vector<OverlayPainter::LegendItem> OverlayPainter::legendItems() const
@@ -153,6 +245,15 @@ std::vector<OverlayPainter::LegendItem> OverlayPainter::legendItems() const
                          .arg(m_plan->tokensBeforeCompression)
                          .arg(percent, 0, 'f', 1),
                      {}});
+    if (heatmapShown())
+        items.push_back({tr("%1 score %2 \u2192 %3")
+                             .arg(QString::fromStdString(m_plan->method))
+                             .arg(double(m_scores.first), 0, 'g', 3)
+                             .arg(double(m_scores.second), 0, 'g', 3),
+                         {}, true});
+    if (m_layers.dropped
+        && std::any_of(m_plan->tokens.begin(), m_plan->tokens.end(), [](const VisualToken &t) { return !t.kept; }))
+        items.push_back({tr("dropped: dimmed, hatched"), QColor(60, 60, 60)});
     return items;
 }
 
@@ -174,7 +275,9 @@ double OverlayPainter::flowLegend(double width, double fontPx, QPainter *painter
     }
     double x = pad, y = pad;
     for (const LegendItem &item : items) {
-        const double itemWidth = (item.swatch.isValid() ? swatch + pad * 0.6 : 0.0) + metrics.horizontalAdvance(item.text);
+        const double swatchWidth = item.colourBar ? swatch * 5 : swatch;
+        const double itemWidth = (item.swatch.isValid() || item.colourBar ? swatchWidth + pad * 0.6 : 0.0)
+                                 + metrics.horizontalAdvance(item.text);
         if (x > pad && x + itemWidth > width - pad) {   // wrap
             x = pad;
             y += lineHeight;
@@ -182,7 +285,15 @@ double OverlayPainter::flowLegend(double width, double fontPx, QPainter *painter
         if (painter) {
             double textX = origin.x() + x;
             const double centreY = origin.y() + y + lineHeight / 2;
-            if (item.swatch.isValid()) {
+            if (item.colourBar) {
+                QLinearGradient ramp(textX, 0, textX + swatchWidth, 0);
+                for (int i = 0; i <= 8; ++i)
+                    ramp.setColorAt(i / 8.0, heatColour(i / 8.0));
+                painter->setPen(QPen(Qt::white, 1));
+                painter->setBrush(ramp);
+                painter->drawRect(QRectF(textX, centreY - swatch / 2, swatchWidth, swatch));
+                textX += swatchWidth + pad * 0.6;
+            } else if (item.swatch.isValid()) {
                 QColor fill = item.swatch;
                 fill.setAlpha(200);
                 painter->setPen(QPen(item.swatch, 1));
@@ -199,12 +310,13 @@ double OverlayPainter::flowLegend(double width, double fontPx, QPainter *painter
     return y + lineHeight + pad;
 }
 
-QImage OverlayPainter::render(const QImage &image, const CompressionPlan *plan, const QSize &imageSize)
+QImage OverlayPainter::render(const QImage &image, const CompressionPlan *plan, const QSize &imageSize,
+                              const OverlayLayers &layers)
 {
     const QSize size = imageSize.isEmpty() ? image.size() : imageSize;
     if (size.isEmpty() || image.isNull())
         return {};
-    const OverlayPainter overlay(image, plan);
+    const OverlayPainter overlay(image, plan, layers);
     const double fontPx = fontPxFor(size);
     const bool withLegend = plan && !plan->tiles.empty();
     const int legendHeight =

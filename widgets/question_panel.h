@@ -1,15 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// What to ask and how to route: the question line (Return asks), the routing mode (router /
-// full / compressed / budget), the budget for budget mode, and the Ask button.
-
-#include "pipeline/engine.h"
+// What to ask: the question line (Return asks) and the Ask button. How to compress lives in
+// MethodPanel.
 
 #include <QWidget>
 
-class QComboBox;
-class QDoubleSpinBox;
 class QLineEdit;
 class QPushButton;
 
@@ -22,11 +18,6 @@ public:
 
     QString question() const;
     void setQuestion(const QString &question);
-    RouteMode mode() const;
-    void setMode(RouteMode mode);
-    double targetBudget() const;      // fraction in (0, 1]
-    void setTargetBudget(double budget);
-
     // Ask is possible only with a model and an image; Return in the line edit obeys this too.
     void setAskEnabled(bool enabled);
     bool isAskEnabled() const;
@@ -35,13 +26,10 @@ Q_SIGNALS:
     void askRequested();
 
 private Q_SLOTS:
-    void onModeChanged();
     void onReturnPressed();
 
 private:
     QLineEdit *m_question;
-    QComboBox *m_mode;
-    QDoubleSpinBox *m_budget;
     QPushButton *m_ask;
 };
 

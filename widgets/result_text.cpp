@@ -21,10 +21,17 @@ QString formatParameterCount(std::int64_t parameters)
 
 QString describeModel(const ModelInfo &info)
 {
-    return QCoreApplication::translate("ResultText", "%1 \u00b7 %2 parameters \u00b7 flash %3 \u00b7 %4, %5, threads %6")
-        .arg(QString::fromStdString(info.llmArchitecture), formatParameterCount(info.parameters),
-             info.flash ? QCoreApplication::translate("ResultText", "yes")
-                        : QCoreApplication::translate("ResultText", "no"), QString::fromStdString(info.device), QString::fromStdString(info.dtype))
+    const QString yes = QCoreApplication::translate("ResultText", "yes");
+    const QString no = QCoreApplication::translate("ResultText", "no");
+    return QCoreApplication::translate("ResultText",
+                                       "%1 \u00b7 %2 parameters \u00b7 flash %3 \u00b7 selector %4 \u00b7 %5-px tiles, "
+                                       "%6/%7 tokens per tile \u00b7 %8, %9, threads %10")
+        .arg(QString::fromStdString(info.llmArchitecture), formatParameterCount(info.parameters), info.flash ? yes : no,
+             info.hasSelector ? yes : no)
+        .arg(info.tileSize)
+        .arg(info.tokensPerTileFull)
+        .arg(info.tokensPerTileCompressed)
+        .arg(QString::fromStdString(info.device), QString::fromStdString(info.dtype))
         .arg(info.threads);
 }
 

@@ -30,4 +30,16 @@ int tileIndexAt(const CompressionPlan &plan, const QSizeF &imageSize, const QRec
     return -1;
 }
 
+int tokenIndexAt(const CompressionPlan &plan, const QSizeF &imageSize, const QRectF &target, const QPointF &point)
+{
+    const int tile = tileIndexAt(plan, imageSize, target, point);
+    if (tile < 0)
+        return -1;
+    const TilePlan &t = plan.tiles[static_cast<std::size_t>(tile)];
+    for (int i = t.firstToken; i < t.firstToken + t.tokenCount && i < static_cast<int>(plan.tokens.size()); ++i)
+        if (mapImageRect(plan.tokens[static_cast<std::size_t>(i)].sourceRect, imageSize, target).contains(point))
+            return i;
+    return -1;
+}
+
 } // namespace tokenscope::widgets

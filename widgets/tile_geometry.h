@@ -22,4 +22,8 @@ QRectF mapImageRect(const RectF &rect, const QSizeF &imageSize, const QRectF &ta
 // image, so it is never the answer.
 int tileIndexAt(const CompressionPlan &plan, const QSizeF &imageSize, const QRectF &target, const QPointF &point);
 
+// Index (into plan.tokens) of the grid tile's visual token under `point`, or -1 (thumbnail
+// tokens cover the whole image coarsely and are never the answer).
+int tokenIndexAt(const CompressionPlan &plan, const QSizeF &imageSize, const QRectF &target, const QPointF &point);
+
 } // namespace tokenscope::widgets

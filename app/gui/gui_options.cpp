@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "gui_options.h"
 
+#include "compress/method_catalog.h"
+
 #include <QCoreApplication>
 #include <QtGlobal>
 
@@ -28,10 +30,11 @@ void addOptions(QCommandLineParser &parser)
         {QStringLiteral("image"), QCoreApplication::translate("GuiOptions", "Image to open."), QStringLiteral("FILE")},
         {QStringLiteral("question"), QCoreApplication::translate("GuiOptions", "Question to ask once both are loaded."),
          QStringLiteral("TEXT")},
-        {QStringLiteral("mode"), QCoreApplication::translate("GuiOptions", "router, full, compressed or budget."),
-         QStringLiteral("MODE"), QStringLiteral("router")},
-        {QStringLiteral("budget"), QCoreApplication::translate("GuiOptions", "Token budget for budget mode, in (0, 1]."),
-         QStringLiteral("B"), QStringLiteral("0.5")},
+        {QStringLiteral("method"),
+         QCoreApplication::translate("GuiOptions", "Compression method, as tokenscope-cli names it (vir, none, all-1/16, "
+                                                   "visionselector, vir+fastv, \u2026; tokenscope-cli methods lists them)."),
+         QStringLiteral("NAME")},
+        {QStringLiteral("budget"), QCoreApplication::translate("GuiOptions", "Token budget in (0, 1]."), QStringLiteral("B")},
         {QStringLiteral("max-new-tokens"), QCoreApplication::translate("GuiOptions", "Longest answer, in tokens."),
          QStringLiteral("N"), QStringLiteral("64")},
         {QStringLiteral("device"), QCoreApplication::translate("GuiOptions", "cpu or cuda."), QStringLiteral("DEVICE"),
@@ -60,16 +63,22 @@ QString readOptions(const QCommandLineParser &parser, GuiOptions &options)
     options.screenshot = parser.value(QStringLiteral("screenshot"));
     options.headless = parser.isSet(QStringLiteral("headless"));
 
-    const QString mode = parser.value(QStringLiteral("mode"));
-    const auto parsedMode = parseRouteMode(mode.toStdString());
-    if (!parsedMode)
-        return QCoreApplication::translate("GuiOptions", "--mode must be router, full, compressed or budget, got '%1'").arg(mode);
-    options.mode = *parsedMode;
-
     bool ok = false;
-    options.budget = parser.value(QStringLiteral("budget")).toDouble(&ok);
-    if (!ok || !(options.budget > 0 && options.budget <= 1))
-        return QCoreApplication::translate("GuiOptions", "--budget must be a number in (0, 1], got '%1'").arg(parser.value(QStringLiteral("budget")));
+    if (parser.isSet(QStringLiteral("budget"))) {
+        const double budget = parser.value(QStringLiteral("budget")).toDouble(&ok);
+        if (!ok || !(budget > 0 && budget <= 1))
+            return QCoreApplication::translate("GuiOptions", "--budget must be a number in (0, 1], got '%1'")
+                .arg(parser.value(QStringLiteral("budget")));
+        options.budget = budget;
+    }
+    options.method = parser.value(QStringLiteral("method"));
+    if (!options.method.isEmpty()) {
+        try {
+            chooseMethod(options.method.toStdString(), options.budget.value_or(0.5));
+        } catch (const std::exception &e) {   // names the method and lists the known ones
+            return QStringLiteral("--method: %1").arg(QString::fromStdString(e.what()));
+        }
+    }
     options.maxNewTokens = parser.value(QStringLiteral("max-new-tokens")).toInt(&ok);
     if (!ok || options.maxNewTokens < 1)
         return QCoreApplication::translate("GuiOptions", "--max-new-tokens must be a positive integer");

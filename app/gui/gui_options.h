@@ -9,14 +9,16 @@
 #include <QCommandLineParser>
 #include <QString>
 
+#include <optional>
+
 namespace tokenscope::gui {
 
 struct GuiOptions {
     QString model;
     QString image;
     QString question;
-    RouteMode mode = RouteMode::Router;
-    double budget = 0.5;
+    QString method;                  // empty: the last session's (GUI) or "vir" (headless)
+    std::optional<double> budget;    // empty: the last session's (GUI) or 0.5 (headless)
     int maxNewTokens = 64;
     ComputeOptions compute;
     bool headless = false;

@@ -7,6 +7,7 @@
 #include "headless_export.h"
 #include "result_text.h"
 #include "main_window.h"
+#include "method_panel.h"
 #include "window_screenshot.h"
 
 #include <QApplication>
@@ -33,8 +34,9 @@ int runHeadless(const gui::GuiOptions &options)
     request.modelDir = options.model.toStdString();
     request.imagePath = options.image.toStdString();
     request.question = options.question.toStdString();
-    request.mode = options.mode;
-    request.targetBudget = options.budget;
+    if (!options.method.isEmpty())
+        request.method = options.method.toStdString();
+    request.budget = options.budget.value_or(request.budget);
     request.maxNewTokens = options.maxNewTokens;
     request.compute = options.compute;
     request.outDir = options.outDir.toStdString();
@@ -74,7 +76,11 @@ int main(int argc, char **argv)
         return runHeadless(options);
 
     widgets::MainWindow window(options.compute);
-    window.setMode(options.mode);
+    window.restoreSettings();
+    // The command line wins over the last session.
+    if (!options.method.isEmpty() || options.budget)
+        window.setMethod(options.method.isEmpty() ? window.methodPanel()->methodName() : options.method,
+                         options.budget.value_or(window.methodPanel()->budget()));
     if (!options.screenshot.isEmpty()) {
         window.setErrorDialogsEnabled(false);   // nobody is there to close a message box
         new gui::WindowScreenshot(&window, options.screenshot, !options.question.isEmpty());

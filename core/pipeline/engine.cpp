@@ -140,6 +140,7 @@ std::unique_ptr<Engine> Engine::load(const std::filesystem::path &dir, const Com
         impl->stopTokens.insert(id);
     if (const auto selectorFile = dir / "selector.safetensors"; std::filesystem::exists(selectorFile))
         impl->selectorWeights = loadVisionSelector(selectorFile, impl->model.config(), impl->model.target());
+    impl->info.hasSelector = !impl->selectorWeights.empty();
     return std::unique_ptr<Engine>(new Engine(std::move(impl)));
 }
 

@@ -76,6 +76,7 @@ struct ModelInfo {
     std::string llmArchitecture;   // "Qwen3ForCausalLM"
     std::int64_t parameters = 0;
     bool flash = false;            // has mlp2 + ViR router
+    bool hasSelector = false;      // selector.safetensors was loaded (VisionSelector can run)
     int tileSize = 0;
     int tokensPerTileFull = 0;
     int tokensPerTileCompressed = 0;

@@ -70,6 +70,15 @@ std::optional<TrainStage> previousStage(TrainStage stage)
     return std::nullopt;
 }
 
+// The stage whose finished folder this run starts from: the previous stage, or, for a base run
+// given --from, an earlier base run (a curriculum: the same model continued on other data).
+std::optional<TrainStage> startingStage(const TrainOptions &o)
+{
+    if (o.stage == TrainStage::Base && !o.from.empty())
+        return TrainStage::Base;
+    return previousStage(o.stage);
+}
+
 nlohmann::json readJsonFile(const std::filesystem::path &file)
 {
     std::ifstream in(file);
@@ -280,7 +289,9 @@ TrainReport trainStage(const TrainOptions &optionsIn, const TrainCallbacks &call
             return report;
         }
         startStep = state.value("step", 0);
-    } else if (const auto previous = previousStage(o.stage)) {
+    } else if (const auto previous = startingStage(o)) {
+        if (o.stage == TrainStage::Base && !o.tokenizer.empty())
+            throw Error("--tokenizer", "a base run continued --from an earlier one keeps that run's tokenizer");
         requireFinishedStage(o.from, *previous, o.stage);
         copyFileAtomically(o.from / "config.json", o.out / "config.json");
         copyFileAtomically(o.from / "tokenizer.json", o.out / "tokenizer.json");

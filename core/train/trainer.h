@@ -33,7 +33,7 @@ struct TrainOptions {
     TrainStage stage = TrainStage::Base;
     std::filesystem::path data;         // training split (sweep dataset JSONL)
     std::filesystem::path validation;   // optional held-out split, evaluated at the end
-    std::filesystem::path from;         // the previous stage's output folder (not for base)
+    std::filesystem::path from;         // the previous stage's output folder (base: optional, an earlier base run to continue)
     std::filesystem::path out;          // this stage's output folder (resumed when it holds a partial run)
     // base only: the model's shape (a fixture shape name) and the tokenizer it is trained with
     std::string shape = "demo";

@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: MIT
+// The workbench's interactive parts: the method panel speaks the catalog's names, moving the
+// budget re-runs live with the expected kept count (stale answers dropped, the encoding reused),
+// the token layers draw what the plan says, hover/pin/zoom on the canvas, and settings survive a
+// restart.
+
+#include "app_settings.h"
+#include "fixtures/random_checkpoint.h"
+#include "image/image.h"
+#include "image_canvas.h"
+#include "layer_panel.h"
+#include "main_window.h"
+#include "method_panel.h"
+#include "overlay_painter.h"
+#include "test_support.h"
+
+#include <QSettings>
+#include <QSlider>
+#include <QStandardPaths>
+#include <QtTest/QtTest>
+
+using namespace tokenscope;
+using namespace tokenscope::widgets;
+
+namespace {
+
+constexpr int modelTimeoutMs = 60000;
+const ComputeOptions oneThread{DeviceKind::Cpu, ComputeDType::Float32, 1};
+
+QString qPath(const std::filesystem::path &path)
+{
+    return QString::fromStdString(path.string());
+}
+
+// Two grid tiles of 2×2 tokens side by side plus a one-token thumbnail; tile 0's tokens scored
+// 0..3, tile 1's all dropped, token 5 merged into token 0.
+CompressionPlan syntheticPlan()
+{
+    CompressionPlan plan;
+    plan.method = "test";
+    plan.tiles.resize(3);
+    plan.tiles[0] = {0, 0, 0, false, {0, 0, 100, 100}, TileRatio::Quarter, 0.2, 2, 0, 4};
+    plan.tiles[1] = {1, 1, 0, false, {100, 0, 100, 100}, TileRatio::Quarter, 0.3, 2, 4, 4};
+    plan.tiles[2] = {2, -1, -1, true, {0, 0, 200, 100}, TileRatio::Sixteenth, 0.8, 1, 8, 1};
+    for (int t = 0; t < 2; ++t)
+        for (int i = 0; i < 4; ++i) {
+            VisualToken token;
+            token.tile = t;
+            token.gridX = i % 2;
+            token.gridY = i / 2;
+            token.sourceRect = {t * 100.0 + (i % 2) * 50.0, (i / 2) * 50.0, 50, 50};
+            token.score = t == 0 ? float(i) : 1.5f;
+            token.kept = t == 0;
+            plan.tokens.push_back(token);
+        }
+    plan.tokens[5].mergedInto = 0;
+    VisualToken thumb;
+    thumb.tile = 2;
+    thumb.sourceRect = {0, 0, 200, 100};
+    thumb.score = 100.0f;   // outside the grid: must not stretch the colour scale
+    plan.tokens.push_back(thumb);
+    plan.tokensBeforeCompression = 9;
+    plan.tokensSent = 5;
+    return plan;
+}
+
+QImage greyImage()
+{
+    QImage image(200, 100, QImage::Format_RGB32);
+    image.fill(QColor(128, 128, 128));
+    return image;
+}
+
+double lightness(const QColor &colour)
+{
+    return 0.299 * colour.red() + 0.587 * colour.green() + 0.114 * colour.blue();
+}
+
+} // namespace
+
+class TestWorkbench : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void methodPanelSpeaksCatalogNames();
+    void methodPanelParametersAndBudget();
+    void methodPanelFollowsModelCapabilities();
+    void tokenLayersDrawThePlan();
+    void canvasHoverPinAndZoom();
+    void budgetSliderReRunsLive();
+    void settingsSurviveARestart();
+
+private:
+    void prepare(MainWindow &window);
+
+    std::filesystem::path m_dir;
+    std::filesystem::path m_model;
+    std::filesystem::path m_image;
+};
+
+void TestWorkbench::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    m_dir = test::scratchDir("workbench");
+    m_model = m_dir / "tiny";
+    writeRandomCheckpoint(m_model, fixtureShape("tiny"), {});
+    m_image = m_dir / "wide.png";
+    writePng(m_image, test::gradientImage(112, 56));
+}
+
+void TestWorkbench::prepare(MainWindow &window)
+{
+    window.setErrorDialogsEnabled(false);
+    QSignalSpy model(&window, &MainWindow::modelReady);
+    QSignalSpy ready(&window, &MainWindow::imageReady);
+    window.openModel(qPath(m_model));
+    window.openImage(qPath(m_image));
+    QTRY_COMPARE_WITH_TIMEOUT(model.count(), 1, modelTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, modelTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isBusy(), modelTimeoutMs);
+}
+
+void TestWorkbench::methodPanelSpeaksCatalogNames()
+{
+    MethodPanel panel;
+    QStringList names;
+    for (const MethodInfo &method : compressionMethods()) {
+        names << QString::fromStdString(method.name);
+        if (method.kind != MethodKind::TileRatio)
+            names << QStringLiteral("vir+") + QString::fromStdString(method.name);
+    }
+    for (const QString &name : names) {
+        QSignalSpy changed(&panel, &MethodPanel::choiceChanged);
+        QVERIFY2(panel.setMethodName(name), qPrintable(name));
+        QCOMPARE(panel.methodName(), name);
+        QCOMPARE(QString::fromStdString(panel.choice().name), name);
+        QVERIFY(changed.count() <= 1);   // one change, not one per combo box
+    }
+    const QString before = panel.methodName();
+    QVERIFY(!panel.setMethodName(QStringLiteral("fastv2")));
+    QVERIFY(!panel.setMethodName(QStringLiteral("all-1/16+random")));   // only ViR composes
+    QCOMPARE(panel.methodName(), before);
+}
+
+void TestWorkbench::methodPanelParametersAndBudget()
+{
+    MethodPanel panel;
+    QVERIFY(panel.setMethodName(QStringLiteral("vir+fastv")));
+    QVERIFY(panel.parameters().empty());   // defaults are not sent
+    QCOMPARE(panel.choice().parameter("layer"), 2.0);
+    QCOMPARE(panel.choice().parameter("relative"), -1.0);   // ViR's "the model's own"
+    QVERIFY(panel.setParameter(QStringLiteral("layer"), 3));
+    QVERIFY(panel.setParameter(QStringLiteral("absolute"), 0.25));
+    const std::map<std::string, double> expected{{"absolute", 0.25}, {"layer", 3.0}};
+    QCOMPARE(panel.parameters(), expected);
+    QCOMPARE(panel.choice().parameter("layer"), 3.0);
+    QVERIFY(!panel.setParameter(QStringLiteral("seed"), 1));   // not fastv's
+
+    // A parameter moved off its default survives switching to a method that has it too.
+    QVERIFY(panel.setMethodName(QStringLiteral("dart")));
+    QCOMPARE(panel.choice().parameter("layer"), 3.0);
+
+    QSignalSpy changed(&panel, &MethodPanel::choiceChanged);
+    panel.budgetSlider()->setValue(30);
+    QCOMPARE(panel.budget(), 0.3);
+    QCOMPARE(changed.count(), 1);
+    panel.setBudget(0.07);
+    QCOMPARE(panel.budgetSlider()->value(), 7);
+    QCOMPARE(changed.count(), 2);
+    QCOMPARE(panel.choice().budget, 0.07);
+
+    // The ratio-only methods ignore the budget, and the slider says so.
+    QVERIFY(panel.setMethodName(QStringLiteral("vir")));
+    QVERIFY(!panel.budgetSlider()->isEnabled());
+    QVERIFY(panel.setMethodName(QStringLiteral("vir-budget")));
+    QVERIFY(panel.budgetSlider()->isEnabled());
+}
+
+void TestWorkbench::methodPanelFollowsModelCapabilities()
+{
+    MethodPanel panel;
+    QVERIFY(panel.setMethodName(QStringLiteral("vir+visionselector")));
+    QSignalSpy changed(&panel, &MethodPanel::choiceChanged);
+    panel.setCapabilities(/*flash*/ false, /*selector*/ false, {0.0, 0.5});
+    QCOMPARE(changed.count(), 1);                       // the choice had to change
+    QCOMPARE(panel.methodName(), QStringLiteral("none"));
+    QVERIFY(!panel.setMethodName(QStringLiteral("vir")));
+    QVERIFY(!panel.setMethodName(QStringLiteral("visionselector")));
+    QVERIFY(panel.setMethodName(QStringLiteral("divprune")));
+    panel.setCapabilities(true, true, {0.0, 0.5});
+    QVERIFY(panel.setMethodName(QStringLiteral("vir+visionselector")));
+}
+
+void TestWorkbench::tokenLayersDrawThePlan()
+{
+    const QImage grey = greyImage();
+    const CompressionPlan plan = syntheticPlan();
+    QCOMPARE(OverlayPainter::scoreRange(plan), std::pair(0.0f, 3.0f));   // the thumbnail's 100 ignored
+
+    OverlayLayers heat;
+    heat.tiles = false;
+    heat.dropped = false;
+    heat.merges = false;
+    heat.opacity = 1.0;
+    const QImage heatmap = OverlayPainter::render(grey, &plan, {}, heat);
+    // Token 3 (score 3, bottom right of tile 0) is the brightest, token 0 (score 0) the darkest.
+    const double low = lightness(heatmap.pixelColor(25, 25)), high = lightness(heatmap.pixelColor(75, 75));
+    QVERIFY2(high > low + 100, qPrintable(QStringLiteral("%1 vs %2").arg(high).arg(low)));
+
+    OverlayLayers dropped;
+    dropped.tiles = false;
+    dropped.heatmap = false;
+    dropped.merges = false;
+    const QImage dimmed = OverlayPainter::render(grey, &plan, {}, dropped);
+    QCOMPARE(dimmed.pixelColor(25, 25), QColor(128, 128, 128));   // kept: untouched
+    // Dropped tile 1: darker on average (hatch lines are light, the fill dark).
+    double sum = 0;
+    for (int y = 5; y < 95; ++y)
+        for (int x = 105; x < 195; ++x)
+            sum += lightness(dimmed.pixelColor(x, y));
+    QVERIFY2(sum / (90 * 90) < 110, qPrintable(QString::number(sum / (90 * 90))));
+
+    OverlayLayers none;
+    none.tiles = none.heatmap = none.dropped = none.merges = false;
+    const QImage bare = OverlayPainter::render(grey, &plan, {}, none);
+    for (int y = 0; y < 100; y += 7)
+        for (int x = 0; x < 200; x += 7)
+            QCOMPARE(bare.pixelColor(x, y), QColor(128, 128, 128));
+
+    // The merge line from token 5 (centre 175,25) to token 0 (centre 25,25) crosses x = 100.
+    OverlayLayers merges = none;
+    merges.merges = true;
+    const QImage lines = OverlayPainter::render(grey, &plan, {}, merges);
+    QVERIFY(lines.pixelColor(100, 25) != QColor(128, 128, 128));
+    QCOMPARE(lines.pixelColor(100, 75), QColor(128, 128, 128));
+}
+
+void TestWorkbench::canvasHoverPinAndZoom()
+{
+    ImageCanvas canvas;
+    canvas.resize(416, 216);
+    canvas.setImage(greyImage());
+    canvas.setPlan(syntheticPlan());
+    canvas.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&canvas));
+
+    const QRectF image = canvas.imageRect();
+    auto at = [&](double x, double y) {   // image pixels -> widget
+        return QPointF(image.left() + x * image.width() / 200, image.top() + y * image.height() / 100);
+    };
+    QCOMPARE(canvas.tokenIndexAt(at(75, 75)), 3);
+    QCOMPARE(canvas.tokenIndexAt(at(125, 25)), 4);
+    QCOMPARE(canvas.tokenIndexAt(QPointF(1, 1)), -1);
+    QVERIFY(canvas.tokenDescription(5).contains(QLatin1String("merged into token 0")));
+    QVERIFY(canvas.tokenDescription(3).contains(QLatin1String("score 3")));
+
+    QSignalSpy hovered(&canvas, &ImageCanvas::tokenHovered);
+    QTest::mouseMove(&canvas, at(75, 75).toPoint());
+    QTRY_COMPARE(canvas.hoveredToken(), 3);
+    QSignalSpy pinned(&canvas, &ImageCanvas::tokenPinned);
+    QTest::mouseClick(&canvas, Qt::LeftButton, {}, at(25, 75).toPoint());
+    QCOMPARE(canvas.pinnedToken(), 2);
+    QCOMPARE(pinned.count(), 1);
+    // A new plan of the same size (another budget) keeps the pin; another image drops it.
+    canvas.setPlan(syntheticPlan());
+    QCOMPARE(canvas.pinnedToken(), 2);
+    QTest::mouseClick(&canvas, Qt::LeftButton, {}, at(25, 75).toPoint());
+    QCOMPARE(canvas.pinnedToken(), -1);
+
+    // Zoom about a point keeps that image point under it; fit restores the fitted view.
+    QSignalSpy view(&canvas, &ImageCanvas::viewChanged);
+    const QPointF anchor = at(150, 50);
+    canvas.zoomBy(2.0, anchor);
+    QCOMPARE(canvas.zoom(), 2.0);
+    QCOMPARE(view.count(), 1);
+    const QRectF zoomed = canvas.imageRect();
+    QVERIFY(qAbs(zoomed.width() - 2 * image.width()) < 1e-6);
+    QVERIFY(qAbs((anchor.x() - zoomed.left()) / zoomed.width() - 0.75) < 1e-6);
+    QVERIFY(qAbs((anchor.y() - zoomed.top()) / zoomed.height() - 0.5) < 1e-6);
+    // What lay at image pixel (150, 50) still does: token 4..7 region of tile 1.
+    QCOMPARE(canvas.tileIndexAt(anchor), 1);
+    // A drag pans by the mouse's movement.
+    const QRectF beforeDrag = canvas.imageRect();
+    QTest::mousePress(&canvas, Qt::LeftButton, {}, QPoint(200, 100));
+    QTest::mouseMove(&canvas, QPoint(230, 110));
+    QTest::mouseRelease(&canvas, Qt::LeftButton, {}, QPoint(230, 110));
+    QVERIFY(qAbs(canvas.imageRect().left() - beforeDrag.left() - 30) < 1e-6);
+    QCOMPARE(canvas.pinnedToken(), -1);   // a drag is not a click
+    canvas.fitToWindow();
+    QCOMPARE(canvas.imageRect(), image);
+}
+
+void TestWorkbench::budgetSliderReRunsLive()
+{
+    MainWindow window(oneThread);
+    window.resize(1200, 800);
+    window.show();
+    prepare(window);
+    if (QTest::currentTestFailed())
+        return;
+    QVERIFY(window.setMethod(QStringLiteral("random"), 0.5));
+    window.setQuestion(QStringLiteral("What colour is the left half?"));
+
+    QSignalSpy applied(&window, &MainWindow::answerApplied);
+    window.ask();
+    QTRY_COMPARE_WITH_TIMEOUT(applied.count(), 1, modelTimeoutMs);
+    const int total = int(window.lastResult()->plan.tokens.size());
+    QCOMPARE(window.lastResult()->plan.tokensSent, keptCount(0.5, total));
+    QVERIFY(!window.lastResult()->encodingReused);
+
+    // One slider move: one new answer, at the new budget, from the image's kept encoding.
+    window.methodPanel()->budgetSlider()->setValue(25);
+    QTRY_COMPARE_WITH_TIMEOUT(applied.count(), 2, modelTimeoutMs);
+    QCOMPARE(window.lastResult()->plan.tokensSent, keptCount(0.25, total));
+    QCOMPARE(window.lastResult()->plan.budget, 0.25);
+    QVERIFY(window.lastResult()->encodingReused);
+    int kept = 0;
+    for (const VisualToken &token : window.canvas()->plan()->tokens)
+        kept += token.kept;
+    QCOMPARE(kept, keptCount(0.25, total));
+
+    // A burst of moves: the last one wins; superseded runs are dropped, not shown late.
+    const int before = applied.count();
+    for (int percent = 90; percent >= 10; percent -= 10)
+        window.methodPanel()->budgetSlider()->setValue(percent);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isBusy(), modelTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(window.lastResult()->plan.budget, 0.10, modelTimeoutMs);
+    QCOMPARE(window.lastResult()->plan.tokensSent, keptCount(0.10, total));
+    QVERIFY(applied.count() - before <= 9);
+    QVERIFY(window.errorText().isEmpty());
+
+    // The layers follow the panel, and hovering the canvas fills the inspector.
+    OverlayLayers layers = window.layerPanel()->layers();
+    layers.heatmap = false;
+    window.layerPanel()->setLayers(layers);
+    QVERIFY(!window.canvas()->layers().heatmap);
+    const QRectF image = window.canvas()->imageRect();
+    QTest::mouseMove(window.canvas(), image.center().toPoint() - QPoint(int(image.width() / 4), 0));
+    QTRY_VERIFY(window.inspectorText().startsWith(QLatin1String("Token ")));
+}
+
+void TestWorkbench::settingsSurviveARestart()
+{
+    {
+        MainWindow window(oneThread);
+        prepare(window);
+        if (QTest::currentTestFailed())
+            return;
+        QVERIFY(window.setMethod(QStringLiteral("vir+divprune"), 0.3));
+        OverlayLayers layers;
+        layers.heatmap = false;
+        layers.opacity = 0.8;
+        window.layerPanel()->setLayers(layers);
+        window.resize(1111, 777);
+        window.saveSettings();
+    }
+    MainWindow restored(oneThread);
+    restored.restoreSettings();
+    QCOMPARE(restored.methodPanel()->methodName(), QStringLiteral("vir+divprune"));
+    QCOMPARE(restored.methodPanel()->budget(), 0.3);
+    QVERIFY(!restored.layerPanel()->layers().heatmap);
+    QCOMPARE(restored.layerPanel()->layers().opacity, 0.8);
+    QVERIFY(!restored.canvas()->layers().heatmap);
+    QCOMPARE(restored.size(), QSize(1111, 777));
+
+    AppSettings settings;
+    QCOMPARE(settings.recent(RecentKind::Model).value(0), QFileInfo(qPath(m_model)).absoluteFilePath());
+    QCOMPARE(settings.recent(RecentKind::Image).value(0), QFileInfo(qPath(m_image)).absoluteFilePath());
+    // A layout saved by another version is ignored, not misapplied.
+    QVERIFY(!settings.windowState().isEmpty());
+    QSettings().setValue(QStringLiteral("window/layoutVersion"), AppSettings::layoutVersion + 1);
+    QVERIFY(settings.windowState().isEmpty());
+    // An unknown method name from a hand-edited file keeps the default choice.
+    settings.setMethod({QStringLiteral("no-such-method"), 0.4, true});
+    MainWindow fallback(oneThread);
+    fallback.restoreSettings();
+    QCOMPARE(fallback.methodPanel()->methodName(), QStringLiteral("vir"));
+}
+
+QTEST_MAIN(TestWorkbench)
+#include "tst_workbench.moc"

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// What TokenScope remembers between runs, in QSettings (organisation and application names set
+// by the app): recent model folders and images, the window's geometry and dock layout, the
+// method, budget and layers, and the compute options. The layout carries a version: a layout
+// saved by a build with other docks is ignored, not half-applied (Hotspot does the same).
+
+#include "common/compute_options.h"
+#include "overlay_painter.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+#include <optional>
+
+class QSettings;
+
+namespace tokenscope::widgets {
+
+enum class RecentKind { Model, Image };
+
+struct MethodSettings {
+    QString method = QStringLiteral("vir");
+    double budget = 0.5;
+    bool live = true;
+};
+
+class AppSettings {
+public:
+    static constexpr int layoutVersion = 1;
+    static constexpr int maxRecent = 8;
+
+    AppSettings();
+    ~AppSettings();
+
+    // Most recent first; paths that no longer exist are left out.
+    QStringList recent(RecentKind kind) const;
+    void addRecent(RecentKind kind, const QString &path);
+
+    QByteArray windowGeometry() const;
+    // Empty when none was saved or it was saved for another layout version.
+    QByteArray windowState() const;
+    void saveWindow(const QByteArray &geometry, const QByteArray &state);
+
+    MethodSettings method() const;
+    void setMethod(const MethodSettings &method);
+    OverlayLayers layers() const;
+    void setLayers(const OverlayLayers &layers);
+    std::optional<ComputeOptions> compute() const;   // none saved yet
+    void setCompute(const ComputeOptions &compute);
+    QString language() const;                        // "" = the system's
+    void setLanguage(const QString &language);
+
+    void sync();
+
+private:
+    std::unique_ptr<QSettings> m_settings;
+};
+
+} // namespace tokenscope::widgets
