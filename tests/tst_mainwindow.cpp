@@ -19,6 +19,7 @@
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSettings>
 #include <QTimer>
 #include <QtTest/QtTest>
 
@@ -73,6 +74,7 @@ private:
 void TestMainWindow::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);   // settings go to a test location, not the user's
+    QSettings().clear();
     m_dir = test::scratchDir("mainwindow");
     m_model = m_dir / "tiny";
     writeRandomCheckpoint(m_model, fixtureShape("tiny"), {});

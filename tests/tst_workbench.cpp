@@ -88,6 +88,7 @@ private Q_SLOTS:
     void tokenLayersDrawThePlan();
     void canvasHoverPinAndZoom();
     void budgetSliderReRunsLive();
+    void compareShowsTwoPlansWithLinkedViews();
     void settingsSurviveARestart();
 
 private:
@@ -101,6 +102,7 @@ private:
 void TestWorkbench::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
+    QSettings().clear();   // every run starts from no saved settings
     m_dir = test::scratchDir("workbench");
     m_model = m_dir / "tiny";
     writeRandomCheckpoint(m_model, fixtureShape("tiny"), {});
@@ -339,6 +341,52 @@ void TestWorkbench::budgetSliderReRunsLive()
     QTRY_VERIFY(window.inspectorText().startsWith(QLatin1String("Token ")));
 }
 
+void TestWorkbench::compareShowsTwoPlansWithLinkedViews()
+{
+    MainWindow window(oneThread);
+    window.resize(1400, 800);
+    window.show();
+    prepare(window);
+    if (QTest::currentTestFailed())
+        return;
+    QVERIFY(window.setMethod(QStringLiteral("random"), 0.5));
+    QVERIFY(window.setComparisonMethod(QStringLiteral("divprune"), 0.25));
+    window.setComparing(true);
+    QVERIFY(window.isComparing());
+    QVERIFY(window.comparisonCanvas()->isVisible());
+    window.setQuestion(QStringLiteral("What colour is the left half?"));
+
+    QSignalSpy applied(&window, &MainWindow::answerApplied);
+    window.ask();
+    QTRY_COMPARE_WITH_TIMEOUT(applied.count(), 1, modelTimeoutMs);
+    QVERIFY(window.lastComparison().has_value());
+    const int total = int(window.lastResult()->plan.tokens.size());
+    QCOMPARE(window.canvas()->plan()->tokensSent, keptCount(0.5, total));
+    QCOMPARE(window.comparisonCanvas()->plan()->tokensSent, keptCount(0.25, total));
+    QCOMPARE(QString::fromStdString(window.comparisonCanvas()->plan()->method), QStringLiteral("divprune"));
+    QVERIFY(window.answerText().startsWith(QLatin1String("Left: ")));
+
+    // The right budget alone moves: both canvases are answered again, the right one at 10%.
+    window.comparisonMethodPanel()->budgetSlider()->setValue(10);
+    QTRY_COMPARE_WITH_TIMEOUT(applied.count(), 2, modelTimeoutMs);
+    QCOMPARE(window.comparisonCanvas()->plan()->tokensSent, keptCount(0.10, total));
+    QCOMPARE(window.canvas()->plan()->tokensSent, keptCount(0.5, total));
+
+    // Zoom and pan on either canvas move both.
+    window.canvas()->zoomBy(3.0, window.canvas()->imageRect().center());
+    QCOMPARE(window.comparisonCanvas()->zoom(), 3.0);
+    window.comparisonCanvas()->setView(2.0, QPointF(0.1, -0.2));
+    QCOMPARE(window.canvas()->zoom(), 2.0);
+    QCOMPARE(window.canvas()->pan(), QPointF(0.1, -0.2));
+
+    // Leaving compare mode hides the right canvas; answers come for the left one only.
+    window.setComparing(false);
+    QVERIFY(!window.comparisonCanvas()->isVisible());
+    window.ask();
+    QTRY_COMPARE_WITH_TIMEOUT(applied.count(), 3, modelTimeoutMs);
+    QVERIFY(!window.lastComparison().has_value());
+}
+
 void TestWorkbench::settingsSurviveARestart()
 {
     {
@@ -347,6 +395,8 @@ void TestWorkbench::settingsSurviveARestart()
         if (QTest::currentTestFailed())
             return;
         QVERIFY(window.setMethod(QStringLiteral("vir+divprune"), 0.3));
+        QVERIFY(window.setComparisonMethod(QStringLiteral("fastv"), 0.2));
+        window.setComparing(true);
         OverlayLayers layers;
         layers.heatmap = false;
         layers.opacity = 0.8;
@@ -358,6 +408,9 @@ void TestWorkbench::settingsSurviveARestart()
     restored.restoreSettings();
     QCOMPARE(restored.methodPanel()->methodName(), QStringLiteral("vir+divprune"));
     QCOMPARE(restored.methodPanel()->budget(), 0.3);
+    QVERIFY(restored.isComparing());
+    QCOMPARE(restored.comparisonMethodPanel()->methodName(), QStringLiteral("fastv"));
+    QCOMPARE(restored.comparisonMethodPanel()->budget(), 0.2);
     QVERIFY(!restored.layerPanel()->layers().heatmap);
     QCOMPARE(restored.layerPanel()->layers().opacity, 0.8);
     QVERIFY(!restored.canvas()->layers().heatmap);

@@ -60,20 +60,32 @@ void AppSettings::saveWindow(const QByteArray &geometry, const QByteArray &state
     m_settings->setValue(QStringLiteral("window/layoutVersion"), layoutVersion);
 }
 
-MethodSettings AppSettings::method() const
+MethodSettings AppSettings::method(bool comparison) const
 {
+    const QString group = comparison ? QStringLiteral("compare/") : QStringLiteral("method/");
     MethodSettings out;
-    out.method = m_settings->value(QStringLiteral("method/name"), out.method).toString();
-    out.budget = m_settings->value(QStringLiteral("method/budget"), out.budget).toDouble();
-    out.live = m_settings->value(QStringLiteral("method/live"), out.live).toBool();
+    out.method = m_settings->value(group + QStringLiteral("name"), out.method).toString();
+    out.budget = m_settings->value(group + QStringLiteral("budget"), out.budget).toDouble();
+    out.live = m_settings->value(group + QStringLiteral("live"), out.live).toBool();
     return out;
 }
 
-void AppSettings::setMethod(const MethodSettings &method)
+void AppSettings::setMethod(const MethodSettings &method, bool comparison)
 {
-    m_settings->setValue(QStringLiteral("method/name"), method.method);
-    m_settings->setValue(QStringLiteral("method/budget"), method.budget);
-    m_settings->setValue(QStringLiteral("method/live"), method.live);
+    const QString group = comparison ? QStringLiteral("compare/") : QStringLiteral("method/");
+    m_settings->setValue(group + QStringLiteral("name"), method.method);
+    m_settings->setValue(group + QStringLiteral("budget"), method.budget);
+    m_settings->setValue(group + QStringLiteral("live"), method.live);
+}
+
+bool AppSettings::comparing() const
+{
+    return m_settings->value(QStringLiteral("compare/on"), false).toBool();
+}
+
+void AppSettings::setComparing(bool comparing)
+{
+    m_settings->setValue(QStringLiteral("compare/on"), comparing);
 }
 
 OverlayLayers AppSettings::layers() const

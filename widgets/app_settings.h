@@ -45,8 +45,11 @@ public:
     QByteArray windowState() const;
     void saveWindow(const QByteArray &geometry, const QByteArray &state);
 
-    MethodSettings method() const;
-    void setMethod(const MethodSettings &method);
+    // The left (main) canvas's method, or the right one's in compare mode.
+    MethodSettings method(bool comparison = false) const;
+    void setMethod(const MethodSettings &method, bool comparison = false);
+    bool comparing() const;
+    void setComparing(bool comparing);
     OverlayLayers layers() const;
     void setLayers(const OverlayLayers &layers);
     std::optional<ComputeOptions> compute() const;   // none saved yet

@@ -63,7 +63,24 @@ void EngineWorker::load(quint64 generation, const QString &directory)
     Q_EMIT finished(generation);
 }
 
-void EngineWorker::run(quint64 generation, const tokenscope::RunRequest &request, quint64 imageKey)
+RunResult EngineWorker::runOne(const RunRequest &request, quint64 imageKey, const ProgressCallbacks &callbacks)
+{
+    if (imageKey == 0)
+        return m_engine->run(request, callbacks);
+    m_engine->validate(request);   // a bad question must not cost an encoding
+    const bool reuse = m_encoded && m_encodedKey == imageKey;
+    if (!reuse) {
+        m_encoded.reset();
+        m_encoded = m_engine->encode(request, callbacks);
+        m_encodedKey = imageKey;
+    }
+    RunResult result = m_engine->run(request, *m_encoded, callbacks);
+    result.encodingReused = reuse;   // encoded just now for this run: its timings are this run's
+    return result;
+}
+
+void EngineWorker::run(quint64 generation, const tokenscope::RunRequest &request, quint64 imageKey,
+                       const std::optional<tokenscope::RunRequest> &comparison)
 {
     // Superseded before it started: RenderDoc-style, only the latest queued request runs.
     if (m_generations->askShouldStop(generation)) {
@@ -89,20 +106,14 @@ void EngineWorker::run(quint64 generation, const tokenscope::RunRequest &request
     callbacks.abort = [&generations, generation] { return generations.askShouldStop(generation); };
 
     try {
-        if (imageKey == 0) {
-            Q_EMIT answered(generation, m_engine->run(request, callbacks));
-        } else {
-            m_engine->validate(request);   // a bad question must not cost an encoding
-            const bool reuse = m_encoded && m_encodedKey == imageKey;
-            if (!reuse) {
-                m_encoded.reset();
-                m_encoded = m_engine->encode(request, callbacks);
-                m_encodedKey = imageKey;
-            }
-            RunResult result = m_engine->run(request, *m_encoded, callbacks);
-            result.encodingReused = reuse;   // encoded just now for this run: its timings are this run's
-            Q_EMIT answered(generation, result);
+        RunResult result = runOne(request, imageKey, callbacks);
+        if (comparison) {
+            if (generations.askShouldStop(generation))
+                throw Cancelled();
+            const RunResult other = runOne(*comparison, imageKey, callbacks);
+            Q_EMIT compared(generation, other);
         }
+        Q_EMIT answered(generation, result);
     } catch (const Cancelled &) {
         Q_EMIT cancelled(generation);
     } catch (const Error &e) {

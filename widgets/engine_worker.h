@@ -12,6 +12,7 @@
 #include <QString>
 
 #include <memory>
+#include <optional>
 
 namespace tokenscope {
 class Engine;
@@ -32,12 +33,16 @@ public:
     void load(quint64 generation, const QString &directory);
     // `imageKey` names the request's pixels (0: unnamed): a run on the same key reuses the last
     // encoding (tiles, encoder, router), so moving a budget re-runs only what the budget changes.
-    void run(quint64 generation, const tokenscope::RunRequest &request, quint64 imageKey = 0);
+    // With a `comparison` request (compare mode), the same job also answers it, on the same
+    // encoding, and reports it through compared() just before answered().
+    void run(quint64 generation, const tokenscope::RunRequest &request, quint64 imageKey = 0,
+             const std::optional<tokenscope::RunRequest> &comparison = std::nullopt);
 
 Q_SIGNALS:
     void loaded(quint64 generation, const tokenscope::ModelInfo &info);
     void loadFailed(quint64 generation, const QString &message);
     void answered(quint64 generation, const tokenscope::RunResult &result);
+    void compared(quint64 generation, const tokenscope::RunResult &result);
     void failed(quint64 generation, const QString &message);
     void cancelled(quint64 generation);
     // fraction < 0: under way, amount unknown (model loading has no progress in the core).
@@ -45,6 +50,8 @@ Q_SIGNALS:
     void finished(quint64 generation);
 
 private:
+    RunResult runOne(const RunRequest &request, quint64 imageKey, const ProgressCallbacks &callbacks);
+
     std::shared_ptr<const JobGenerations> m_generations;
     ComputeOptions m_options;
     std::unique_ptr<Engine> m_engine;

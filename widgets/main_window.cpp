@@ -25,12 +25,14 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGroupBox>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QScrollArea>
+#include <QSplitter>
 #include <QStatusBar>
 #include <QVBoxLayout>
 
@@ -43,14 +45,15 @@ constexpr int statusTimeoutMs = 8000;
 MainWindow::MainWindow(const ComputeOptions &compute, QWidget *parent)
     : QMainWindow(parent), m_settings(std::make_unique<AppSettings>()), m_session(new ModelSession(compute, this)),
       m_images(new ImageLoader(this)), m_canvas(new ImageCanvas(this)), m_questions(new QuestionPanel(this)),
-      m_methods(new MethodPanel(this)), m_layers(new LayerPanel(this)), m_chart(new StageTimingChart(this)),
+      m_methods(new MethodPanel(this)), m_layers(new LayerPanel(this)), m_compareCanvas(new ImageCanvas(this)),
+      m_compareMethods(new MethodPanel(this)), m_chart(new StageTimingChart(this)),
       m_work(new WorkIndicator(this)), m_modelLabel(new QLabel(this)), m_imageLabel(new QLabel(this)),
       m_errorLabel(new QLabel(this)), m_tokensLabel(new QLabel(this)), m_inspector(new QLabel(this)),
       m_answer(new QPlainTextEdit(this))
 {
     setWindowTitle(tr("TokenScope"));
     setAcceptDrops(true);
-    setCentralWidget(m_canvas);
+    setCentralWidget(buildCanvases());
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowNestedDocks);
 
     m_controlsDock = new QDockWidget(tr("Controls"), this);
@@ -60,7 +63,9 @@ MainWindow::MainWindow(const ComputeOptions &compute, QWidget *parent)
     m_resultsDock = new QDockWidget(tr("Result"), this);
     m_resultsDock->setObjectName(QStringLiteral("resultsDock"));
     m_resultsDock->setWidget(buildResults());
-    addDockWidget(Qt::RightDockWidgetArea, m_resultsDock);
+    addDockWidget(Qt::BottomDockWidgetArea, m_resultsDock);
+    // The controls run the window's full height; the result strip sits under the canvas.
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     buildMenus();
 
     statusBar()->addPermanentWidget(m_work);
@@ -69,6 +74,7 @@ MainWindow::MainWindow(const ComputeOptions &compute, QWidget *parent)
     connect(m_session, &ModelSession::modelLoaded, this, &MainWindow::onModelLoaded);
     connect(m_session, &ModelSession::loadFailed, this, &MainWindow::onLoadFailed);
     connect(m_session, &ModelSession::answerReady, this, &MainWindow::onAnswerReady);
+    connect(m_session, &ModelSession::comparisonReady, this, &MainWindow::onComparisonReady);
     connect(m_session, &ModelSession::runFailed, this, &MainWindow::onRunFailed);
     connect(m_session, &ModelSession::cancelled, this, &MainWindow::onCancelled);
     connect(m_session, &ModelSession::progress, this, &MainWindow::onProgress);
@@ -79,15 +85,27 @@ MainWindow::MainWindow(const ComputeOptions &compute, QWidget *parent)
     connect(m_canvas, &ImageCanvas::modelFolderDropped, this, &MainWindow::openModel);
     connect(m_canvas, &ImageCanvas::tokenHovered, this, &MainWindow::updateInspector);
     connect(m_canvas, &ImageCanvas::tokenPinned, this, &MainWindow::updateInspector);
+    for (ImageCanvas *canvas : {m_compareCanvas}) {
+        connect(canvas, &ImageCanvas::imageFileDropped, this, &MainWindow::openImage);
+        connect(canvas, &ImageCanvas::modelFolderDropped, this, &MainWindow::openModel);
+    }
+    // Linked views: setView ignores a view it already shows, so the two do not ping-pong.
+    connect(m_canvas, &ImageCanvas::viewChanged, m_compareCanvas, &ImageCanvas::setView);
+    connect(m_compareCanvas, &ImageCanvas::viewChanged, m_canvas, &ImageCanvas::setView);
     connect(m_questions, &QuestionPanel::askRequested, this, &MainWindow::ask);
     connect(m_methods, &MethodPanel::choiceChanged, this, &MainWindow::onChoiceChanged);
+    connect(m_compareMethods, &MethodPanel::choiceChanged, this, &MainWindow::onChoiceChanged);
     connect(m_layers, &LayerPanel::layersChanged, this, [this](const OverlayLayers &layers) {
         m_canvas->setLayers(layers);
+        m_compareCanvas->setLayers(layers);
         m_settings->setLayers(layers);
     });
     connect(m_work, &WorkIndicator::cancelRequested, this, &MainWindow::cancel);
 
     m_canvas->setLayers(m_layers->layers());
+    m_compareCanvas->setLayers(m_layers->layers());
+    m_compareMethods->setLiveVisible(false);   // the left panel's switch governs both
+    setComparing(false);
     resize(1360, 860);
     updateActions();
 }
@@ -118,6 +136,10 @@ void MainWindow::buildMenus()
     view->addAction(tr("Zoom &In"), QKeySequence::ZoomIn, m_canvas, &ImageCanvas::zoomIn);
     view->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, m_canvas, &ImageCanvas::zoomOut);
     view->addAction(tr("&Fit to Window"), QKeySequence(Qt::CTRL | Qt::Key_0), m_canvas, &ImageCanvas::fitToWindow);
+    view->addSeparator();
+    m_compareAction = view->addAction(tr("&Compare Side by Side"), QKeySequence(Qt::CTRL | Qt::Key_D), this,
+                                      &MainWindow::setComparing);
+    m_compareAction->setCheckable(true);
     view->addSeparator();
     view->addAction(m_controlsDock->toggleViewAction());
     view->addAction(m_resultsDock->toggleViewAction());
@@ -167,6 +189,11 @@ QWidget *MainWindow::buildControls()
     (new QVBoxLayout(method))->addWidget(m_methods);
     layout->addWidget(method);
 
+    auto *compare = new QGroupBox(tr("Compare: right canvas"), panel);
+    (new QVBoxLayout(compare))->addWidget(m_compareMethods);
+    m_compareGroup = compare;
+    layout->addWidget(compare);
+
     auto *layers = new QGroupBox(tr("Layers"), panel);
     auto *layersLayout = new QVBoxLayout(layers);
     layersLayout->addWidget(m_layers);
@@ -195,18 +222,78 @@ QWidget *MainWindow::buildControls()
     return scroll;
 }
 
+QWidget *MainWindow::buildCanvases()
+{
+    auto pane = [this](ImageCanvas *canvas, QLabel *&caption) {
+        auto *widget = new QWidget(this);
+        auto *layout = new QVBoxLayout(widget);
+        layout->setContentsMargins(0, 0, 0, 0);
+        layout->setSpacing(2);
+        caption = new QLabel(widget);
+        caption->setAlignment(Qt::AlignCenter);
+        caption->setStyleSheet(QStringLiteral("QLabel { font-weight: bold; padding: 2px; }"));
+        layout->addWidget(caption);
+        layout->addWidget(canvas, 1);
+        return widget;
+    };
+    auto *splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(pane(m_canvas, m_captionA));
+    m_comparePane = pane(m_compareCanvas, m_captionB);
+    splitter->addWidget(m_comparePane);
+    splitter->setChildrenCollapsible(false);
+    return splitter;
+}
+
+void MainWindow::updateCaptions()
+{
+    auto caption = [](const MethodPanel *panel) {
+        return tr("%1 \u00b7 budget %2%").arg(panel->methodName()).arg(qRound(panel->budget() * 100));
+    };
+    m_captionA->setText(caption(m_methods));
+    m_captionB->setText(caption(m_compareMethods));
+    m_captionA->setVisible(isComparing());
+}
+
+void MainWindow::setComparing(bool comparing)
+{
+    m_comparePane->setVisible(comparing);
+    m_compareGroup->setVisible(comparing);
+    m_compareAction->setChecked(comparing);
+    if (comparing)
+        m_compareCanvas->setView(m_canvas->zoom(), m_canvas->pan());
+    updateCaptions();
+    // The new canvas needs its own answer: ask again when a question is there.
+    if (comparing && m_lastResult && m_methods->isLive())
+        ask();
+}
+
+bool MainWindow::isComparing() const
+{
+    return m_compareAction->isChecked();
+}
+
+bool MainWindow::setComparisonMethod(const QString &name, double budget)
+{
+    if (!(budget > 0 && budget <= 1))
+        return false;
+    m_compareMethods->setBudget(budget);
+    return m_compareMethods->setMethodName(name);
+}
+
 QWidget *MainWindow::buildResults()
 {
     auto *panel = new QWidget(this);
-    auto *layout = new QVBoxLayout(panel);
+    auto *layout = new QHBoxLayout(panel);
+    auto *answer = new QVBoxLayout;
     m_answer->setReadOnly(true);
     m_answer->setPlaceholderText(tr("The model's answer appears here."));
     m_answer->setMaximumBlockCount(1000);
-    m_answer->setMaximumHeight(90);
-    layout->addWidget(m_answer);
-    layout->addWidget(m_tokensLabel);
-    m_chart->setMinimumHeight(200);
-    layout->addWidget(m_chart, 1);
+    answer->addWidget(m_answer, 1);
+    m_tokensLabel->setWordWrap(true);
+    answer->addWidget(m_tokensLabel);
+    layout->addLayout(answer, 2);
+    m_chart->setMinimumSize(360, 200);
+    layout->addWidget(m_chart, 3);
     return panel;
 }
 
@@ -262,8 +349,18 @@ quint64 MainWindow::ask()
     request.image = *m_images->current().pixels;   // decoded once, shown and run from the same pixels
     request.imagePath = m_images->current().path.toStdString();
     request.question = m_questions->question().toStdString();
+    std::optional<RunRequest> comparison;
+    if (isComparing()) {
+        comparison = request;
+        try {
+            applyMethodChoice(*comparison, m_compareMethods->choice());
+        } catch (const std::exception &e) {
+            reportError(tr("Right canvas: %1").arg(QString::fromStdString(e.what())));
+            return 0;
+        }
+    }
     statusBar()->showMessage(tr("Asking\u2026"));
-    return m_session->ask(request, m_imageKey);
+    return m_session->ask(request, m_imageKey, comparison);
 }
 
 void MainWindow::askWhenReady()
@@ -329,6 +426,7 @@ void MainWindow::onModelLoaded(const tokenscope::ModelInfo &info)
     m_modelLabel->setText(m_modelSummary);
     m_modelLabel->setToolTip(QString::fromStdString(info.directory.string()));
     m_methods->setCapabilities(info.flash, info.hasSelector, info.defaultThresholds);
+    m_compareMethods->setCapabilities(info.flash, info.hasSelector, info.defaultThresholds);
     m_settings->addRecent(RecentKind::Model, QString::fromStdString(info.directory.string()));
     statusBar()->showMessage(tr("Model loaded: %1").arg(QString::fromStdString(info.directory.filename().string())),
                              statusTimeoutMs);
@@ -353,6 +451,7 @@ void MainWindow::onImageLoaded(const QString &path, const QImage &preview)
     ++m_imageKey;
     m_settings->addRecent(RecentKind::Image, path);
     m_canvas->setImage(preview);
+    m_compareCanvas->setImage(preview);
     clearResult();
     const QFileInfo info(path);
     m_imageLabel->setText(tr("%1 (%2 \u00d7 %3)").arg(info.fileName()).arg(preview.width()).arg(preview.height()));
@@ -379,11 +478,31 @@ void MainWindow::onAnswerReady(quint64 generation, const tokenscope::RunResult &
     m_canvas->setPlan(result.plan);
     updateInspector();
     m_chart->setTimings(result.timings);
-    m_answer->setPlainText(describeAnswer(result));
-    m_tokensLabel->setText(describeTokenCounts(result));
+    QString answer = describeAnswer(result);
+    QString tokens = describeTokenCounts(result);
+    if (m_pendingComparison && m_pendingComparison->first == generation) {
+        m_lastComparison = m_pendingComparison->second;
+        m_compareCanvas->setPlan(m_lastComparison->plan);
+        answer = tr("Left: %1\nRight: %2").arg(answer, describeAnswer(*m_lastComparison));
+        tokens = tr("Left: %1\nRight: %2").arg(tokens, describeTokenCounts(*m_lastComparison));
+    } else {
+        m_lastComparison.reset();
+        m_compareCanvas->clearPlan();
+    }
+    m_pendingComparison.reset();
+    updateCaptions();
+    m_answer->setPlainText(answer);
+    m_tokensLabel->setText(tokens);
     statusBar()->showMessage(tr("Answered in %1 ms").arg(result.timings.totalMs(), 0, 'f', 0), statusTimeoutMs);
     updateActions();
     Q_EMIT answerApplied(generation);
+}
+
+void MainWindow::onComparisonReady(quint64 generation, const tokenscope::RunResult &result)
+{
+    if (generation <= m_imageShownAfter)
+        return;   // asked about the previous image
+    m_pendingComparison.emplace(generation, result);
 }
 
 void MainWindow::onRunFailed(quint64 generation, const QString &message)
@@ -416,6 +535,8 @@ void MainWindow::onBusyChanged(bool busy)
 void MainWindow::onChoiceChanged()
 {
     m_settings->setMethod({m_methods->methodName(), m_methods->budget(), m_methods->isLive()});
+    m_settings->setMethod({m_compareMethods->methodName(), m_compareMethods->budget(), true}, true);
+    updateCaptions();
     // Live: a question already asked about this image is asked again with the new choice.
     if (m_methods->isLive() && canAsk() && !m_questions->question().trimmed().isEmpty())
         ask();
@@ -439,17 +560,25 @@ void MainWindow::restoreSettings()
         restoreGeometry(geometry);
     if (const QByteArray state = m_settings->windowState(); !state.isEmpty())
         restoreState(state, AppSettings::layoutVersion);
+    // Read everything first: applying one choice saves the others as they stand.
     const MethodSettings method = m_settings->method();
+    const MethodSettings comparison = m_settings->method(true);
+    const bool comparing = m_settings->comparing();
+    const OverlayLayers layers = m_settings->layers();
     // A stored name this build no longer knows keeps the default choice.
     m_methods->setLive(method.live);
     setMethod(method.method, method.budget);
-    m_layers->setLayers(m_settings->layers());
+    setComparisonMethod(comparison.method, comparison.budget);
+    setComparing(comparing);
+    m_layers->setLayers(layers);
 }
 
 void MainWindow::saveSettings() const
 {
     m_settings->saveWindow(saveGeometry(), saveState(AppSettings::layoutVersion));
     m_settings->setMethod({m_methods->methodName(), m_methods->budget(), m_methods->isLive()});
+    m_settings->setMethod({m_compareMethods->methodName(), m_compareMethods->budget(), true}, true);
+    m_settings->setComparing(isComparing());
     m_settings->setLayers(m_layers->layers());
     m_settings->sync();
 }
@@ -463,7 +592,10 @@ void MainWindow::closeEvent(QCloseEvent *event)
 void MainWindow::clearResult()
 {
     m_lastResult.reset();
+    m_lastComparison.reset();
+    m_pendingComparison.reset();
     m_canvas->clearPlan();
+    m_compareCanvas->clearPlan();
     m_chart->clear();
     m_answer->clear();
     m_tokensLabel->clear();

@@ -18,6 +18,7 @@
 
 #include <memory>
 #include <optional>
+#include <utility>
 
 class QAction;
 class QDockWidget;
@@ -49,6 +50,11 @@ public:
     // A method in the CLI's spelling ("vir+visionselector") and its budget; false for a name the
     // catalog rejects (nothing changes then).
     bool setMethod(const QString &name, double budget);
+    // Compare mode: a second canvas beside the first, answering with its own method and budget
+    // (two methods at one budget, or one method at two budgets); zoom and pan are linked.
+    void setComparing(bool comparing);
+    bool isComparing() const;
+    bool setComparisonMethod(const QString &name, double budget);
     // Returns the request's generation, or 0 when there is no model or image yet.
     quint64 ask();
     // Asks once both the model and the image are loaded (the app's --question).
@@ -69,13 +75,16 @@ public:
     bool isBusy() const;
     quint64 appliedGeneration() const { return m_appliedGeneration; }
     const std::optional<RunResult> &lastResult() const { return m_lastResult; }
+    const std::optional<RunResult> &lastComparison() const { return m_lastComparison; }
     QString modelText() const;
     QString answerText() const;
     QString tokenCountText() const;
     QString errorText() const;
     QString inspectorText() const;
     ImageCanvas *canvas() const { return m_canvas; }
+    ImageCanvas *comparisonCanvas() const { return m_compareCanvas; }
     MethodPanel *methodPanel() const { return m_methods; }
+    MethodPanel *comparisonMethodPanel() const { return m_compareMethods; }
     LayerPanel *layerPanel() const { return m_layers; }
     StageTimingChart *timingChart() const { return m_chart; }
     ModelSession *session() const { return m_session; }
@@ -97,6 +106,7 @@ private Q_SLOTS:
     void onImageLoaded(const QString &path, const QImage &preview);
     void onImageFailed(const QString &path, const QString &message);
     void onAnswerReady(quint64 generation, const tokenscope::RunResult &result);
+    void onComparisonReady(quint64 generation, const tokenscope::RunResult &result);
     void onRunFailed(quint64 generation, const QString &message);
     void onCancelled(quint64 generation);
     void onProgress(quint64 generation, double fraction, const QString &stage);
@@ -114,6 +124,8 @@ private:
     void fillRecentMenu(QMenu *menu, int kind);
     QWidget *buildControls();
     QWidget *buildResults();
+    QWidget *buildCanvases();
+    void updateCaptions();
     void clearResult();
     void reportError(const QString &message);
     void clearError();
@@ -127,6 +139,13 @@ private:
     QuestionPanel *m_questions;
     MethodPanel *m_methods;
     LayerPanel *m_layers;
+    ImageCanvas *m_compareCanvas;
+    MethodPanel *m_compareMethods;
+    QWidget *m_compareGroup = nullptr;
+    QWidget *m_comparePane = nullptr;
+    QLabel *m_captionA = nullptr;
+    QLabel *m_captionB = nullptr;
+    QAction *m_compareAction = nullptr;
     StageTimingChart *m_chart;
     WorkIndicator *m_work;
     QLabel *m_modelLabel;
@@ -142,6 +161,8 @@ private:
 
     QString m_modelSummary;   // of the model the worker holds; a failed load keeps it
     std::optional<RunResult> m_lastResult;
+    std::optional<RunResult> m_lastComparison;
+    std::optional<std::pair<quint64, RunResult>> m_pendingComparison;   // until its answer arrives
     quint64 m_appliedGeneration = 0;
     // Answers to requests made before the current image was shown belong to the old image.
     quint64 m_imageShownAfter = 0;

@@ -231,6 +231,11 @@ void MethodPanel::setLive(bool live)
     m_live->setChecked(live);
 }
 
+void MethodPanel::setLiveVisible(bool visible)
+{
+    m_live->setVisible(visible);
+}
+
 void MethodPanel::setCapabilities(bool flash, bool selector, const RouterThresholds &modelThresholds)
 {
     m_flash = flash;

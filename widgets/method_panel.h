@@ -46,6 +46,7 @@ public:
 
     bool isLive() const;
     void setLive(bool live);
+    void setLiveVisible(bool visible);   // a second panel follows the first one's switch
 
     // Greys out what the loaded model cannot run: the ratio methods without mlp2 + router, the
     // learned scorer without selector.safetensors. Shows the model's own ViR thresholds.

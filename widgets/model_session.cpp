@@ -18,6 +18,7 @@ ModelSession::ModelSession(const ComputeOptions &options, QObject *parent)
     connect(m_worker.get(), &EngineWorker::loaded, this, &ModelSession::onLoaded);
     connect(m_worker.get(), &EngineWorker::loadFailed, this, &ModelSession::onLoadFailed);
     connect(m_worker.get(), &EngineWorker::answered, this, &ModelSession::onAnswered);
+    connect(m_worker.get(), &EngineWorker::compared, this, &ModelSession::onCompared);
     connect(m_worker.get(), &EngineWorker::failed, this, &ModelSession::onFailed);
     connect(m_worker.get(), &EngineWorker::cancelled, this, &ModelSession::onCancelled);
     connect(m_worker.get(), &EngineWorker::progressed, this, &ModelSession::onProgressed);
@@ -44,13 +45,15 @@ quint64 ModelSession::loadModel(const QString &directory)
     return generation;
 }
 
-quint64 ModelSession::ask(const tokenscope::RunRequest &request, quint64 imageKey)
+quint64 ModelSession::ask(const tokenscope::RunRequest &request, quint64 imageKey,
+                          const std::optional<tokenscope::RunRequest> &comparison)
 {
     const quint64 generation = m_generations->issueAsk();
     markIssued();
     EngineWorker *worker = m_worker.get();
-    QMetaObject::invokeMethod(worker, [worker, generation, request, imageKey] { worker->run(generation, request, imageKey); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        worker, [worker, generation, request, imageKey, comparison] { worker->run(generation, request, imageKey, comparison); },
+        Qt::QueuedConnection);
     return generation;
 }
 
@@ -113,6 +116,13 @@ void ModelSession::onAnswered(quint64 generation, const tokenscope::RunResult &r
         return;
     }
     Q_EMIT answerReady(generation, result);
+}
+
+void ModelSession::onCompared(quint64 generation, const tokenscope::RunResult &result)
+{
+    // The answer that follows decides what is shown; a stale or cancelled one is dropped there.
+    if (isCurrent(generation) && !m_generations->isCancelled(generation))
+        Q_EMIT comparisonReady(generation, result);
 }
 
 void ModelSession::onFailed(quint64 generation, const QString &message)

@@ -16,6 +16,7 @@
 #include <QThread>
 
 #include <memory>
+#include <optional>
 
 namespace tokenscope::widgets {
 
@@ -31,7 +32,10 @@ public:
     // Both return the request's generation. A load or an ask requests cancel of older asks.
     quint64 loadModel(const QString &directory);
     // `imageKey` != 0 names the request's pixels: asks on the same key reuse their encoding.
-    quint64 ask(const tokenscope::RunRequest &request, quint64 imageKey = 0);
+    // With `comparison`, the same job answers both (compare mode): comparisonReady comes just
+    // before answerReady, and only when answerReady follows.
+    quint64 ask(const tokenscope::RunRequest &request, quint64 imageKey = 0,
+                const std::optional<tokenscope::RunRequest> &comparison = std::nullopt);
     // Cancels everything issued so far (the running job stops at its next progress check).
     void cancel();
 
@@ -43,6 +47,7 @@ Q_SIGNALS:
     void modelLoaded(const tokenscope::ModelInfo &info);
     void loadFailed(const QString &message);
     void answerReady(quint64 generation, const tokenscope::RunResult &result);
+    void comparisonReady(quint64 generation, const tokenscope::RunResult &result);
     void runFailed(quint64 generation, const QString &message);
     void cancelled(quint64 generation);
     // fraction in [0, 1], or < 0 while the amount of work is unknown (loading a model).
@@ -54,6 +59,7 @@ private Q_SLOTS:
     void onLoaded(quint64 generation, const tokenscope::ModelInfo &info);
     void onLoadFailed(quint64 generation, const QString &message);
     void onAnswered(quint64 generation, const tokenscope::RunResult &result);
+    void onCompared(quint64 generation, const tokenscope::RunResult &result);
     void onFailed(quint64 generation, const QString &message);
     void onCancelled(quint64 generation);
     void onProgressed(quint64 generation, double fraction, const QString &stage);

@@ -181,8 +181,9 @@ void OverlayPainter::paintTokens(QPainter &painter, const QRectF &imageRect) con
             painter.fillRect(mapImageRect(token.sourceRect, imageSize, imageRect), colour);
         }
     if (m_layers.dropped) {
-        const QColor dim(0, 0, 0, std::max(60, alpha));
-        const QBrush hatch(QColor(255, 255, 255, 110), Qt::BDiagPattern);
+        // Dim enough to tell dropped from kept at a glance, not so much that the image is lost.
+        const QColor dim(0, 0, 0, std::max(50, alpha * 2 / 3));
+        const QBrush hatch(QColor(255, 255, 255, 80), Qt::BDiagPattern);
         for (const VisualToken &token : m_plan->tokens) {
             if (token.kept || !gridToken(token))
                 continue;
