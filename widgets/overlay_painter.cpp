@@ -171,6 +171,9 @@ void OverlayPainter::paintTokens(QPainter &painter, const QRectF &imageRect) con
     auto gridToken = [this](const VisualToken &token) {
         return !m_plan->tiles[static_cast<std::size_t>(token.tile)].thumbnail;
     };
+    painter.save();
+    // Token cells are axis-aligned rectangles: antialiasing them only costs time (and blurs edges).
+    painter.setRenderHint(QPainter::Antialiasing, false);
     painter.setPen(Qt::NoPen);
     if (heatmap)
         for (const VisualToken &token : m_plan->tokens) {
@@ -192,6 +195,7 @@ void OverlayPainter::paintTokens(QPainter &painter, const QRectF &imageRect) con
             painter.fillRect(rect, hatch);
         }
     }
+    painter.restore();
     if (m_layers.merges) {
         painter.setPen(QPen(QColor(120, 255, 200, 200), 1.2));
         for (const VisualToken &token : m_plan->tokens) {
