@@ -7,6 +7,7 @@
 #include <QtGlobal>
 
 #include <cstring>
+#include <utility>
 
 namespace tokenscope::gui {
 
@@ -35,6 +36,11 @@ void addOptions(QCommandLineParser &parser)
                                                    "visionselector, vir+fastv, \u2026; tokenscope-cli methods lists them)."),
          QStringLiteral("NAME")},
         {QStringLiteral("budget"), QCoreApplication::translate("GuiOptions", "Token budget in (0, 1]."), QStringLiteral("B")},
+        {QStringLiteral("compare"),
+         QCoreApplication::translate("GuiOptions", "Open in compare mode, the right canvas running this method."),
+         QStringLiteral("NAME")},
+        {QStringLiteral("compare-budget"), QCoreApplication::translate("GuiOptions", "The right canvas's budget in (0, 1]."),
+         QStringLiteral("B")},
         {QStringLiteral("max-new-tokens"), QCoreApplication::translate("GuiOptions", "Longest answer, in tokens."),
          QStringLiteral("N"), QStringLiteral("64")},
         {QStringLiteral("device"), QCoreApplication::translate("GuiOptions", "cpu or cuda."), QStringLiteral("DEVICE"),
@@ -71,12 +77,23 @@ QString readOptions(const QCommandLineParser &parser, GuiOptions &options)
                 .arg(parser.value(QStringLiteral("budget")));
         options.budget = budget;
     }
+    if (parser.isSet(QStringLiteral("compare-budget"))) {
+        const double budget = parser.value(QStringLiteral("compare-budget")).toDouble(&ok);
+        if (!ok || !(budget > 0 && budget <= 1))
+            return QCoreApplication::translate("GuiOptions", "--compare-budget must be a number in (0, 1], got '%1'")
+                .arg(parser.value(QStringLiteral("compare-budget")));
+        options.compareBudget = budget;
+    }
     options.method = parser.value(QStringLiteral("method"));
-    if (!options.method.isEmpty()) {
+    options.compare = parser.value(QStringLiteral("compare"));
+    for (const auto &[flag, name] : {std::pair(QStringLiteral("--method"), options.method),
+                                     std::pair(QStringLiteral("--compare"), options.compare)}) {
+        if (name.isEmpty())
+            continue;
         try {
-            chooseMethod(options.method.toStdString(), options.budget.value_or(0.5));
+            chooseMethod(name.toStdString(), 0.5);
         } catch (const std::exception &e) {   // names the method and lists the known ones
-            return QStringLiteral("--method: %1").arg(QString::fromStdString(e.what()));
+            return QStringLiteral("%1: %2").arg(flag, QString::fromStdString(e.what()));
         }
     }
     options.maxNewTokens = parser.value(QStringLiteral("max-new-tokens")).toInt(&ok);

@@ -19,6 +19,8 @@ struct GuiOptions {
     QString question;
     QString method;                  // empty: the last session's (GUI) or "vir" (headless)
     std::optional<double> budget;    // empty: the last session's (GUI) or 0.5 (headless)
+    QString compare;                 // GUI: compare mode, the right canvas's method
+    std::optional<double> compareBudget;
     int maxNewTokens = 64;
     ComputeOptions compute;
     bool headless = false;

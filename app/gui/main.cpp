@@ -81,6 +81,10 @@ int main(int argc, char **argv)
     if (!options.method.isEmpty() || options.budget)
         window.setMethod(options.method.isEmpty() ? window.methodPanel()->methodName() : options.method,
                          options.budget.value_or(window.methodPanel()->budget()));
+    if (!options.compare.isEmpty()) {
+        window.setComparisonMethod(options.compare, options.compareBudget.value_or(window.methodPanel()->budget()));
+        window.setComparing(true);
+    }
     if (!options.screenshot.isEmpty()) {
         window.setErrorDialogsEnabled(false);   // nobody is there to close a message box
         new gui::WindowScreenshot(&window, options.screenshot, !options.question.isEmpty());
