@@ -13,6 +13,7 @@
 #include "question_panel.h"
 #include "result_text.h"
 #include "stage_timing_chart.h"
+#include "sweep_panel.h"
 #include "work_indicator.h"
 
 #include <QAction>
@@ -34,6 +35,7 @@
 #include <QScrollArea>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 namespace tokenscope::widgets {
@@ -46,14 +48,19 @@ MainWindow::MainWindow(const ComputeOptions &compute, QWidget *parent)
     : QMainWindow(parent), m_settings(std::make_unique<AppSettings>()), m_session(new ModelSession(compute, this)),
       m_images(new ImageLoader(this)), m_canvas(new ImageCanvas(this)), m_questions(new QuestionPanel(this)),
       m_methods(new MethodPanel(this)), m_layers(new LayerPanel(this)), m_compareCanvas(new ImageCanvas(this)),
-      m_compareMethods(new MethodPanel(this)), m_chart(new StageTimingChart(this)),
+      m_compareMethods(new MethodPanel(this)), m_sweeps(new SweepPanel(this)), m_compute(compute),
+      m_chart(new StageTimingChart(this)),
       m_work(new WorkIndicator(this)), m_modelLabel(new QLabel(this)), m_imageLabel(new QLabel(this)),
       m_errorLabel(new QLabel(this)), m_tokensLabel(new QLabel(this)), m_inspector(new QLabel(this)),
       m_answer(new QPlainTextEdit(this))
 {
     setWindowTitle(tr("TokenScope"));
     setAcceptDrops(true);
-    setCentralWidget(buildCanvases());
+    m_tabs = new QTabWidget(this);
+    m_tabs->addTab(buildCanvases(), tr("Inspect"));
+    m_tabs->addTab(m_sweeps, tr("Sweep"));
+    m_tabs->setDocumentMode(true);
+    setCentralWidget(m_tabs);
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowNestedDocks);
 
     m_controlsDock = new QDockWidget(tr("Controls"), this);
@@ -101,6 +108,8 @@ MainWindow::MainWindow(const ComputeOptions &compute, QWidget *parent)
         m_settings->setLayers(layers);
     });
     connect(m_work, &WorkIndicator::cancelRequested, this, &MainWindow::cancel);
+    connect(m_sweeps, &SweepPanel::errorReported, this, &MainWindow::reportError);
+    connect(m_sweeps, &SweepPanel::sampleActivated, this, &MainWindow::onSampleActivated);
 
     m_canvas->setLayers(m_layers->layers());
     m_compareCanvas->setLayers(m_layers->layers());
@@ -125,6 +134,7 @@ void MainWindow::buildMenus()
     QMenu *recentImages = file->addMenu(tr("Recent Images"));
     connect(recentImages, &QMenu::aboutToShow, this,
             [this, recentImages] { fillRecentMenu(recentImages, int(RecentKind::Image)); });
+    file->addAction(tr("Open &Sweep Folder\u2026"), this, &MainWindow::chooseSweepFolder);
     file->addSeparator();
     m_exportAction = file->addAction(tr("&Export Overlay PNG\u2026"), this, &MainWindow::chooseOverlayExport);
     m_exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
@@ -137,6 +147,8 @@ void MainWindow::buildMenus()
     view->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, m_canvas, &ImageCanvas::zoomOut);
     view->addAction(tr("&Fit to Window"), QKeySequence(Qt::CTRL | Qt::Key_0), m_canvas, &ImageCanvas::fitToWindow);
     view->addSeparator();
+    view->addAction(tr("&Inspect"), QKeySequence(Qt::CTRL | Qt::Key_1), this, &MainWindow::showInspector);
+    view->addAction(tr("S&weep"), QKeySequence(Qt::CTRL | Qt::Key_2), this, &MainWindow::showSweeps);
     m_compareAction = view->addAction(tr("&Compare Side by Side"), QKeySequence(Qt::CTRL | Qt::Key_D), this,
                                       &MainWindow::setComparing);
     m_compareAction->setCheckable(true);
@@ -308,6 +320,7 @@ void MainWindow::openModel(const QString &directory)
 void MainWindow::openImage(const QString &path)
 {
     clearError();
+    m_imageLoading = true;
     m_images->load(path);
 }
 
@@ -371,7 +384,7 @@ void MainWindow::askWhenReady()
 
 void MainWindow::askIfPending()
 {
-    if (m_askPending && canAsk()) {
+    if (m_askPending && canAsk() && !m_imageLoading) {
         m_askPending = false;
         ask();
     }
@@ -427,6 +440,7 @@ void MainWindow::onModelLoaded(const tokenscope::ModelInfo &info)
     m_modelLabel->setToolTip(QString::fromStdString(info.directory.string()));
     m_methods->setCapabilities(info.flash, info.hasSelector, info.defaultThresholds);
     m_compareMethods->setCapabilities(info.flash, info.hasSelector, info.defaultThresholds);
+    m_sweeps->setModel(QString::fromStdString(info.directory.string()), m_compute);
     m_settings->addRecent(RecentKind::Model, QString::fromStdString(info.directory.string()));
     statusBar()->showMessage(tr("Model loaded: %1").arg(QString::fromStdString(info.directory.filename().string())),
                              statusTimeoutMs);
@@ -447,6 +461,7 @@ void MainWindow::onLoadFailed(const QString &message)
 void MainWindow::onImageLoaded(const QString &path, const QImage &preview)
 {
     m_hasImage = true;
+    m_imageLoading = false;
     m_imageShownAfter = m_session->latestGeneration();
     ++m_imageKey;
     m_settings->addRecent(RecentKind::Image, path);
@@ -466,6 +481,7 @@ void MainWindow::onImageFailed(const QString &path, const QString &message)
 {
     Q_UNUSED(path);
     m_askPending = false;
+    m_imageLoading = false;
     reportError(message);   // the previous image, if any, stays
 }
 
@@ -552,6 +568,50 @@ void MainWindow::updateInspector()
     }
     const QString text = m_canvas->tokenDescription(token);
     m_inspector->setText(pinned >= 0 ? tr("Pinned: %1").arg(text) : text);
+}
+
+void MainWindow::showInspector()
+{
+    m_tabs->setCurrentIndex(0);
+}
+
+void MainWindow::showSweeps()
+{
+    m_tabs->setCurrentIndex(1);
+}
+
+bool MainWindow::isShowingSweeps() const
+{
+    return m_tabs->currentIndex() == 1;
+}
+
+void MainWindow::openSweepFolder(const QString &directory)
+{
+    showSweeps();
+    if (m_sweeps->openFolder(directory))
+        statusBar()->showMessage(tr("Opened sweep %1").arg(QDir::toNativeSeparators(directory)), statusTimeoutMs);
+}
+
+void MainWindow::chooseSweepFolder()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open Sweep Folder"));
+    if (!dir.isEmpty())
+        openSweepFolder(dir);
+}
+
+void MainWindow::onSampleActivated(const QString &imagePath, const QString &question, const QString &method, double budget)
+{
+    // The method changes without a live re-run: the answer that matters is the new image's.
+    const bool live = m_methods->isLive();
+    m_methods->setLive(false);
+    const bool known = setMethod(method, budget);
+    m_methods->setLive(live);
+    if (!known)
+        reportError(tr("Method '%1' cannot run on the loaded model").arg(method));
+    setQuestion(question);
+    showInspector();
+    openImage(imagePath);
+    askWhenReady();
 }
 
 void MainWindow::restoreSettings()

@@ -25,6 +25,7 @@ class QDockWidget;
 class QLabel;
 class QMenu;
 class QPlainTextEdit;
+class QTabWidget;
 
 namespace tokenscope::widgets {
 
@@ -36,6 +37,7 @@ class MethodPanel;
 class ModelSession;
 class QuestionPanel;
 class StageTimingChart;
+class SweepPanel;
 class WorkIndicator;
 
 class MainWindow : public QMainWindow {
@@ -85,6 +87,12 @@ public:
     ImageCanvas *comparisonCanvas() const { return m_compareCanvas; }
     MethodPanel *methodPanel() const { return m_methods; }
     MethodPanel *comparisonMethodPanel() const { return m_compareMethods; }
+    SweepPanel *sweepPanel() const { return m_sweeps; }
+    // The central tabs: the canvas(es), or the sweep.
+    void showInspector();
+    void showSweeps();
+    bool isShowingSweeps() const;
+    void openSweepFolder(const QString &directory);
     LayerPanel *layerPanel() const { return m_layers; }
     StageTimingChart *timingChart() const { return m_chart; }
     ModelSession *session() const { return m_session; }
@@ -99,6 +107,7 @@ public Q_SLOTS:
     void chooseModelFolder();
     void chooseImage();
     void chooseOverlayExport();
+    void chooseSweepFolder();
 
 private Q_SLOTS:
     void onModelLoaded(const tokenscope::ModelInfo &info);
@@ -112,6 +121,7 @@ private Q_SLOTS:
     void onProgress(quint64 generation, double fraction, const QString &stage);
     void onBusyChanged(bool busy);
     void onChoiceChanged();
+    void onSampleActivated(const QString &imagePath, const QString &question, const QString &method, double budget);
     void updateInspector();
 
 protected:
@@ -146,6 +156,9 @@ private:
     QLabel *m_captionA = nullptr;
     QLabel *m_captionB = nullptr;
     QAction *m_compareAction = nullptr;
+    SweepPanel *m_sweeps;
+    QTabWidget *m_tabs = nullptr;
+    ComputeOptions m_compute;
     StageTimingChart *m_chart;
     WorkIndicator *m_work;
     QLabel *m_modelLabel;
@@ -169,6 +182,7 @@ private:
     quint64 m_imageKey = 0;   // names the shown image's pixels, so live re-runs reuse its encoding
     bool m_hasImage = false;
     bool m_askPending = false;
+    bool m_imageLoading = false;   // a pending ask waits for it, not for the image shown now
     bool m_errorDialogs = true;
 };
 

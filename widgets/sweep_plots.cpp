@@ -2,16 +2,11 @@
 #include "sweep_plots.h"
 
 #include "common/error.h"
+#include "sweep_figures.h"
 
 #include "custom_plot.h"
 
 #include <QDir>
-
-#include <algorithm>
-#include <array>
-#include <cmath>
-#include <memory>
-#include <set>
 
 namespace tokenscope::widgets {
 
@@ -19,152 +14,6 @@ namespace {
 
 constexpr int kWidth = 900;
 constexpr int kHeight = 600;
-
-// Okabe–Ito (distinguishable with the common colour-vision deficiencies), then darker extras.
-// Black is reserved for the Pareto front.
-const std::array<QColor, 10> kPalette{{
-    QColor(0, 114, 178), QColor(213, 94, 0), QColor(0, 158, 115), QColor(204, 121, 167), QColor(230, 159, 0),
-    QColor(86, 180, 233), QColor(120, 120, 120), QColor(140, 86, 75), QColor(148, 103, 189), QColor(188, 189, 34),
-}};
-
-// Shapes vary too, so series stay apart in greyscale prints and where colours repeat.
-const std::array<QCPScatterStyle::ScatterShape, 6> kShapes{
-    QCPScatterStyle::ssCircle, QCPScatterStyle::ssSquare, QCPScatterStyle::ssTriangle,
-    QCPScatterStyle::ssDiamond, QCPScatterStyle::ssTriangleInverted, QCPScatterStyle::ssCrossSquare};
-
-// One method's rows (one metric's, when the sweep used several).
-struct Series {
-    QString name;
-    QColor colour;
-    QCPScatterStyle::ScatterShape shape;
-    std::vector<const SummaryRow *> rows;
-};
-
-// Series in the rows' order (summarize's: "none" first, then alphabetical), so a method gets the
-// same colour in every figure.
-std::vector<Series> seriesOf(const std::vector<SummaryRow> &rows)
-{
-    std::set<std::string> metrics;
-    for (const SummaryRow &row : rows)
-        metrics.insert(row.metric);
-    const bool severalMetrics = metrics.size() > 1;
-
-    std::vector<Series> series;
-    for (const SummaryRow &row : rows) {
-        QString name = QString::fromStdString(row.method);
-        if (severalMetrics)
-            name += QString(" (%1)").arg(QString::fromStdString(row.metric));
-        auto it = std::find_if(series.begin(), series.end(), [&](const Series &s) { return s.name == name; });
-        if (it == series.end()) {
-            const std::size_t index = series.size();
-            series.push_back({name, kPalette[index % kPalette.size()], kShapes[index % kShapes.size()], {}});
-            it = series.end() - 1;
-        }
-        it->rows.push_back(&row);
-    }
-    return series;
-}
-
-QString metricLabel(const std::vector<SummaryRow> &rows)
-{
-    std::set<std::string> metrics;
-    for (const SummaryRow &row : rows)
-        metrics.insert(row.metric);
-    return metrics.size() == 1 ? QString("mean score (%1)").arg(QString::fromStdString(*metrics.begin()))
-                               : QString("mean score");
-}
-
-// A plot with title, labelled axes and a legend in `legendCorner`, at export size.
-std::unique_ptr<QCustomPlot> makePlot(const QString &title, const QString &xLabel, const QString &yLabel,
-                                      Qt::Alignment legendCorner)
-{
-    auto plot = std::make_unique<QCustomPlot>();
-    plot->resize(kWidth, kHeight);
-    QFont base = plot->font();
-    base.setPointSize(11);
-    QFont labelFont = base;
-    labelFont.setPointSize(12);
-    QFont titleFont = base;
-    titleFont.setPointSize(14);
-    titleFont.setBold(true);
-
-    plot->plotLayout()->insertRow(0);
-    plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot.get(), title, titleFont));
-    for (QCPAxis *axis : {plot->xAxis, plot->yAxis}) {
-        axis->setLabelFont(labelFont);
-        axis->setTickLabelFont(base);
-        axis->grid()->setSubGridVisible(true);
-        axis->grid()->setSubGridPen(QPen(QColor(235, 235, 235)));
-    }
-    plot->xAxis->setLabel(xLabel);
-    plot->yAxis->setLabel(yLabel);
-
-    plot->legend->setVisible(true);
-    plot->legend->setFont(base);
-    plot->legend->setBrush(QColor(255, 255, 255, 220));
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, legendCorner);
-    return plot;
-}
-
-QCPGraph *addSeriesGraph(QCustomPlot &plot, const Series &series, bool withLine)
-{
-    QCPGraph *graph = plot.addGraph();
-    graph->setName(series.name);
-    graph->setPen(QPen(series.colour, 2.0));
-    graph->setLineStyle(withLine ? QCPGraph::lsLine : QCPGraph::lsNone);
-    graph->setScatterStyle(QCPScatterStyle(series.shape, series.colour, series.colour, 9));
-    return graph;
-}
-
-// Points of `series` as (x, y), finite ones only, sorted by x (QCPGraph keeps its data sorted by
-// key, and error bars are matched to it by index).
-struct Points {
-    QVector<double> x, y;
-    std::vector<const SummaryRow *> rows;
-};
-
-template <typename X, typename Y>
-Points pointsOf(const Series &series, X xOf, Y yOf)
-{
-    std::vector<const SummaryRow *> rows;
-    for (const SummaryRow *row : series.rows)
-        if (std::isfinite(xOf(*row)) && std::isfinite(yOf(*row)))
-            rows.push_back(row);
-    std::stable_sort(rows.begin(), rows.end(), [&](const SummaryRow *a, const SummaryRow *b) { return xOf(*a) < xOf(*b); });
-    Points points;
-    for (const SummaryRow *row : rows) {
-        points.x.push_back(xOf(*row));
-        points.y.push_back(yOf(*row));
-    }
-    points.rows = std::move(rows);
-    return points;
-}
-
-// Rescale to the data with a margin, so points do not sit on the frame (and a lone point gets a
-// non-empty range).
-// Scores are fractions: a score axis always shows [0, 1], so flat or near-equal scores are not
-// blown up into a misleading slope.
-void fitAxes(QCustomPlot &plot, bool hasData, bool scoreOnY = false)
-{
-    if (!hasData) {
-        auto *note = new QCPItemText(&plot);
-        note->position->setType(QCPItemPosition::ptAxisRectRatio);
-        note->position->setCoords(0.5, 0.5);
-        note->setText("no data");
-        note->setFont(QFont(plot.font().family(), 14));
-        plot.legend->setVisible(false);
-        return;
-    }
-    plot.rescaleAxes();
-    if (scoreOnY)
-        plot.yAxis->setRange(std::min(0.0, plot.yAxis->range().lower), std::max(1.0, plot.yAxis->range().upper));
-    for (QCPAxis *axis : {plot.xAxis, plot.yAxis}) {
-        const QCPRange range = axis->range();
-        const double margin = range.size() > 0 ? range.size() * 0.06
-                                               : (range.center() != 0 ? std::abs(range.center()) * 0.1 : 1.0);
-        axis->setRange(range.lower - margin, range.upper + margin);
-    }
-}
 
 void save(QCustomPlot &plot, const QDir &dir, const QString &stem, QStringList *written)
 {
@@ -178,101 +27,6 @@ void save(QCustomPlot &plot, const QDir &dir, const QString &stem, QStringList *
         *written << png << pdf;
 }
 
-// --- the three figures ---------------------------------------------------------------------------
-
-void scoreVsKept(const std::vector<SummaryRow> &rows, const QDir &dir, QStringList *written)
-{
-    auto plot = makePlot("Score vs kept visual tokens", "kept visual tokens (fraction of all visual tokens)",
-                         metricLabel(rows) + ", 95% bootstrap interval", Qt::AlignBottom | Qt::AlignRight);
-    bool hasData = false;
-    for (const Series &series : seriesOf(rows)) {
-        const Points points = pointsOf(series, [](const SummaryRow &r) { return r.meanKeptFraction; },
-                                       [](const SummaryRow &r) { return r.meanScore; });
-        if (points.x.isEmpty())
-            continue;
-        hasData = true;
-        QCPGraph *graph = addSeriesGraph(*plot, series, true);
-        graph->setData(points.x, points.y, true);
-
-        QVector<double> below, above;
-        for (const SummaryRow *row : points.rows) {
-            below.push_back(std::isfinite(row->ciLow) ? row->meanScore - row->ciLow : 0.0);
-            above.push_back(std::isfinite(row->ciHigh) ? row->ciHigh - row->meanScore : 0.0);
-        }
-        auto *bars = new QCPErrorBars(plot->xAxis, plot->yAxis);
-        bars->removeFromLegend();
-        bars->setDataPlottable(graph);
-        bars->setData(below, above);
-        bars->setPen(QPen(series.colour, 1.5));
-        bars->setWhiskerWidth(8);
-    }
-    fitAxes(*plot, hasData, /*scoreOnY=*/true);
-    save(*plot, dir, "score_vs_kept", written);
-}
-
-void prefillVsBudget(const std::vector<SummaryRow> &rows, const QDir &dir, QStringList *written)
-{
-    auto plot = makePlot("Prefill latency vs budget", "token budget (fraction of visual tokens)",
-                         "median prefill latency (ms)", Qt::AlignTop | Qt::AlignLeft);
-    bool hasData = false;
-    for (const Series &series : seriesOf(rows)) {
-        const Points points = pointsOf(series, [](const SummaryRow &r) { return r.budget; },
-                                       [](const SummaryRow &r) { return r.medianPrefillMs; });
-        if (points.x.isEmpty())
-            continue;
-        hasData = true;
-        addSeriesGraph(*plot, series, true)->setData(points.x, points.y, true);
-    }
-    fitAxes(*plot, hasData);
-    save(*plot, dir, "prefill_vs_budget", written);
-}
-
-void pareto(const std::vector<SummaryRow> &rows, const QDir &dir, QStringList *written)
-{
-    auto plot = makePlot("Quality–latency trade-off", "median total latency per sample (ms)", metricLabel(rows),
-                         Qt::AlignBottom | Qt::AlignRight);
-    const auto total = [](const SummaryRow &r) { return r.medianTotalMs; };
-    const auto score = [](const SummaryRow &r) { return r.meanScore; };
-    QFont budgetFont = plot->font();
-    budgetFont.setPointSize(8);
-
-    bool hasData = false;
-    for (const Series &series : seriesOf(rows)) {
-        const Points points = pointsOf(series, total, score);
-        if (points.x.isEmpty())
-            continue;
-        hasData = true;
-        addSeriesGraph(*plot, series, false)->setData(points.x, points.y, true);
-        // Each point says its budget: the method is in the colour, the budget is not.
-        for (int i = 0; i < points.x.size(); ++i) {
-            auto *label = new QCPItemText(plot.get());
-            label->position->setCoords(points.x[i], points.y[i]);
-            label->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
-            label->setPadding(QMargins(6, 0, 0, 4));
-            label->setText(QString::number(points.rows[std::size_t(i)]->budget, 'g', 4));
-            label->setFont(budgetFont);
-            label->setColor(series.colour.darker(130));
-        }
-    }
-
-    // Step line through the front: from each front point, its score holds until the next
-    // (slower, better) one — the best score reachable within that latency.
-    QVector<double> frontX, frontY;
-    for (std::size_t index : paretoFront(rows)) {
-        frontX.push_back(rows[index].medianTotalMs);
-        frontY.push_back(rows[index].meanScore);
-    }
-    if (!frontX.isEmpty()) {
-        QCPGraph *front = plot->addGraph();
-        front->setName("Pareto front");
-        front->setPen(QPen(Qt::black, 1.5, Qt::DashLine));
-        front->setLineStyle(QCPGraph::lsStepLeft);
-        front->setData(frontX, frontY, true);
-    }
-    fitAxes(*plot, hasData, /*scoreOnY=*/true);
-    save(*plot, dir, "pareto", written);
-}
-
 } // namespace
 
 void renderSweepPlots(const std::vector<tokenscope::SummaryRow> &rows, const QString &outDir, QStringList *written)
@@ -280,9 +34,12 @@ void renderSweepPlots(const std::vector<tokenscope::SummaryRow> &rows, const QSt
     if (!QDir().mkpath(outDir))
         throw Error(outDir.toStdString(), "cannot create the plot directory");
     const QDir dir(outDir);
-    scoreVsKept(rows, dir, written);
-    prefillVsBudget(rows, dir, written);
-    pareto(rows, dir, written);
+    for (SweepFigure figure : {SweepFigure::ScoreVsKept, SweepFigure::PrefillVsBudget, SweepFigure::Pareto}) {
+        QCustomPlot plot;
+        plot.resize(kWidth, kHeight);
+        drawSweepFigure(&plot, figure, rows);
+        save(plot, dir, QString::fromLatin1(sweepFigureStem(figure)), written);
+    }
 }
 
 } // namespace tokenscope::widgets

@@ -38,17 +38,4 @@ void ProgressBar::finish()
     }
 }
 
-std::string formatDuration(double seconds)
-{
-    const auto s = static_cast<long long>(seconds + 0.5);
-    char text[32];
-    if (s >= 3600)
-        std::snprintf(text, sizeof text, "%lldh%02lldm", s / 3600, s / 60 % 60);
-    else if (s >= 60)
-        std::snprintf(text, sizeof text, "%lldm%02llds", s / 60, s % 60);
-    else
-        std::snprintf(text, sizeof text, "%llds", s);
-    return text;
-}
-
 } // namespace tokenscope::cli

@@ -7,9 +7,6 @@
 
 namespace tokenscope::cli {
 
-// "42s", "3m05s", "1h20m": elapsed times and ETAs in progress lines.
-std::string formatDuration(double seconds);
-
 // A one-line progress bar on stderr, drawn only when stderr is a terminal.
 class ProgressBar {
 public:

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace tokenscope {
 
@@ -23,6 +24,19 @@ void ProgressReporter::checkCancelled() const
 {
     if (m_callbacks.abort && m_callbacks.abort())
         throw Cancelled();
+}
+
+std::string formatDuration(double seconds)
+{
+    const auto s = static_cast<long long>(seconds + 0.5);
+    char text[32];
+    if (s >= 3600)
+        std::snprintf(text, sizeof text, "%lldh%02lldm", s / 3600, s / 60 % 60);
+    else if (s >= 60)
+        std::snprintf(text, sizeof text, "%lldm%02llds", s / 60, s % 60);
+    else
+        std::snprintf(text, sizeof text, "%llds", s);
+    return text;
 }
 
 } // namespace tokenscope

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <string>
 #include <string_view>
 
 namespace tokenscope {
@@ -25,5 +26,8 @@ private:
     const ProgressCallbacks &m_callbacks;
     int m_lastPermille = -1;
 };
+
+// "42s", "3m05s", "1h20m": elapsed times and ETAs in progress lines (CLI and GUI).
+std::string formatDuration(double seconds);
 
 } // namespace tokenscope

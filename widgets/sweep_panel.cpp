@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: MIT
+#include "sweep_panel.h"
+
+#include "common/error.h"
+#include "compress/method_catalog.h"
+#include "common/progress.h"
+#include "sweep/sweep_merge.h"
+#include "sweep/sweep_spec.h"
+#include "sweep_job.h"
+#include "sweep_plot_view.h"
+#include "sweep_plots.h"
+#include "sweep_records_model.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace tokenscope::widgets {
+
+namespace {
+
+const QStringList defaultMethods{QStringLiteral("none"), QStringLiteral("vir"), QStringLiteral("visionselector"),
+                                 QStringLiteral("random"), QStringLiteral("fastv"), QStringLiteral("divprune")};
+
+// Every name a sweep accepts: the catalog's methods, then ViR followed by each token method.
+QStringList sweepableMethods()
+{
+    QStringList names, composed;
+    for (const MethodInfo &method : compressionMethods()) {
+        names << QString::fromStdString(method.name);
+        if (method.kind != MethodKind::TileRatio)
+            composed << QStringLiteral("vir+") + QString::fromStdString(method.name);
+    }
+    return names + composed;
+}
+
+QString fromPath(const std::filesystem::path &path)
+{
+    return QString::fromStdString(path.string());
+}
+
+} // namespace
+
+SweepPanel::SweepPanel(QWidget *parent)
+    : QWidget(parent), m_job(new SweepJob(this)), m_dataset(new QLineEdit(this)), m_methods(new QListWidget(this)),
+      m_budgets(new QLineEdit(QStringLiteral("1,0.5,0.3,0.1"), this)), m_limit(new QSpinBox(this)),
+      m_outDir(new QLineEdit(this)), m_run(new QPushButton(tr("Run Sweep"), this)),
+      m_cancel(new QPushButton(tr("Cancel"), this)), m_progress(new QProgressBar(this)), m_status(new QLabel(this)),
+      m_figures(new QTabWidget(this)), m_records(new SweepRecordsModel(this)), m_proxy(new SweepSamplesProxy(this)),
+      m_table(new QTableView(this)), m_filter(new QLineEdit(this)), m_samplesTitle(new QLabel(this))
+{
+    auto *splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(buildSetup());
+    splitter->addWidget(buildResults());
+    splitter->setStretchFactor(1, 1);
+    splitter->setChildrenCollapsible(false);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(splitter);
+
+    connect(m_job, &SweepJob::progressed, this, &SweepPanel::onProgress);
+    connect(m_job, &SweepJob::recordsAdded, this, &SweepPanel::onRecords);
+    connect(m_job, &SweepJob::summaryUpdated, this, &SweepPanel::onSummary);
+    connect(m_job, &SweepJob::finished, this, [this](const QString &file, int ran, int resumed) {
+        onEnded(tr("Finished: %1 cells run, %2 resumed \u2192 %3").arg(ran).arg(resumed).arg(QDir::toNativeSeparators(file)));
+        Q_EMIT sweepFinished();
+    });
+    connect(m_job, &SweepJob::cancelled, this, [this] {
+        onEnded(tr("Cancelled. The cells finished so far are kept; Run Sweep again resumes."));
+    });
+    connect(m_job, &SweepJob::failed, this, [this](const QString &message) {
+        onEnded(tr("Failed: %1").arg(message));
+        Q_EMIT errorReported(message);
+    });
+    updateButtons();
+}
+
+SweepPanel::~SweepPanel() = default;
+
+QWidget *SweepPanel::buildSetup()
+{
+    auto *box = new QGroupBox(tr("Sweep"), this);
+    auto *form = new QFormLayout(box);
+
+    auto *datasetRow = new QHBoxLayout;
+    m_dataset->setPlaceholderText(tr("dataset.jsonl (docs/dataset-format.md)"));
+    auto *browseDataset = new QPushButton(tr("\u2026"), box);
+    browseDataset->setToolTip(tr("Choose a dataset file"));
+    connect(browseDataset, &QPushButton::clicked, this, &SweepPanel::chooseDataset);
+    datasetRow->addWidget(m_dataset, 1);
+    datasetRow->addWidget(browseDataset);
+    form->addRow(tr("Dataset:"), datasetRow);
+
+    for (const QString &name : sweepableMethods()) {
+        auto *item = new QListWidgetItem(name, m_methods);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(defaultMethods.contains(name) ? Qt::Checked : Qt::Unchecked);
+    }
+    m_methods->setMinimumHeight(160);
+    form->addRow(tr("Methods:"), m_methods);
+
+    m_budgets->setToolTip(tr("Comma-separated budgets in (0, 1]; full tokens (none at 1) is always included"));
+    form->addRow(tr("Budgets:"), m_budgets);
+    m_limit->setRange(0, 1000000);
+    m_limit->setSpecialValueText(tr("all samples"));
+    form->addRow(tr("Samples:"), m_limit);
+
+    auto *outRow = new QHBoxLayout;
+    m_outDir->setPlaceholderText(tr("output folder (resumed if it holds this sweep)"));
+    auto *browseOut = new QPushButton(tr("\u2026"), box);
+    browseOut->setToolTip(tr("Choose the output folder"));
+    connect(browseOut, &QPushButton::clicked, this, &SweepPanel::chooseOutputFolder);
+    outRow->addWidget(m_outDir, 1);
+    outRow->addWidget(browseOut);
+    form->addRow(tr("Output:"), outRow);
+
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_run);
+    buttons->addWidget(m_cancel);
+    form->addRow(buttons);
+    connect(m_run, &QPushButton::clicked, this, &SweepPanel::run);
+    connect(m_cancel, &QPushButton::clicked, this, &SweepPanel::cancel);
+
+    m_progress->setRange(0, 1000);
+    m_progress->setValue(0);
+    form->addRow(m_progress);
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    form->addRow(m_status);
+
+    auto *exports = new QHBoxLayout;
+    auto *figures = new QPushButton(tr("Export Figures\u2026"), box);
+    auto *summary = new QPushButton(tr("Export Summary\u2026"), box);
+    auto *copy = new QPushButton(tr("Copy Summary"), box);
+    connect(figures, &QPushButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Export Figures To"));
+        if (!dir.isEmpty())
+            exportFigures(dir);
+    });
+    connect(summary, &QPushButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Export Summary To"));
+        if (!dir.isEmpty())
+            exportSummary(dir);
+    });
+    connect(copy, &QPushButton::clicked, this, &SweepPanel::copySummary);
+    exports->addWidget(figures);
+    exports->addWidget(summary);
+    exports->addWidget(copy);
+    form->addRow(exports);
+    box->setMinimumWidth(340);
+    return box;
+}
+
+QWidget *SweepPanel::buildResults()
+{
+    auto *panel = new QSplitter(Qt::Vertical, this);
+    const std::vector<std::pair<SweepFigure, QString>> figures{
+        {SweepFigure::ScoreVsKept, tr("Score vs kept tokens")},
+        {SweepFigure::PrefillVsBudget, tr("Prefill vs budget")},
+        {SweepFigure::Pareto, tr("Quality\u2013latency")}};
+    for (const auto &[figure, title] : figures) {
+        auto *view = new SweepPlotView(figure, m_figures);
+        connect(view, &SweepPlotView::pointClicked, this, [this](const SummaryRow &row) {
+            showSamplesOf(QString::fromStdString(row.method), row.budget);
+        });
+        m_views.push_back(view);
+        m_figures->addTab(view, title);
+    }
+    panel->addWidget(m_figures);
+
+    auto *samples = new QWidget(panel);
+    auto *layout = new QVBoxLayout(samples);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto *header = new QHBoxLayout;
+    header->addWidget(m_samplesTitle, 1);
+    m_filter->setPlaceholderText(tr("Filter samples\u2026"));
+    m_filter->setClearButtonEnabled(true);
+    header->addWidget(m_filter, 1);
+    auto *all = new QPushButton(tr("All Settings"), samples);
+    connect(all, &QPushButton::clicked, this, [this] { showSamplesOf({}, 1.0); });
+    header->addWidget(all);
+    layout->addLayout(header);
+    m_proxy->setSourceModel(m_records);
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->verticalHeader()->hide();
+    m_table->setToolTip(tr("Double-click (or Return on) a sample to see it on the canvas with its method and budget"));
+    layout->addWidget(m_table, 1);
+    connect(m_filter, &QLineEdit::textChanged, m_proxy, &SweepSamplesProxy::setText);
+    connect(m_table, &QTableView::activated, this, &SweepPanel::onSampleActivated);
+    panel->addWidget(samples);
+    panel->setStretchFactor(0, 3);
+    panel->setStretchFactor(1, 2);
+    showSamplesOf({}, 1.0);
+    return panel;
+}
+
+void SweepPanel::setModel(const QString &modelDir, const ComputeOptions &compute)
+{
+    m_modelDir = modelDir;
+    m_compute = compute;
+    updateButtons();
+}
+
+void SweepPanel::setDataset(const QString &path)
+{
+    m_dataset->setText(path);
+    if (m_outDir->text().isEmpty() && !path.isEmpty()) {
+        const QFileInfo info(path);
+        m_outDir->setText(info.dir().filePath(info.completeBaseName() + QStringLiteral("-sweep")));
+    }
+}
+
+void SweepPanel::setMethods(const QStringList &names)
+{
+    for (int i = 0; i < m_methods->count(); ++i)
+        m_methods->item(i)->setCheckState(names.contains(m_methods->item(i)->text()) ? Qt::Checked : Qt::Unchecked);
+}
+
+QStringList SweepPanel::methods() const
+{
+    QStringList out;
+    for (int i = 0; i < m_methods->count(); ++i)
+        if (m_methods->item(i)->checkState() == Qt::Checked)
+            out << m_methods->item(i)->text();
+    return out;
+}
+
+void SweepPanel::setBudgets(const QString &text)
+{
+    m_budgets->setText(text);
+}
+
+void SweepPanel::setLimit(int samples)
+{
+    m_limit->setValue(samples);
+}
+
+void SweepPanel::setOutputFolder(const QString &path)
+{
+    m_outDir->setText(path);
+}
+
+SweepPlotView *SweepPanel::figure(int index) const
+{
+    return index >= 0 && index < int(m_views.size()) ? m_views[std::size_t(index)] : nullptr;
+}
+
+QString SweepPanel::statusText() const
+{
+    return m_status->text();
+}
+
+bool SweepPanel::isRunning() const
+{
+    return m_job->isRunning();
+}
+
+bool SweepPanel::run()
+{
+    if (m_job->isRunning())
+        return false;
+    SweepRequest request;
+    request.modelDir = m_modelDir;
+    request.compute = m_compute;
+    try {
+        if (m_modelDir.isEmpty())
+            throw Error("sweep", "no model is loaded: open a model folder first");
+        if (m_dataset->text().trimmed().isEmpty())
+            throw Error("sweep", "choose a dataset file (JSONL, docs/dataset-format.md)");
+        if (m_outDir->text().trimmed().isEmpty())
+            throw Error("sweep", "choose an output folder");
+        if (methods().isEmpty())
+            throw Error("sweep", "tick at least one method");
+        request.spec.dataset = m_dataset->text().trimmed().toStdString();
+        request.spec.methods = parseMethodList(methods().join(QLatin1Char(',')).toStdString(), "methods");
+        request.spec.budgets = parseBudgetList(m_budgets->text().toStdString(), "budgets");
+        request.spec.outDir = m_outDir->text().trimmed().toStdString();
+        request.spec.limit = m_limit->value();
+    } catch (const std::exception &e) {
+        Q_EMIT errorReported(QString::fromStdString(e.what()));
+        return false;
+    }
+    m_datasetDir = std::filesystem::absolute(request.spec.dataset).parent_path();
+    m_records->clear();
+    m_summary.clear();
+    for (SweepPlotView *view : m_views)
+        view->setRows({});
+    showSamplesOf({}, 1.0);
+    m_progress->setValue(0);
+    m_status->setText(tr("Loading the model and checking the dataset\u2026"));
+    m_job->start(request);
+    updateButtons();
+    return true;
+}
+
+void SweepPanel::cancel()
+{
+    m_job->cancel();
+    m_status->setText(tr("Cancelling after the current cell\u2026"));
+}
+
+void SweepPanel::onProgress(const SweepProgress &progress)
+{
+    m_progress->setValue(static_cast<int>(1000 * progress.fraction()));
+    QString text = tr("%1 / %2 cells").arg(progress.done).arg(progress.total);
+    if (progress.resumed > 0)
+        text += tr(" (%1 resumed)").arg(progress.resumed);
+    text += tr(" \u00b7 elapsed %1").arg(QString::fromStdString(formatDuration(progress.elapsedSeconds)));
+    if (progress.etaSeconds >= 0)
+        text += tr(" \u00b7 ETA %1").arg(QString::fromStdString(formatDuration(progress.etaSeconds)));
+    m_status->setText(text);
+}
+
+void SweepPanel::onRecords(const std::vector<SampleRecord> &records)
+{
+    m_records->appendRecords(records);
+    showSamplesOf(m_proxy->method(), m_proxy->budget());   // refreshes the title's count
+}
+
+void SweepPanel::onSummary(const std::vector<SummaryRow> &rows)
+{
+    m_summary = rows;
+    for (SweepPlotView *view : m_views)
+        view->setRows(rows);
+}
+
+void SweepPanel::onEnded(const QString &status)
+{
+    m_status->setText(status);
+    if (!m_job->isRunning() && status.startsWith(tr("Finished")))
+        m_progress->setValue(1000);
+    updateButtons();
+}
+
+void SweepPanel::updateButtons()
+{
+    const bool running = m_job->isRunning();
+    m_run->setEnabled(!running && !m_modelDir.isEmpty());
+    m_run->setToolTip(m_modelDir.isEmpty() ? tr("Open a model first") : tr("Run on %1").arg(m_modelDir));
+    m_cancel->setEnabled(running);
+}
+
+bool SweepPanel::openFolder(const QString &path)
+{
+    try {
+        MergeOutcome found;
+        std::vector<SampleRecord> records = readSweep({path.toStdString()}, found);
+        // sweep.json names the dataset, against which the records' image paths resolve.
+        m_datasetDir = std::filesystem::path(path.toStdString());
+        QFile spec(QDir(path).filePath(QStringLiteral("sweep.json")));
+        if (spec.open(QIODevice::ReadOnly)) {
+            const QString dataset = QJsonDocument::fromJson(spec.readAll()).object().value(QLatin1String("dataset")).toString();
+            if (!dataset.isEmpty()) {
+                m_datasetDir = std::filesystem::path(dataset.toStdString()).parent_path();
+                m_dataset->setText(dataset);
+            }
+        }
+        m_outDir->setText(path);
+        m_summary = summarize(records);
+        m_records->setRecords(std::move(records));
+        for (SweepPlotView *view : m_views)
+            view->setRows(m_summary);
+        showSamplesOf({}, 1.0);
+        m_status->setText(tr("Opened %1: %n cell(s)", nullptr, m_records->rowCount()).arg(QDir::toNativeSeparators(path)));
+        return true;
+    } catch (const std::exception &e) {   // names the folder or the bad line
+        Q_EMIT errorReported(QString::fromStdString(e.what()));
+        return false;
+    }
+}
+
+void SweepPanel::showSamplesOf(const QString &method, double budget)
+{
+    m_proxy->setSetting(method, budget);
+    m_samplesTitle->setText(method.isEmpty()
+                                ? tr("All samples (%1)").arg(m_proxy->rowCount())
+                                : tr("%1 at budget %2 (%3 samples)").arg(method, QString::number(budget, 'g', 4)).arg(m_proxy->rowCount()));
+}
+
+void SweepPanel::onSampleActivated(const QModelIndex &index)
+{
+    const QModelIndex source = m_proxy->mapToSource(index);
+    if (!source.isValid())
+        return;
+    const SampleRecord &record = m_records->record(source.row());
+    const std::filesystem::path image = std::filesystem::path(record.image).is_absolute()
+                                            ? std::filesystem::path(record.image)
+                                            : m_datasetDir / record.image;
+    Q_EMIT sampleActivated(fromPath(image), QString::fromStdString(record.input), QString::fromStdString(record.method),
+                           record.budget);
+}
+
+bool SweepPanel::exportFigures(const QString &dir)
+{
+    try {
+        QStringList written;
+        renderSweepPlots(m_summary, dir, &written);
+        m_status->setText(tr("Wrote %1").arg(written.join(QStringLiteral(", "))));
+        return true;
+    } catch (const std::exception &e) {
+        Q_EMIT errorReported(QString::fromStdString(e.what()));
+        return false;
+    }
+}
+
+bool SweepPanel::exportSummary(const QString &dir)
+{
+    try {
+        if (!QDir().mkpath(dir))
+            throw Error(dir.toStdString(), "cannot create the folder");
+        const std::filesystem::path base(dir.toStdString());
+        writeSummaryCsv(base / "summary.csv", m_summary);
+        writeSummaryJson(base / "summary.json", m_summary);
+        m_status->setText(tr("Wrote summary.csv and summary.json to %1").arg(QDir::toNativeSeparators(dir)));
+        return true;
+    } catch (const std::exception &e) {
+        Q_EMIT errorReported(QString::fromStdString(e.what()));
+        return false;
+    }
+}
+
+void SweepPanel::copySummary() const
+{
+    QApplication::clipboard()->setText(QString::fromStdString(summaryTable(m_summary)));
+}
+
+void SweepPanel::chooseDataset()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Choose Dataset"), m_dataset->text(),
+                                                      tr("Sweep datasets (*.jsonl);;All files (*)"));
+    if (!path.isEmpty())
+        setDataset(path);
+}
+
+void SweepPanel::chooseOutputFolder()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Sweep Output Folder"), m_outDir->text());
+    if (!dir.isEmpty())
+        m_outDir->setText(dir);
+}
+
+} // namespace tokenscope::widgets
