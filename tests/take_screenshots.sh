@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # The README's screenshots, taken by the real app under Xvfb on the embedded demo model: the single
-# canvas and compare mode. Writes PNGs into OUT_DIR (the build tree); exits 77 (skipped) without
-# xvfb-run.
+# canvas, compare mode, and the sweep tab on a small sweep made here with the CLI. Writes PNGs into
+# OUT_DIR (the build tree); exits 77 (skipped) without xvfb-run.
 #
-#   take_screenshots.sh TOKENSCOPE_BINARY SOURCE_DIR OUT_DIR
+#   take_screenshots.sh TOKENSCOPE_BINARY TOKENSCOPE_CLI SOURCE_DIR OUT_DIR
 set -euo pipefail
-app=$1 root=$2 out=$3
+app=$1 cli=$2 root=$3 out=$4
 if ! command -v xvfb-run >/dev/null; then
   echo "xvfb-run is not installed (scripts/setup.sh installs it): screenshots skipped"
   exit 77
@@ -36,3 +36,9 @@ shoot() {
 
 shoot main-window --method visionselector --budget 0.3
 shoot compare --method visionselector --budget 0.3 --compare random --compare-budget 0.3
+
+# The sweep tab: the eight questions of the two docs images, four methods, three budgets.
+rm -rf "$out/sweep"
+"$cli" sweep --model "$root/resources/models/demo" --data "$root/docs/images/synthetic-example.jsonl" \
+  --methods none,vir,visionselector,random,fastv,divprune --budgets 0.5,0.25,0.1 --out "$out/sweep" --threads 2 >/dev/null
+shoot sweep --sweep "$out/sweep"

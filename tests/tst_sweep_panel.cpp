@@ -260,6 +260,7 @@ void TestSweepPanel::sweepRunsWithoutStallingTheGui()
     QVERIFY(browser.openFolder(qPath(m_finished)));
     QCOMPARE(browser.recordsModel()->rowCount(), 120);
     QCOMPARE(browser.summary().size(), std::size_t(5));
+    QCOMPARE(browser.methods(), (QStringList{QStringLiteral("none"), QStringLiteral("random"), QStringLiteral("vir+divprune")}));
 }
 
 void TestSweepPanel::cancelKeepsCellsAndRunResumes()

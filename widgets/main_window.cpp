@@ -4,6 +4,7 @@
 #include "app_settings.h"
 #include "common/error.h"
 #include "dropped_path.h"
+#include "gallery_view.h"
 #include "image_canvas.h"
 #include "image_loader.h"
 #include "layer_panel.h"
@@ -48,7 +49,8 @@ MainWindow::MainWindow(const ComputeOptions &compute, QWidget *parent)
     : QMainWindow(parent), m_settings(std::make_unique<AppSettings>()), m_session(new ModelSession(compute, this)),
       m_images(new ImageLoader(this)), m_canvas(new ImageCanvas(this)), m_questions(new QuestionPanel(this)),
       m_methods(new MethodPanel(this)), m_layers(new LayerPanel(this)), m_compareCanvas(new ImageCanvas(this)),
-      m_compareMethods(new MethodPanel(this)), m_sweeps(new SweepPanel(this)), m_compute(compute),
+      m_compareMethods(new MethodPanel(this)), m_sweeps(new SweepPanel(this)), m_gallery(new GalleryView(this)),
+      m_compute(compute),
       m_chart(new StageTimingChart(this)),
       m_work(new WorkIndicator(this)), m_modelLabel(new QLabel(this)), m_imageLabel(new QLabel(this)),
       m_errorLabel(new QLabel(this)), m_tokensLabel(new QLabel(this)), m_inspector(new QLabel(this)),
@@ -61,6 +63,7 @@ MainWindow::MainWindow(const ComputeOptions &compute, QWidget *parent)
     m_tabs->addTab(m_sweeps, tr("Sweep"));
     m_tabs->setDocumentMode(true);
     setCentralWidget(m_tabs);
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::onTabChanged);
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowNestedDocks);
 
     m_controlsDock = new QDockWidget(tr("Controls"), this);
@@ -71,6 +74,11 @@ MainWindow::MainWindow(const ComputeOptions &compute, QWidget *parent)
     m_resultsDock->setObjectName(QStringLiteral("resultsDock"));
     m_resultsDock->setWidget(buildResults());
     addDockWidget(Qt::BottomDockWidgetArea, m_resultsDock);
+    m_galleryDock = new QDockWidget(tr("Gallery"), this);
+    m_galleryDock->setObjectName(QStringLiteral("galleryDock"));
+    m_galleryDock->setWidget(m_gallery);
+    m_gallery->setMinimumWidth(170);
+    addDockWidget(Qt::LeftDockWidgetArea, m_galleryDock);
     // The controls run the window's full height; the result strip sits under the canvas.
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     buildMenus();
@@ -110,6 +118,7 @@ MainWindow::MainWindow(const ComputeOptions &compute, QWidget *parent)
     connect(m_work, &WorkIndicator::cancelRequested, this, &MainWindow::cancel);
     connect(m_sweeps, &SweepPanel::errorReported, this, &MainWindow::reportError);
     connect(m_sweeps, &SweepPanel::sampleActivated, this, &MainWindow::onSampleActivated);
+    connect(m_gallery, &GalleryView::imageChosen, this, &MainWindow::openGalleryImage);
 
     m_canvas->setLayers(m_layers->layers());
     m_compareCanvas->setLayers(m_layers->layers());
@@ -153,6 +162,7 @@ void MainWindow::buildMenus()
                                       &MainWindow::setComparing);
     m_compareAction->setCheckable(true);
     view->addSeparator();
+    view->addAction(m_galleryDock->toggleViewAction());
     view->addAction(m_controlsDock->toggleViewAction());
     view->addAction(m_resultsDock->toggleViewAction());
 
@@ -585,6 +595,23 @@ bool MainWindow::isShowingSweeps() const
     return m_tabs->currentIndex() == 1;
 }
 
+void MainWindow::onTabChanged(int index)
+{
+    // The docks serve the canvas: the sweep's figures and table get the whole window, and the
+    // docks come back as they were.
+    if (index == 1) {
+        for (QDockWidget *dock : {m_galleryDock, m_controlsDock, m_resultsDock})
+            if (dock->isVisible() && !dock->isFloating()) {
+                m_docksHiddenForSweep.push_back(dock);
+                dock->hide();
+            }
+    } else {
+        for (QDockWidget *dock : std::as_const(m_docksHiddenForSweep))
+            dock->show();
+        m_docksHiddenForSweep.clear();
+    }
+}
+
 void MainWindow::openSweepFolder(const QString &directory)
 {
     showSweeps();
@@ -614,6 +641,19 @@ void MainWindow::onSampleActivated(const QString &imagePath, const QString &ques
     askWhenReady();
 }
 
+void MainWindow::openGalleryImage(const QString &path, const QString &question)
+{
+    const QString current = m_questions->question().trimmed();
+    if (!question.isEmpty() && (current.isEmpty() || current == m_suggestedQuestion)) {
+        setQuestion(question);
+        m_suggestedQuestion = question;
+    }
+    showInspector();
+    openImage(path);
+    if (m_methods->isLive())
+        askWhenReady();
+}
+
 void MainWindow::restoreSettings()
 {
     if (const QByteArray geometry = m_settings->windowGeometry(); !geometry.isEmpty())
@@ -635,7 +675,12 @@ void MainWindow::restoreSettings()
 
 void MainWindow::saveSettings() const
 {
+    // The layout saved is the Inspect tab's: docks hidden for the sweep count as shown.
+    for (QDockWidget *dock : m_docksHiddenForSweep)
+        dock->show();
     m_settings->saveWindow(saveGeometry(), saveState(AppSettings::layoutVersion));
+    for (QDockWidget *dock : m_docksHiddenForSweep)
+        dock->hide();
     m_settings->setMethod({m_methods->methodName(), m_methods->budget(), m_methods->isLive()});
     m_settings->setMethod({m_compareMethods->methodName(), m_compareMethods->budget(), true}, true);
     m_settings->setComparing(isComparing());

@@ -30,6 +30,7 @@ class QTabWidget;
 namespace tokenscope::widgets {
 
 class AppSettings;
+class GalleryView;
 class ImageCanvas;
 class ImageLoader;
 class LayerPanel;
@@ -88,6 +89,10 @@ public:
     MethodPanel *methodPanel() const { return m_methods; }
     MethodPanel *comparisonMethodPanel() const { return m_compareMethods; }
     SweepPanel *sweepPanel() const { return m_sweeps; }
+    GalleryView *gallery() const { return m_gallery; }
+    // Opens a gallery image with its suggested question (replacing the question only if the
+    // user has not written their own) and asks when live.
+    void openGalleryImage(const QString &path, const QString &question);
     // The central tabs: the canvas(es), or the sweep.
     void showInspector();
     void showSweeps();
@@ -121,6 +126,7 @@ private Q_SLOTS:
     void onProgress(quint64 generation, double fraction, const QString &stage);
     void onBusyChanged(bool busy);
     void onChoiceChanged();
+    void onTabChanged(int index);
     void onSampleActivated(const QString &imagePath, const QString &question, const QString &method, double budget);
     void updateInspector();
 
@@ -157,6 +163,11 @@ private:
     QLabel *m_captionB = nullptr;
     QAction *m_compareAction = nullptr;
     SweepPanel *m_sweeps;
+    GalleryView *m_gallery;
+    QDockWidget *m_galleryDock = nullptr;
+    QString m_suggestedQuestion;   // the last gallery suggestion, replaced freely
+    // The Inspect tab's docks that were visible when the Sweep tab took the whole window.
+    QList<QDockWidget *> m_docksHiddenForSweep;
     QTabWidget *m_tabs = nullptr;
     ComputeOptions m_compute;
     StageTimingChart *m_chart;

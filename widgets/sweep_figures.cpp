@@ -174,7 +174,8 @@ std::vector<std::size_t> rowIndices(const std::vector<SummaryRow> &rows, const s
 void scoreVsKept(QCustomPlot *plot, const std::vector<SummaryRow> &rows, FigurePoints &figurePoints)
 {
     setUpPlot(plot, "Score vs kept visual tokens", "kept visual tokens (fraction of all visual tokens)",
-                         metricLabel(rows) + ", 95% bootstrap interval", Qt::AlignBottom | Qt::AlignRight);
+                         metricLabel(rows) + ", 95% bootstrap interval",
+              Qt::AlignTop | Qt::AlignLeft);   // curves rise to the right: the full-token point sits bottom right
     bool hasData = false;
     for (const Series &series : seriesOf(rows)) {
         const Points points = pointsOf(series, [](const SummaryRow &r) { return r.meanKeptFraction; },

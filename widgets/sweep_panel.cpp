@@ -20,6 +20,7 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
@@ -372,11 +373,23 @@ bool SweepPanel::openFolder(const QString &path)
         m_datasetDir = std::filesystem::path(path.toStdString());
         QFile spec(QDir(path).filePath(QStringLiteral("sweep.json")));
         if (spec.open(QIODevice::ReadOnly)) {
-            const QString dataset = QJsonDocument::fromJson(spec.readAll()).object().value(QLatin1String("dataset")).toString();
+            // The form shows what this sweep ran, so Run Sweep resumes or extends it.
+            const QJsonObject object = QJsonDocument::fromJson(spec.readAll()).object();
+            const QString dataset = object.value(QLatin1String("dataset")).toString();
             if (!dataset.isEmpty()) {
                 m_datasetDir = std::filesystem::path(dataset.toStdString()).parent_path();
                 m_dataset->setText(dataset);
             }
+            QStringList methods, budgets;
+            for (const QJsonValue &method : object.value(QLatin1String("methods")).toArray())
+                methods << method.toString();
+            for (const QJsonValue &budget : object.value(QLatin1String("budgets")).toArray())
+                budgets << QString::number(budget.toDouble(), 'g', 6);
+            if (!methods.isEmpty())
+                setMethods(methods);
+            if (!budgets.isEmpty())
+                m_budgets->setText(budgets.join(QLatin1Char(',')));
+            m_limit->setValue(object.value(QLatin1String("limit")).toInt());
         }
         m_outDir->setText(path);
         m_summary = summarize(records);

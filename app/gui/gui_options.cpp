@@ -54,6 +54,8 @@ void addOptions(QCommandLineParser &parser)
                                                    "result.json (also the default when there is no display).")},
         {QStringLiteral("out"), QCoreApplication::translate("GuiOptions", "Output folder for --headless."),
          QStringLiteral("DIR"), QStringLiteral("tokenscope-out")},
+        {QStringLiteral("sweep"), QCoreApplication::translate("GuiOptions", "A sweep folder to open in the Sweep tab."),
+         QStringLiteral("DIR")},
         {QStringLiteral("screenshot"),
          QCoreApplication::translate("GuiOptions", "Save a PNG of the window after the first answer, then quit."),
          QStringLiteral("FILE")},
@@ -67,6 +69,7 @@ QString readOptions(const QCommandLineParser &parser, GuiOptions &options)
     options.question = parser.value(QStringLiteral("question"));
     options.outDir = parser.value(QStringLiteral("out"));
     options.screenshot = parser.value(QStringLiteral("screenshot"));
+    options.sweep = parser.value(QStringLiteral("sweep"));
     options.headless = parser.isSet(QStringLiteral("headless"));
 
     bool ok = false;

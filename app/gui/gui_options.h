@@ -25,6 +25,7 @@ struct GuiOptions {
     ComputeOptions compute;
     bool headless = false;
     QString outDir;
+    QString sweep;        // a sweep folder to open in the Sweep tab
     QString screenshot;   // GUI mode: grab the window after the first answer, save, quit
 };
 

@@ -6,6 +6,7 @@
 #include "gui_options.h"
 #include "headless_export.h"
 #include "result_text.h"
+#include "demo_resources.h"
 #include "main_window.h"
 #include "method_panel.h"
 #include "window_screenshot.h"
@@ -85,18 +86,34 @@ int main(int argc, char **argv)
         window.setComparisonMethod(options.compare, options.compareBudget.value_or(window.methodPanel()->budget()));
         window.setComparing(true);
     }
+    // Without a model or an image on the command line, the embedded demo model and the first
+    // gallery image (with its suggested question) are opened: the window starts with an answer.
+    const QString model = options.model.isEmpty() ? widgets::demoModelDir() : options.model;
+    QString image = options.image, question = options.question;
+    bool fromGallery = false;
+    if (image.isEmpty())
+        if (const auto gallery = widgets::galleryImages(); !gallery.isEmpty()) {
+            image = gallery.front().path;
+            question = question.isEmpty() ? gallery.front().question : question;
+            fromGallery = true;
+        }
+    const bool asks = !model.isEmpty() && !image.isEmpty() && !question.isEmpty();
     if (!options.screenshot.isEmpty()) {
         window.setErrorDialogsEnabled(false);   // nobody is there to close a message box
-        new gui::WindowScreenshot(&window, options.screenshot, !options.question.isEmpty());
+        new gui::WindowScreenshot(&window, options.screenshot, asks);
     }
     window.show();
-    if (!options.model.isEmpty())
-        window.openModel(options.model);
-    if (!options.image.isEmpty())
-        window.openImage(options.image);
-    if (!options.question.isEmpty()) {
-        window.setQuestion(options.question);
-        window.askWhenReady();
+    if (!model.isEmpty())
+        window.openModel(model);
+    if (fromGallery) {
+        window.openGalleryImage(image, question);
+    } else if (!image.isEmpty()) {
+        window.setQuestion(question);
+        window.openImage(image);
     }
+    if (asks)
+        window.askWhenReady();
+    if (!options.sweep.isEmpty())
+        window.openSweepFolder(options.sweep);
     return app.exec();
 }
