@@ -5,7 +5,10 @@
 // restart.
 
 #include "app_settings.h"
+#include "demo_resources.h"
 #include "fixtures/random_checkpoint.h"
+#include "gallery_view.h"
+#include "translations.h"
 #include "image/image.h"
 #include "image_canvas.h"
 #include "layer_panel.h"
@@ -14,7 +17,11 @@
 #include "overlay_painter.h"
 #include "test_support.h"
 
+#include <QMenuBar>
 #include <QSettings>
+#include <QTranslator>
+#include <QCheckBox>
+#include <QDir>
 #include <QSlider>
 #include <QStandardPaths>
 #include <QtTest/QtTest>
@@ -90,6 +97,9 @@ private Q_SLOTS:
     void budgetSliderReRunsLive();
     void compareShowsTwoPlansWithLinkedViews();
     void settingsSurviveARestart();
+    void galleryOpensImagesWithTheirQuestions();
+    void computeOptionsReloadTheModel();
+    void languagesSwitch();   // last: it installs translators on the application
 
 private:
     void prepare(MainWindow &window);
@@ -428,6 +438,83 @@ void TestWorkbench::settingsSurviveARestart()
     MainWindow fallback(oneThread);
     fallback.restoreSettings();
     QCOMPARE(fallback.methodPanel()->methodName(), QStringLiteral("vir"));
+}
+
+void TestWorkbench::galleryOpensImagesWithTheirQuestions()
+{
+    const QVector<GalleryImage> images = galleryImages();
+    QVERIFY2(images.size() >= 5, "the gallery ships synthetic images, photographs and a document");
+    for (const GalleryImage &image : images) {
+        QVERIFY2(QFileInfo::exists(image.path), qPrintable(image.path));
+        QVERIFY(!image.title.isEmpty() && !image.question.isEmpty());
+    }
+    QVERIFY(QFileInfo::exists(QDir(demoModelDir()).filePath(QStringLiteral("model.safetensors"))));
+
+    MainWindow window(oneThread);
+    window.setErrorDialogsEnabled(false);
+    QSignalSpy chosen(window.gallery(), &GalleryView::imageChosen);
+    QSignalSpy ready(&window, &MainWindow::imageReady);
+    window.gallery()->choose(1);
+    QCOMPARE(chosen.count(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, modelTimeoutMs);
+    QCOMPARE(ready.at(0).at(0).toString(), images[1].path);
+    // The suggestion fills an empty question box and replaces an earlier suggestion ...
+    window.gallery()->choose(2);
+    QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 2, modelTimeoutMs);
+    // ... but never a question the user wrote.
+    window.setQuestion(QStringLiteral("My own question?"));
+    window.gallery()->choose(0);
+    QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 3, modelTimeoutMs);
+    QCOMPARE(window.lastResult().has_value(), false);   // no model: nothing was asked
+    window.gallery()->choose(99);                        // out of range: nothing happens
+    QCOMPARE(chosen.count(), 3);
+}
+
+void TestWorkbench::computeOptionsReloadTheModel()
+{
+    MainWindow window(oneThread);
+    prepare(window);
+    if (QTest::currentTestFailed())
+        return;
+    QSignalSpy reloaded(&window, &MainWindow::modelReady);
+    window.setComputeOptions({DeviceKind::Cpu, ComputeDType::Float32, 2});
+    QTRY_COMPARE_WITH_TIMEOUT(reloaded.count(), 1, modelTimeoutMs);
+    QCOMPARE(reloaded.at(0).at(0).value<ModelInfo>().threads, 2);
+    QVERIFY(window.modelText().contains(QLatin1String("threads 2")));
+    QCOMPARE(AppSettings().compute()->threads, 2);
+}
+
+void TestWorkbench::languagesSwitch()
+{
+    auto removeTranslators = [] {
+        for (QTranslator *translator : qApp->findChildren<QTranslator *>()) {
+            QCoreApplication::removeTranslator(translator);
+            delete translator;
+        }
+    };
+    const std::vector<std::pair<QString, QString>> expected{{QStringLiteral("fr"), QStringLiteral("&Fichier")},
+                                                           {QStringLiteral("zh_CN"), QStringLiteral("文件(&F)")}};
+    for (const auto &[code, fileMenu] : expected) {
+        const QString used = installTranslations(*qApp, code);
+        QVERIFY2(used.startsWith(code), qPrintable(used));   // the catalogue's own name: fr_FR, zh_CN
+        {
+            MainWindow window(oneThread);
+            QCOMPARE(window.menuBar()->actions().value(0)->text(), fileMenu);
+            QVERIFY(window.methodPanel()->findChild<QCheckBox *>()->text() != QStringLiteral("Live: re-run on every change"));
+        }
+        removeTranslators();
+    }
+    // No catalogue for German: English, the source language, stays.
+    QCOMPARE(installTranslations(*qApp, QStringLiteral("de")), QStringLiteral("en"));
+    MainWindow english(oneThread);
+    QCOMPARE(english.menuBar()->actions().value(0)->text(), QStringLiteral("&File"));
+    // Every language the menu offers (besides English and the system's) has a catalogue.
+    for (const Language &language : availableLanguages())
+        if (!language.code.isEmpty() && language.code != QLatin1String("en")) {
+            QTranslator probe;
+            QVERIFY2(probe.load(QLocale(language.code), QStringLiteral("tokenscope"), QStringLiteral("_"), QStringLiteral(":/i18n")),
+                     qPrintable(language.code));
+        }
 }
 
 QTEST_MAIN(TestWorkbench)

@@ -25,14 +25,14 @@ QString errorMessage(const std::exception &e)
 
 } // namespace
 
-EngineWorker::EngineWorker(std::shared_ptr<const JobGenerations> generations, const ComputeOptions &options)
-    : m_generations(std::move(generations)), m_options(options)
+EngineWorker::EngineWorker(std::shared_ptr<const JobGenerations> generations)
+    : m_generations(std::move(generations))
 {
 }
 
 EngineWorker::~EngineWorker() = default;
 
-void EngineWorker::load(quint64 generation, const QString &directory)
+void EngineWorker::load(quint64 generation, const QString &directory, const ComputeOptions &options)
 {
     if (m_generations->loadShouldStop(generation)) {
         Q_EMIT cancelled(generation);
@@ -41,7 +41,7 @@ void EngineWorker::load(quint64 generation, const QString &directory)
     }
     Q_EMIT progressed(generation, -1.0, QStringLiteral("loading"));
     try {
-        std::unique_ptr<Engine> engine = Engine::load(directory.toStdString(), m_options);
+        std::unique_ptr<Engine> engine = Engine::load(directory.toStdString(), options);
         // The core's load cannot be interrupted; a load cancelled meanwhile keeps the old model.
         if (m_generations->loadShouldStop(generation)) {
             Q_EMIT cancelled(generation);

@@ -26,11 +26,11 @@ class JobGenerations;
 class EngineWorker : public QObject {
     Q_OBJECT
 public:
-    EngineWorker(std::shared_ptr<const JobGenerations> generations, const ComputeOptions &options);
+    explicit EngineWorker(std::shared_ptr<const JobGenerations> generations);
     ~EngineWorker() override;
 
     // Called on the worker thread only (queued from ModelSession).
-    void load(quint64 generation, const QString &directory);
+    void load(quint64 generation, const QString &directory, const ComputeOptions &options);
     // `imageKey` names the request's pixels (0: unnamed): a run on the same key reuses the last
     // encoding (tiles, encoder, router), so moving a budget re-runs only what the budget changes.
     // With a `comparison` request (compare mode), the same job also answers it, on the same
@@ -53,7 +53,6 @@ private:
     RunResult runOne(const RunRequest &request, quint64 imageKey, const ProgressCallbacks &callbacks);
 
     std::shared_ptr<const JobGenerations> m_generations;
-    ComputeOptions m_options;
     std::unique_ptr<Engine> m_engine;
     std::shared_ptr<const EncodedImage> m_encoded;   // of image m_encodedKey, by m_engine
     quint64 m_encodedKey = 0;

@@ -3,6 +3,7 @@
 
 #include "app_settings.h"
 #include "common/error.h"
+#include "compute_panel.h"
 #include "dropped_path.h"
 #include "gallery_view.h"
 #include "image_canvas.h"
@@ -15,10 +16,13 @@
 #include "result_text.h"
 #include "stage_timing_chart.h"
 #include "sweep_panel.h"
+#include "translations.h"
 #include "work_indicator.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
+#include <QClipboard>
 #include <QCloseEvent>
 #include <QDir>
 #include <QDockWidget>
@@ -50,6 +54,7 @@ MainWindow::MainWindow(const ComputeOptions &compute, QWidget *parent)
       m_images(new ImageLoader(this)), m_canvas(new ImageCanvas(this)), m_questions(new QuestionPanel(this)),
       m_methods(new MethodPanel(this)), m_layers(new LayerPanel(this)), m_compareCanvas(new ImageCanvas(this)),
       m_compareMethods(new MethodPanel(this)), m_sweeps(new SweepPanel(this)), m_gallery(new GalleryView(this)),
+      m_computePanel(new ComputePanel(this)),
       m_compute(compute),
       m_chart(new StageTimingChart(this)),
       m_work(new WorkIndicator(this)), m_modelLabel(new QLabel(this)), m_imageLabel(new QLabel(this)),
@@ -147,6 +152,8 @@ void MainWindow::buildMenus()
     file->addSeparator();
     m_exportAction = file->addAction(tr("&Export Overlay PNG\u2026"), this, &MainWindow::chooseOverlayExport);
     m_exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    m_copyAction = file->addAction(tr("&Copy Overlay"), this, &MainWindow::copyOverlay);
+    m_copyAction->setShortcut(QKeySequence::Copy);
     file->addSeparator();
     QAction *quitAction = file->addAction(tr("&Quit"), this, &QWidget::close);
     quitAction->setShortcut(QKeySequence::Quit);
@@ -165,6 +172,19 @@ void MainWindow::buildMenus()
     view->addAction(m_galleryDock->toggleViewAction());
     view->addAction(m_controlsDock->toggleViewAction());
     view->addAction(m_resultsDock->toggleViewAction());
+
+    QMenu *language = view->addMenu(tr("&Language"));
+    auto *languages = new QActionGroup(language);
+    for (const Language &choice : availableLanguages()) {
+        QAction *action = language->addAction(choice.name);
+        action->setCheckable(true);
+        action->setChecked(choice.code == m_settings->language());
+        languages->addAction(action);
+        connect(action, &QAction::triggered, this, [this, code = choice.code, name = choice.name] {
+            m_settings->setLanguage(code);
+            statusBar()->showMessage(tr("The window speaks %1 from the next start.").arg(name), statusTimeoutMs);
+        });
+    }
 
     QMenu *run = menuBar()->addMenu(tr("&Run"));
     m_askAction = run->addAction(tr("&Ask"), QKeySequence(Qt::CTRL | Qt::Key_Return), this, &MainWindow::ask);
@@ -201,6 +221,9 @@ QWidget *MainWindow::buildControls()
         label->setTextInteractionFlags(Qt::TextSelectableByMouse);
         inputsLayout->addWidget(label);
     }
+    m_computePanel->setOptions(m_compute);
+    inputsLayout->addWidget(m_computePanel);
+    connect(m_computePanel, &ComputePanel::applyRequested, this, &MainWindow::setComputeOptions);
     layout->addWidget(inputs);
 
     auto *question = new QGroupBox(tr("Question"), panel);
@@ -406,13 +429,28 @@ void MainWindow::cancel()
     statusBar()->showMessage(tr("Cancelling\u2026"));
 }
 
-bool MainWindow::exportOverlay(const QString &path) const
+QImage MainWindow::overlayImage() const
 {
     const QImage &image = m_canvas->image();
     if (image.isNull())
-        return false;
+        return {};
     const CompressionPlan *plan = m_canvas->plan() ? &*m_canvas->plan() : nullptr;
-    return OverlayPainter::render(image, plan, overlayExportSize(image.size()), m_canvas->layers()).save(path, "PNG");
+    return OverlayPainter::render(image, plan, overlayExportSize(image.size()), m_canvas->layers());
+}
+
+void MainWindow::copyOverlay()
+{
+    const QImage overlay = overlayImage();
+    if (overlay.isNull())
+        return;
+    QApplication::clipboard()->setImage(overlay);
+    statusBar()->showMessage(tr("Copied the overlay to the clipboard"), statusTimeoutMs);
+}
+
+bool MainWindow::exportOverlay(const QString &path) const
+{
+    const QImage overlay = overlayImage();
+    return !overlay.isNull() && overlay.save(path, "PNG");
 }
 
 void MainWindow::chooseModelFolder()
@@ -450,7 +488,8 @@ void MainWindow::onModelLoaded(const tokenscope::ModelInfo &info)
     m_modelLabel->setToolTip(QString::fromStdString(info.directory.string()));
     m_methods->setCapabilities(info.flash, info.hasSelector, info.defaultThresholds);
     m_compareMethods->setCapabilities(info.flash, info.hasSelector, info.defaultThresholds);
-    m_sweeps->setModel(QString::fromStdString(info.directory.string()), m_compute);
+    m_modelDir = QString::fromStdString(info.directory.string());
+    m_sweeps->setModel(m_modelDir, m_compute);
     m_settings->addRecent(RecentKind::Model, QString::fromStdString(info.directory.string()));
     statusBar()->showMessage(tr("Model loaded: %1").arg(QString::fromStdString(info.directory.filename().string())),
                              statusTimeoutMs);
@@ -578,6 +617,18 @@ void MainWindow::updateInspector()
     }
     const QString text = m_canvas->tokenDescription(token);
     m_inspector->setText(pinned >= 0 ? tr("Pinned: %1").arg(text) : text);
+}
+
+void MainWindow::setComputeOptions(const ComputeOptions &options)
+{
+    m_compute = options;
+    m_computePanel->setOptions(options);
+    m_session->setComputeOptions(options);
+    m_settings->setCompute(options);
+    if (!m_modelDir.isEmpty()) {
+        m_sweeps->setModel(m_modelDir, options);
+        openModel(m_modelDir);
+    }
 }
 
 void MainWindow::showInspector()
@@ -730,6 +781,7 @@ void MainWindow::updateActions()
 {
     m_questions->setAskEnabled(canAsk());
     m_askAction->setEnabled(canAsk());
+    m_copyAction->setEnabled(!m_canvas->image().isNull());
     m_exportAction->setEnabled(!m_canvas->image().isNull());
 }
 

@@ -30,6 +30,7 @@ class QTabWidget;
 namespace tokenscope::widgets {
 
 class AppSettings;
+class ComputePanel;
 class GalleryView;
 class ImageCanvas;
 class ImageLoader;
@@ -64,6 +65,8 @@ public:
     void askWhenReady();
     void cancel();
     bool exportOverlay(const QString &path) const;
+    QImage overlayImage() const;   // the canvas's image, plan and layers at export size
+    void copyOverlay();
 
     // Window layout, method, budget and layers from the last session (the app calls this once
     // before showing the window; tests call it to check what was kept).
@@ -98,6 +101,9 @@ public:
     void showSweeps();
     bool isShowingSweeps() const;
     void openSweepFolder(const QString &directory);
+    // Reloads the current model (if any) with these options; kept in the settings.
+    void setComputeOptions(const ComputeOptions &options);
+    const ComputeOptions &computeOptions() const { return m_compute; }
     LayerPanel *layerPanel() const { return m_layers; }
     StageTimingChart *timingChart() const { return m_chart; }
     ModelSession *session() const { return m_session; }
@@ -164,6 +170,8 @@ private:
     QAction *m_compareAction = nullptr;
     SweepPanel *m_sweeps;
     GalleryView *m_gallery;
+    ComputePanel *m_computePanel;
+    QString m_modelDir;   // of the model the worker holds
     QDockWidget *m_galleryDock = nullptr;
     QString m_suggestedQuestion;   // the last gallery suggestion, replaced freely
     // The Inspect tab's docks that were visible when the Sweep tab took the whole window.
@@ -181,6 +189,7 @@ private:
     QDockWidget *m_controlsDock = nullptr;
     QDockWidget *m_resultsDock = nullptr;
     QAction *m_exportAction = nullptr;
+    QAction *m_copyAction = nullptr;
     QAction *m_askAction = nullptr;
 
     QString m_modelSummary;   // of the model the worker holds; a failed load keeps it

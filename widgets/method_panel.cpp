@@ -79,7 +79,7 @@ MethodPanel::MethodPanel(QWidget *parent)
     m_budget->setRange(1, 100);
     m_budget->setValue(50);
     m_budget->setSuffix(tr(" %"));
-    m_budget->setToolTip(tr("Share of the connector tokens kept (k = max(1, \u230ab\u00b7N\u230b)); "
+    m_budget->setToolTip(tr("Share of the connector tokens kept (k = max(1, ⌊b·N⌋)); "
                             "for \u201cViR down to the budget\u201d, the share of tokens the tiles may produce."));
     m_slider->setToolTip(m_budget->toolTip());
     m_live->setChecked(true);

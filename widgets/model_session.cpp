@@ -7,10 +7,10 @@
 namespace tokenscope::widgets {
 
 ModelSession::ModelSession(const ComputeOptions &options, QObject *parent)
-    : QObject(parent), m_generations(std::make_shared<JobGenerations>())
+    : QObject(parent), m_generations(std::make_shared<JobGenerations>()), m_options(options)
 {
     registerCoreMetaTypes();
-    m_worker = std::make_unique<EngineWorker>(m_generations, options);
+    m_worker = std::make_unique<EngineWorker>(m_generations);
     m_worker->moveToThread(&m_thread);
     m_thread.setObjectName(QStringLiteral("model-owner"));
 
@@ -40,8 +40,9 @@ quint64 ModelSession::loadModel(const QString &directory)
     const quint64 generation = m_generations->issueLoad();
     markIssued();
     EngineWorker *worker = m_worker.get();
-    QMetaObject::invokeMethod(worker, [worker, generation, directory] { worker->load(generation, directory); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        worker, [worker, generation, directory, options = m_options] { worker->load(generation, directory, options); },
+        Qt::QueuedConnection);
     return generation;
 }
 

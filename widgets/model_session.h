@@ -36,6 +36,9 @@ public:
     // before answerReady, and only when answerReady follows.
     quint64 ask(const tokenscope::RunRequest &request, quint64 imageKey = 0,
                 const std::optional<tokenscope::RunRequest> &comparison = std::nullopt);
+    // Used by the next loadModel (the current model keeps its own until then).
+    void setComputeOptions(const ComputeOptions &options) { m_options = options; }
+    const ComputeOptions &computeOptions() const { return m_options; }
     // Cancels everything issued so far (the running job stops at its next progress check).
     void cancel();
 
@@ -74,6 +77,7 @@ private:
     std::unique_ptr<EngineWorker> m_worker;
     quint64 m_finished = 0;   // jobs run in order, so the last finished generation says it all
     bool m_hasModel = false;
+    ComputeOptions m_options;
 };
 
 } // namespace tokenscope::widgets

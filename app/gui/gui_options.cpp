@@ -20,6 +20,17 @@ bool wantsHeadless(int argc, char **argv)
            !qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
 }
 
+QString languageArgument(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--language") == 0 && i + 1 < argc)
+            return QString::fromLocal8Bit(argv[i + 1]);
+        if (std::strncmp(argv[i], "--language=", 11) == 0)
+            return QString::fromLocal8Bit(argv[i] + 11);
+    }
+    return {};
+}
+
 void addOptions(QCommandLineParser &parser)
 {
     parser.setApplicationDescription(
@@ -54,6 +65,10 @@ void addOptions(QCommandLineParser &parser)
                                                    "result.json (also the default when there is no display).")},
         {QStringLiteral("out"), QCoreApplication::translate("GuiOptions", "Output folder for --headless."),
          QStringLiteral("DIR"), QStringLiteral("tokenscope-out")},
+        {QStringLiteral("language"),
+         QCoreApplication::translate("GuiOptions", "Interface language: en, fr or zh_CN (default: the last one chosen, "
+                                                   "or the system's)."),
+         QStringLiteral("CODE")},
         {QStringLiteral("sweep"), QCoreApplication::translate("GuiOptions", "A sweep folder to open in the Sweep tab."),
          QStringLiteral("DIR")},
         {QStringLiteral("screenshot"),
@@ -70,6 +85,8 @@ QString readOptions(const QCommandLineParser &parser, GuiOptions &options)
     options.outDir = parser.value(QStringLiteral("out"));
     options.screenshot = parser.value(QStringLiteral("screenshot"));
     options.sweep = parser.value(QStringLiteral("sweep"));
+    options.computeGiven = parser.isSet(QStringLiteral("device")) || parser.isSet(QStringLiteral("dtype"))
+                           || parser.isSet(QStringLiteral("threads"));
     options.headless = parser.isSet(QStringLiteral("headless"));
 
     bool ok = false;

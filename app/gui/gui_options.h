@@ -23,6 +23,7 @@ struct GuiOptions {
     std::optional<double> compareBudget;
     int maxNewTokens = 64;
     ComputeOptions compute;
+    bool computeGiven = false;       // --device, --dtype or --threads was given (else: the settings')
     bool headless = false;
     QString outDir;
     QString sweep;        // a sweep folder to open in the Sweep tab
@@ -32,6 +33,8 @@ struct GuiOptions {
 // Before any QApplication exists: whether to run without a window. --headless, or no display
 // at all (no DISPLAY, no WAYLAND_DISPLAY and no QT_QPA_PLATFORM chosen).
 bool wantsHeadless(int argc, char **argv);
+// Before the parser exists (its help texts are translated): the --language value, if given.
+QString languageArgument(int argc, char **argv);
 
 void addOptions(QCommandLineParser &parser);
 // Reads the parsed options; returns an error message for a bad value, empty when all is well.

@@ -6,6 +6,8 @@
 #include "gui_options.h"
 #include "headless_export.h"
 #include "result_text.h"
+#include "translations.h"
+#include "app_settings.h"
 #include "demo_resources.h"
 #include "main_window.h"
 #include "method_panel.h"
@@ -65,6 +67,9 @@ int main(int argc, char **argv)
     QApplication::setApplicationName(QStringLiteral("TokenScope"));
     QApplication::setApplicationVersion(QStringLiteral(TOKENSCOPE_VERSION));
     QApplication::setOrganizationName(QStringLiteral("TokenScope"));
+    widgets::AppSettings settings;
+    const QString language = gui::languageArgument(argc, argv);
+    widgets::installTranslations(app, language.isEmpty() ? settings.language() : language);
 
     QCommandLineParser parser;
     gui::addOptions(parser);
@@ -76,7 +81,8 @@ int main(int argc, char **argv)
     if (headless)
         return runHeadless(options);
 
-    widgets::MainWindow window(options.compute);
+    const ComputeOptions compute = options.computeGiven ? options.compute : settings.compute().value_or(options.compute);
+    widgets::MainWindow window(compute);
     window.restoreSettings();
     // The command line wins over the last session.
     if (!options.method.isEmpty() || options.budget)

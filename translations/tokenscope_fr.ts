@@ -1,0 +1,973 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fr_FR">
+<context>
+    <name>EngineWorker</name>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1 : %2</translation>
+    </message>
+    <message>
+        <source>%1: unknown error while loading</source>
+        <translation>%1 : erreur inconnue lors du chargement</translation>
+    </message>
+    <message>
+        <source>No model is loaded.</source>
+        <translation>Aucun modèle n&apos;est chargé.</translation>
+    </message>
+    <message>
+        <source>Unknown error while running the model.</source>
+        <translation>Erreur inconnue lors de l&apos;exécution du modèle.</translation>
+    </message>
+</context>
+<context>
+    <name>Gallery</name>
+    <message>
+        <source>no resources folder found (set TOKENSCOPE_RESOURCES)</source>
+        <translation>aucun dossier de ressources trouvé (définissez TOKENSCOPE_RESOURCES)</translation>
+    </message>
+    <message>
+        <source>%1: not a JSON array of images (%2)</source>
+        <translation>%1 : ce n&apos;est pas un tableau JSON d&apos;images (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>GuiOptions</name>
+    <message>
+        <source>TokenScope: see what visual-token compression does to a multimodal LLM.</source>
+        <translation>TokenScope : observez l&apos;effet de la compression des jetons visuels sur un LLM multimodal.</translation>
+    </message>
+    <message>
+        <source>Model folder to open.</source>
+        <translation>Dossier du modèle à ouvrir.</translation>
+    </message>
+    <message>
+        <source>Image to open.</source>
+        <translation>Image à ouvrir.</translation>
+    </message>
+    <message>
+        <source>Question to ask once both are loaded.</source>
+        <translation>Question à poser une fois le modèle et l&apos;image chargés.</translation>
+    </message>
+    <message>
+        <source>Compression method, as tokenscope-cli names it (vir, none, all-1/16, visionselector, vir+fastv, …; tokenscope-cli methods lists them).</source>
+        <translation>Méthode de compression, nommée comme dans tokenscope-cli (vir, none, all-1/16, visionselector, vir+fastv, … ; la commande tokenscope-cli methods les liste).</translation>
+    </message>
+    <message>
+        <source>Token budget in (0, 1].</source>
+        <translation>Budget de jetons, dans (0, 1].</translation>
+    </message>
+    <message>
+        <source>Open in compare mode, the right canvas running this method.</source>
+        <translation>Ouvrir en mode comparaison, le canevas de droite exécutant cette méthode.</translation>
+    </message>
+    <message>
+        <source>The right canvas&apos;s budget in (0, 1].</source>
+        <translation>Budget du canevas de droite, dans (0, 1].</translation>
+    </message>
+    <message>
+        <source>Longest answer, in tokens.</source>
+        <translation>Longueur maximale de la réponse, en jetons.</translation>
+    </message>
+    <message>
+        <source>cpu or cuda.</source>
+        <translation>cpu ou cuda.</translation>
+    </message>
+    <message>
+        <source>fp32 or bf16 (default: fp32 on cpu, bf16 on cuda).</source>
+        <translation>fp32 ou bf16 (par défaut : fp32 sur cpu, bf16 sur cuda).</translation>
+    </message>
+    <message>
+        <source>Compute threads (0: one per core).</source>
+        <translation>Threads de calcul (0 : un par cœur).</translation>
+    </message>
+    <message>
+        <source>No window: run once and write overlay.png, stages.png, answer.txt and result.json (also the default when there is no display).</source>
+        <translation>Sans fenêtre : exécuter une fois et écrire overlay.png, stages.png, answer.txt et result.json (comportement par défaut en l&apos;absence d&apos;affichage).</translation>
+    </message>
+    <message>
+        <source>Output folder for --headless.</source>
+        <translation>Dossier de sortie pour --headless.</translation>
+    </message>
+    <message>
+        <source>A sweep folder to open in the Sweep tab.</source>
+        <translation>Dossier de balayage à ouvrir dans l&apos;onglet Balayage.</translation>
+    </message>
+    <message>
+        <source>Save a PNG of the window after the first answer, then quit.</source>
+        <translation>Enregistrer un PNG de la fenêtre après la première réponse, puis quitter.</translation>
+    </message>
+    <message>
+        <source>--budget must be a number in (0, 1], got &apos;%1&apos;</source>
+        <translation>--budget doit être un nombre dans (0, 1] ; valeur reçue : « %1 »</translation>
+    </message>
+    <message>
+        <source>--compare-budget must be a number in (0, 1], got &apos;%1&apos;</source>
+        <translation>--compare-budget doit être un nombre dans (0, 1] ; valeur reçue : « %1 »</translation>
+    </message>
+    <message>
+        <source>--max-new-tokens must be a positive integer</source>
+        <translation>--max-new-tokens doit être un entier positif</translation>
+    </message>
+    <message>
+        <source>--threads must be 0 or a positive integer</source>
+        <translation>--threads doit valoir 0 ou un entier positif</translation>
+    </message>
+    <message>
+        <source>--device must be cpu or cuda, got &apos;%1&apos;</source>
+        <translation>--device doit valoir cpu ou cuda ; valeur reçue : « %1 »</translation>
+    </message>
+    <message>
+        <source>--dtype must be fp32 or bf16, got &apos;%1&apos;</source>
+        <translation>--dtype doit valoir fp32 ou bf16 ; valeur reçue : « %1 »</translation>
+    </message>
+    <message>
+        <source>Interface language: en, fr or zh_CN (default: the last one chosen, or the system&apos;s).</source>
+        <translation>Langue de l&apos;interface : en, fr ou zh_CN (par défaut : la dernière choisie, ou celle du système).</translation>
+    </message>
+</context>
+<context>
+    <name>ImageLoader</name>
+    <message>
+        <source>%1: could not be decoded</source>
+        <translation>%1 : impossible à décoder</translation>
+    </message>
+</context>
+<context>
+    <name>OverlayPainter</name>
+    <message numerus="yes">
+        <source>1/4 full resolution: %n tile(s)</source>
+        <translation>
+            <numerusform>1/4 pleine résolution : %n tuile</numerusform>
+            <numerusform>1/4 pleine résolution : %n tuiles</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>1/16 compressed: %n tile(s)</source>
+        <translation>
+            <numerusform>1/16 compressé : %n tuile</numerusform>
+            <numerusform>1/16 compressé : %n tuiles</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>thumbnail: %1</source>
+        <translation>vignette : %1</translation>
+    </message>
+    <message>
+        <source>visual tokens %1 / %2 (%3%)</source>
+        <translation>jetons visuels %1 / %2 (%3 %)</translation>
+    </message>
+    <message>
+        <source>%1 score %2 → %3</source>
+        <translation>score %1 : %2 → %3</translation>
+    </message>
+    <message>
+        <source>dropped: dimmed, hatched</source>
+        <translation>écartés : assombris, hachurés</translation>
+    </message>
+</context>
+<context>
+    <name>ResultText</name>
+    <message>
+        <source>yes</source>
+        <translation>oui</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>non</translation>
+    </message>
+    <message>
+        <source>%1 · %2 parameters · flash %3 · selector %4 · %5-px tiles, %6/%7 tokens per tile · %8, %9, threads %10</source>
+        <translation>%1 · %2 paramètres · flash %3 · sélecteur %4 · tuiles de %5 px, %6/%7 jetons par tuile · %8, %9, threads %10</translation>
+    </message>
+    <message>
+        <source>visual tokens %1 / %2 (%3%), prompt %4</source>
+        <translation>jetons visuels %1 / %2 (%3 %), invite %4</translation>
+    </message>
+    <message>
+        <source>(empty answer: the model stopped at once)</source>
+        <translation>(réponse vide : le modèle s&apos;est arrêté immédiatement)</translation>
+    </message>
+</context>
+<context>
+    <name>Translations</name>
+    <message>
+        <source>System language</source>
+        <translation>Langue du système</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>headless mode needs --model, --image and --question</source>
+        <translation>le mode sans fenêtre nécessite --model, --image et --question</translation>
+    </message>
+</context>
+<context>
+    <name>tokenscope::widgets::ComputePanel</name>
+    <message>
+        <source>Apply</source>
+        <translation>Appliquer</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>CUDA GPU</source>
+        <translation>GPU CUDA</translation>
+    </message>
+    <message>
+        <source>all cores</source>
+        <translation>tous les cœurs</translation>
+    </message>
+    <message>
+        <source>threads </source>
+        <translation>threads </translation>
+    </message>
+    <message>
+        <source>Reload the model with these settings</source>
+        <translation>Recharger le modèle avec ces réglages</translation>
+    </message>
+    <message>
+        <source>Where the model runs; CUDA needs a CUDA build of LibTorch and a GPU</source>
+        <translation>Où le modèle s&apos;exécute ; CUDA nécessite une version CUDA de LibTorch et un GPU</translation>
+    </message>
+    <message>
+        <source>fp32 on CPUs; bf16 is the released models&apos; dtype and the fast path on GPUs</source>
+        <translation>fp32 sur CPU ; bf16 est le type des modèles publiés et la voie rapide sur GPU</translation>
+    </message>
+</context>
+<context>
+    <name>tokenscope::widgets::GalleryView</name>
+    <message>
+        <source>No demo images found.</source>
+        <translation>Aucune image de démonstration trouvée.</translation>
+    </message>
+</context>
+<context>
+    <name>tokenscope::widgets::ImageCanvas</name>
+    <message>
+        <source>thumbnail</source>
+        <translation>vignette</translation>
+    </message>
+    <message>
+        <source>column %1, row %2</source>
+        <translation>colonne %1, ligne %2</translation>
+    </message>
+    <message>
+        <source>n/a (no router)</source>
+        <translation>s.o. (pas de routeur)</translation>
+    </message>
+    <message>
+        <source>Tile %1 (%2)
+ratio %3
+p(compress) %4
+tokens %5</source>
+        <translation>Tuile %1 (%2)
+ratio %3
+p(compress) %4
+jetons %5</translation>
+    </message>
+    <message>
+        <source>kept</source>
+        <translation>conservé</translation>
+    </message>
+    <message>
+        <source>dropped</source>
+        <translation>écarté</translation>
+    </message>
+    <message>
+        <source>merged into token %1</source>
+        <translation>fusionné dans le jeton %1</translation>
+    </message>
+    <message>
+        <source>Token %1 (tile %2, cell %3,%4) · score %5 · %6</source>
+        <translation>Jeton %1 (tuile %2, cellule %3,%4) · score %5 · %6</translation>
+    </message>
+    <message>
+        <source>Drop an image or a model folder here
+(File → Open Image… or Open Model Folder…)</source>
+        <translation>Déposez ici une image ou un dossier de modèle
+(Fichier → Ouvrir une image… ou Ouvrir le dossier du modèle…)</translation>
+    </message>
+</context>
+<context>
+    <name>tokenscope::widgets::LayerPanel</name>
+    <message>
+        <source>Tile grid (router)</source>
+        <translation>Grille des tuiles (routeur)</translation>
+    </message>
+    <message>
+        <source>Token scores</source>
+        <translation>Scores des jetons</translation>
+    </message>
+    <message>
+        <source>Dropped tokens</source>
+        <translation>Jetons écartés</translation>
+    </message>
+    <message>
+        <source>Merges</source>
+        <translation>Fusions</translation>
+    </message>
+    <message>
+        <source>Tiles outlined and tinted by ratio: blue 1/4 (full), orange 1/16 (compressed)</source>
+        <translation>Tuiles entourées et teintées selon le ratio : bleu 1/4 (complet), orange 1/16 (compressé)</translation>
+    </message>
+    <message>
+        <source>The method&apos;s per-token score (selector score, attention received, …)</source>
+        <translation>Score par jeton de la méthode (score du sélecteur, attention reçue, …)</translation>
+    </message>
+    <message>
+        <source>Tokens that do not reach the LLM, dimmed and hatched</source>
+        <translation>Jetons qui n&apos;atteignent pas le LLM, assombris et hachurés</translation>
+    </message>
+    <message>
+        <source>Lines from each merged token to the kept token it was merged into</source>
+        <translation>Lignes reliant chaque jeton fusionné au jeton conservé dans lequel il a été fusionné</translation>
+    </message>
+    <message>
+        <source>Opacity of the token layers</source>
+        <translation>Opacité des calques de jetons</translation>
+    </message>
+    <message>
+        <source>Opacity:</source>
+        <translation>Opacité :</translation>
+    </message>
+</context>
+<context>
+    <name>tokenscope::widgets::MainWindow</name>
+    <message>
+        <source>TokenScope</source>
+        <translation>TokenScope</translation>
+    </message>
+    <message>
+        <source>Inspect</source>
+        <translation>Inspection</translation>
+    </message>
+    <message>
+        <source>Sweep</source>
+        <translation>Balayage</translation>
+    </message>
+    <message>
+        <source>Controls</source>
+        <translation>Commandes</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Résultat</translation>
+    </message>
+    <message>
+        <source>Gallery</source>
+        <translation>Galerie</translation>
+    </message>
+    <message>
+        <source>Open a model folder (Ctrl+M) and an image (Ctrl+O), or drop them here.</source>
+        <translation>Ouvrez un dossier de modèle (Ctrl+M) et une image (Ctrl+O), ou déposez-les ici.</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Fichier</translation>
+    </message>
+    <message>
+        <source>Open &amp;Model Folder…</source>
+        <translation>Ouvrir le &amp;dossier du modèle…</translation>
+    </message>
+    <message>
+        <source>&amp;Open Image…</source>
+        <translation>&amp;Ouvrir une image…</translation>
+    </message>
+    <message>
+        <source>Recent Models</source>
+        <translation>Modèles récents</translation>
+    </message>
+    <message>
+        <source>Recent Images</source>
+        <translation>Images récentes</translation>
+    </message>
+    <message>
+        <source>Open &amp;Sweep Folder…</source>
+        <translation>Ouvrir un dossier de &amp;balayage…</translation>
+    </message>
+    <message>
+        <source>&amp;Export Overlay PNG…</source>
+        <translation>&amp;Exporter la superposition en PNG…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Quitter</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Affichage</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;In</source>
+        <translation>Zoom &amp;avant</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;Out</source>
+        <translation>Zoom a&amp;rrière</translation>
+    </message>
+    <message>
+        <source>&amp;Fit to Window</source>
+        <translation>A&amp;juster à la fenêtre</translation>
+    </message>
+    <message>
+        <source>&amp;Inspect</source>
+        <translation>&amp;Inspection</translation>
+    </message>
+    <message>
+        <source>S&amp;weep</source>
+        <translation>&amp;Balayage</translation>
+    </message>
+    <message>
+        <source>&amp;Compare Side by Side</source>
+        <translation>&amp;Comparer côte à côte</translation>
+    </message>
+    <message>
+        <source>&amp;Run</source>
+        <translation>&amp;Exécution</translation>
+    </message>
+    <message>
+        <source>&amp;Ask</source>
+        <translation>&amp;Demander</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>A&amp;nnuler</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(aucun)</translation>
+    </message>
+    <message>
+        <source>Model and image</source>
+        <translation>Modèle et image</translation>
+    </message>
+    <message>
+        <source>Question</source>
+        <translation>Question</translation>
+    </message>
+    <message>
+        <source>Compression</source>
+        <translation>Compression</translation>
+    </message>
+    <message>
+        <source>Compare: right canvas</source>
+        <translation>Comparaison : canevas de droite</translation>
+    </message>
+    <message>
+        <source>Layers</source>
+        <translation>Calques</translation>
+    </message>
+    <message>
+        <source>The token under the cursor; click a token to pin it</source>
+        <translation>Le jeton sous le curseur ; cliquez sur un jeton pour l&apos;épingler</translation>
+    </message>
+    <message>
+        <source>No model loaded.</source>
+        <translation>Aucun modèle chargé.</translation>
+    </message>
+    <message>
+        <source>No image loaded.</source>
+        <translation>Aucune image chargée.</translation>
+    </message>
+    <message>
+        <source>%1 · budget %2%</source>
+        <translation>%1 · budget %2 %</translation>
+    </message>
+    <message>
+        <source>The model&apos;s answer appears here.</source>
+        <translation>La réponse du modèle s&apos;affiche ici.</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>Chargement de %1…</translation>
+    </message>
+    <message>
+        <source>Right canvas: %1</source>
+        <translation>Canevas de droite : %1</translation>
+    </message>
+    <message>
+        <source>Asking…</source>
+        <translation>Interrogation…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Annulation…</translation>
+    </message>
+    <message>
+        <source>Open Model Folder</source>
+        <translation>Ouvrir le dossier du modèle</translation>
+    </message>
+    <message>
+        <source>Open Image</source>
+        <translation>Ouvrir une image</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff);;All files (*)</source>
+        <translation>Images (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Export Overlay PNG</source>
+        <translation>Exporter la superposition en PNG</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>Images PNG (*.png)</translation>
+    </message>
+    <message>
+        <source>Wrote %1</source>
+        <translation>Écrit : %1</translation>
+    </message>
+    <message>
+        <source>%1: could not be written</source>
+        <translation>%1 : impossible d&apos;écrire le fichier</translation>
+    </message>
+    <message>
+        <source>Model loaded: %1</source>
+        <translation>Modèle chargé : %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2 × %3)</source>
+        <translation>%1 (%2 × %3)</translation>
+    </message>
+    <message>
+        <source>TokenScope — %1</source>
+        <translation>TokenScope — %1</translation>
+    </message>
+    <message>
+        <source>Left: %1
+Right: %2</source>
+        <translation>Gauche : %1
+Droite : %2</translation>
+    </message>
+    <message>
+        <source>Answered in %1 ms</source>
+        <translation>Réponse en %1 ms</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Annulé.</translation>
+    </message>
+    <message>
+        <source>Hover a token to inspect it; click to pin.</source>
+        <translation>Survolez un jeton pour l&apos;inspecter ; cliquez pour l&apos;épingler.</translation>
+    </message>
+    <message>
+        <source>Pinned: %1</source>
+        <translation>Épinglé : %1</translation>
+    </message>
+    <message>
+        <source>Opened sweep %1</source>
+        <translation>Balayage %1 ouvert</translation>
+    </message>
+    <message>
+        <source>Open Sweep Folder</source>
+        <translation>Ouvrir un dossier de balayage</translation>
+    </message>
+    <message>
+        <source>Method &apos;%1&apos; cannot run on the loaded model</source>
+        <translation>La méthode « %1 » ne peut pas s&apos;exécuter sur le modèle chargé</translation>
+    </message>
+    <message>
+        <source>&amp;Copy Overlay</source>
+        <translation>&amp;Copier la superposition</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Langue</translation>
+    </message>
+    <message>
+        <source>The window speaks %1 from the next start.</source>
+        <translation>La fenêtre sera en %1 au prochain démarrage.</translation>
+    </message>
+    <message>
+        <source>Copied the overlay to the clipboard</source>
+        <translation>Superposition copiée dans le presse-papiers</translation>
+    </message>
+</context>
+<context>
+    <name>tokenscope::widgets::MethodPanel</name>
+    <message>
+        <source>every tile at 1/4 (full)</source>
+        <translation>toutes les tuiles à 1/4 (complet)</translation>
+    </message>
+    <message>
+        <source>ViR router</source>
+        <translation>routeur ViR</translation>
+    </message>
+    <message>
+        <source>ViR down to the budget</source>
+        <translation>ViR réduit au budget</translation>
+    </message>
+    <message>
+        <source>every tile at 1/16</source>
+        <translation>toutes les tuiles à 1/16</translation>
+    </message>
+    <message>
+        <source>Live: re-run on every change</source>
+        <translation>En direct : relancer à chaque modification</translation>
+    </message>
+    <message>
+        <source>keep every token</source>
+        <translation>conserver tous les jetons</translation>
+    </message>
+    <message>
+        <source> %</source>
+        <translation> %</translation>
+    </message>
+    <message>
+        <source>Tile ratios:</source>
+        <translation>Ratios des tuiles :</translation>
+    </message>
+    <message>
+        <source>Tokens:</source>
+        <translation>Jetons :</translation>
+    </message>
+    <message>
+        <source>Budget:</source>
+        <translation>Budget :</translation>
+    </message>
+    <message>
+        <source>model (%1)</source>
+        <translation>modèle (%1)</translation>
+    </message>
+    <message>
+        <source>Share of the connector tokens kept (k = max(1, ⌊b·N⌋)); for “ViR down to the budget”, the share of tokens the tiles may produce.</source>
+        <translation>Part des jetons du connecteur conservés (k = max(1, ⌊b·N⌋)) ; pour « ViR réduit au budget », la part des jetons que les tuiles peuvent produire.</translation>
+    </message>
+</context>
+<context>
+    <name>tokenscope::widgets::QuestionPanel</name>
+    <message>
+        <source>Ask</source>
+        <translation>Demander</translation>
+    </message>
+    <message>
+        <source>Ask a question about the image…</source>
+        <translation>Posez une question sur l&apos;image…</translation>
+    </message>
+    <message>
+        <source>Run the model on the image and the question (Ctrl+Return)</source>
+        <translation>Exécuter le modèle sur l&apos;image et la question (Ctrl+Entrée)</translation>
+    </message>
+</context>
+<context>
+    <name>tokenscope::widgets::StageTimingChart</name>
+    <message>
+        <source>tiling</source>
+        <translation>découpage</translation>
+    </message>
+    <message>
+        <source>encoder</source>
+        <translation>encodeur</translation>
+    </message>
+    <message>
+        <source>router</source>
+        <translation>routeur</translation>
+    </message>
+    <message>
+        <source>connector</source>
+        <translation>connecteur</translation>
+    </message>
+    <message>
+        <source>selection</source>
+        <translation>sélection</translation>
+    </message>
+    <message>
+        <source>prefill</source>
+        <translation>préremplissage</translation>
+    </message>
+    <message>
+        <source>decode</source>
+        <translation>décodage</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>milliseconds</source>
+        <translation>millisecondes</translation>
+    </message>
+    <message>
+        <source>Stage timings: total %1 ms</source>
+        <translation>Durées des étapes : total %1 ms</translation>
+    </message>
+    <message>
+        <source>Stage timings (no run yet)</source>
+        <translation>Durées des étapes (aucune exécution)</translation>
+    </message>
+</context>
+<context>
+    <name>tokenscope::widgets::SweepPanel</name>
+    <message>
+        <source>Run Sweep</source>
+        <translation>Lancer le balayage</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Finished: %1 cells run, %2 resumed → %3</source>
+        <translation>Terminé : %1 cellules exécutées, %2 reprises → %3</translation>
+    </message>
+    <message>
+        <source>Cancelled. The cells finished so far are kept; Run Sweep again resumes.</source>
+        <translation>Annulé. Les cellules déjà terminées sont conservées ; relancer le balayage reprend là où il s&apos;est arrêté.</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>Échec : %1</translation>
+    </message>
+    <message>
+        <source>Sweep</source>
+        <translation>Balayage</translation>
+    </message>
+    <message>
+        <source>dataset.jsonl (docs/dataset-format.md)</source>
+        <translation>dataset.jsonl (docs/dataset-format.md)</translation>
+    </message>
+    <message>
+        <source>…</source>
+        <translation>…</translation>
+    </message>
+    <message>
+        <source>Choose a dataset file</source>
+        <translation>Choisir un fichier de jeu de données</translation>
+    </message>
+    <message>
+        <source>Dataset:</source>
+        <translation>Jeu de données :</translation>
+    </message>
+    <message>
+        <source>Methods:</source>
+        <translation>Méthodes :</translation>
+    </message>
+    <message>
+        <source>Comma-separated budgets in (0, 1]; full tokens (none at 1) is always included</source>
+        <translation>Budgets dans (0, 1], séparés par des virgules ; les jetons complets (none à 1) sont toujours inclus</translation>
+    </message>
+    <message>
+        <source>Budgets:</source>
+        <translation>Budgets :</translation>
+    </message>
+    <message>
+        <source>all samples</source>
+        <translation>tous les échantillons</translation>
+    </message>
+    <message>
+        <source>Samples:</source>
+        <translation>Échantillons :</translation>
+    </message>
+    <message>
+        <source>output folder (resumed if it holds this sweep)</source>
+        <translation>dossier de sortie (repris s&apos;il contient ce balayage)</translation>
+    </message>
+    <message>
+        <source>Choose the output folder</source>
+        <translation>Choisir le dossier de sortie</translation>
+    </message>
+    <message>
+        <source>Output:</source>
+        <translation>Sortie :</translation>
+    </message>
+    <message>
+        <source>Export Figures…</source>
+        <translation>Exporter les figures…</translation>
+    </message>
+    <message>
+        <source>Export Summary…</source>
+        <translation>Exporter le résumé…</translation>
+    </message>
+    <message>
+        <source>Copy Summary</source>
+        <translation>Copier le résumé</translation>
+    </message>
+    <message>
+        <source>Export Figures To</source>
+        <translation>Exporter les figures vers</translation>
+    </message>
+    <message>
+        <source>Export Summary To</source>
+        <translation>Exporter le résumé vers</translation>
+    </message>
+    <message>
+        <source>Score vs kept tokens</source>
+        <translation>Score selon les jetons conservés</translation>
+    </message>
+    <message>
+        <source>Prefill vs budget</source>
+        <translation>Préremplissage selon le budget</translation>
+    </message>
+    <message>
+        <source>Quality–latency</source>
+        <translation>Qualité–latence</translation>
+    </message>
+    <message>
+        <source>Filter samples…</source>
+        <translation>Filtrer les échantillons…</translation>
+    </message>
+    <message>
+        <source>All Settings</source>
+        <translation>Tous les réglages</translation>
+    </message>
+    <message>
+        <source>Double-click (or Return on) a sample to see it on the canvas with its method and budget</source>
+        <translation>Double-cliquez sur un échantillon (ou appuyez sur Entrée) pour l&apos;afficher sur le canevas avec sa méthode et son budget</translation>
+    </message>
+    <message>
+        <source>Loading the model and checking the dataset…</source>
+        <translation>Chargement du modèle et vérification du jeu de données…</translation>
+    </message>
+    <message>
+        <source>Cancelling after the current cell…</source>
+        <translation>Annulation après la cellule en cours…</translation>
+    </message>
+    <message>
+        <source>%1 / %2 cells</source>
+        <translation>%1 / %2 cellules</translation>
+    </message>
+    <message>
+        <source> (%1 resumed)</source>
+        <translation> (%1 reprises)</translation>
+    </message>
+    <message>
+        <source> · elapsed %1</source>
+        <translation> · écoulé %1</translation>
+    </message>
+    <message>
+        <source> · ETA %1</source>
+        <translation> · reste %1</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>Terminé</translation>
+    </message>
+    <message>
+        <source>Open a model first</source>
+        <translation>Ouvrez d&apos;abord un modèle</translation>
+    </message>
+    <message>
+        <source>Run on %1</source>
+        <translation>Exécuter sur %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Opened %1: %n cell(s)</source>
+        <translation>
+            <numerusform>%1 ouvert : %n cellule</numerusform>
+            <numerusform>%1 ouvert : %n cellules</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>All samples (%1)</source>
+        <translation>Tous les échantillons (%1)</translation>
+    </message>
+    <message>
+        <source>%1 at budget %2 (%3 samples)</source>
+        <translation>%1 au budget %2 (%3 échantillons)</translation>
+    </message>
+    <message>
+        <source>Wrote %1</source>
+        <translation>Écrit : %1</translation>
+    </message>
+    <message>
+        <source>Wrote summary.csv and summary.json to %1</source>
+        <translation>summary.csv et summary.json écrits dans %1</translation>
+    </message>
+    <message>
+        <source>Choose Dataset</source>
+        <translation>Choisir le jeu de données</translation>
+    </message>
+    <message>
+        <source>Sweep datasets (*.jsonl);;All files (*)</source>
+        <translation>Jeux de données de balayage (*.jsonl);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Sweep Output Folder</source>
+        <translation>Dossier de sortie du balayage</translation>
+    </message>
+</context>
+<context>
+    <name>tokenscope::widgets::SweepPlotView</name>
+    <message>
+        <source>%1 at budget %2
+%3 %4 [%5, %6] (n = %7), %8 of full
+kept tokens %9 (%10%)
+prefill %11 ms, total %12 ms</source>
+        <translation>%1 au budget %2
+%3 %4 [%5, %6] (n = %7), %8 du score complet
+jetons conservés %9 (%10 %)
+préremplissage %11 ms, total %12 ms</translation>
+    </message>
+</context>
+<context>
+    <name>tokenscope::widgets::SweepRecordsModel</name>
+    <message>
+        <source>Method</source>
+        <translation>Méthode</translation>
+    </message>
+    <message>
+        <source>Budget</source>
+        <translation>Budget</translation>
+    </message>
+    <message>
+        <source>Sample</source>
+        <translation>Échantillon</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>Catégorie</translation>
+    </message>
+    <message>
+        <source>Question</source>
+        <translation>Question</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>Réponse</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>Référence</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <source>Kept tokens</source>
+        <translation>Jetons conservés</translation>
+    </message>
+    <message>
+        <source>Kept %</source>
+        <translation>% conservés</translation>
+    </message>
+    <message>
+        <source>Prefill ms</source>
+        <translation>Préremplissage ms</translation>
+    </message>
+    <message>
+        <source>Total ms</source>
+        <translation>Total ms</translation>
+    </message>
+</context>
+<context>
+    <name>tokenscope::widgets::WorkIndicator</name>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>%1 %p%</source>
+        <translation>%1 %p %</translation>
+    </message>
+    <message>
+        <source>starting…</source>
+        <translation>démarrage…</translation>
+    </message>
+</context>
+</TS>
