@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # The README's screenshots, taken by the real app under Xvfb on the embedded demo model: the single
-# canvas, compare mode, and the sweep tab on a small sweep made here with the CLI. Writes PNGs into
+# canvas, compare mode, the Chinese translation, and the sweep tab on a small sweep made here with
+# the CLI. Writes PNGs into
 # OUT_DIR (the build tree); exits 77 (skipped) without xvfb-run.
 #
 #   take_screenshots.sh TOKENSCOPE_BINARY TOKENSCOPE_CLI SOURCE_DIR OUT_DIR
@@ -36,6 +37,7 @@ shoot() {
 
 shoot main-window --method visionselector --budget 0.3
 shoot compare --method visionselector --budget 0.3 --compare random --compare-budget 0.3
+shoot main-window-zh_CN --language zh_CN --method visionselector --budget 0.3
 
 # The sweep tab: the eight questions of the two docs images, four methods, three budgets.
 rm -rf "$out/sweep"
