@@ -2,8 +2,7 @@
 # SPDX-License-Identifier: MIT
 # The README's screenshots, taken by the real app under Xvfb on the embedded demo model: the single
 # canvas, compare mode, the Chinese translation, and the sweep tab on a small sweep made here with
-# the CLI. Writes PNGs into
-# OUT_DIR (the build tree); exits 77 (skipped) without xvfb-run.
+# the CLI. Writes PNGs into OUT_DIR (the build tree); exits 77 (skipped) without xvfb-run.
 #
 #   take_screenshots.sh TOKENSCOPE_BINARY TOKENSCOPE_CLI SOURCE_DIR OUT_DIR
 set -euo pipefail

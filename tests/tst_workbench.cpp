@@ -98,6 +98,7 @@ private Q_SLOTS:
     void compareShowsTwoPlansWithLinkedViews();
     void settingsSurviveARestart();
     void galleryOpensImagesWithTheirQuestions();
+    void demoModelDrawsItsPlan();
     void computeOptionsReloadTheModel();
     void languagesSwitch();   // last: it installs translators on the application
 
@@ -468,6 +469,28 @@ void TestWorkbench::galleryOpensImagesWithTheirQuestions()
     QCOMPARE(window.lastResult().has_value(), false);   // no model: nothing was asked
     window.gallery()->choose(99);                        // out of range: nothing happens
     QCOMPARE(chosen.count(), 3);
+}
+
+void TestWorkbench::demoModelDrawsItsPlan()
+{
+    // The embedded demo model on the gallery's first image (3x2 tiles + thumbnail at 112 px).
+    MainWindow window(oneThread);
+    window.setErrorDialogsEnabled(false);
+    QSignalSpy model(&window, &MainWindow::modelReady);
+    QSignalSpy applied(&window, &MainWindow::answerApplied);
+    window.openModel(demoModelDir());
+    QTRY_COMPARE_WITH_TIMEOUT(model.count(), 1, modelTimeoutMs);
+    QVERIFY(window.setMethod(QStringLiteral("visionselector"), 0.3));
+    const GalleryImage first = galleryImages().value(0);
+    window.openGalleryImage(first.path, first.question);
+    QTRY_COMPARE_WITH_TIMEOUT(applied.count(), 1, modelTimeoutMs);
+    const CompressionPlan &plan = *window.canvas()->plan();
+    QCOMPARE(window.canvas()->tileCount(), 7);
+    QCOMPARE(plan.tokensBeforeCompression, 7 * 16);
+    QCOMPARE(plan.tokensSent, keptCount(0.3, 7 * 16));
+    QVERIFY(window.tokenCountText().startsWith(QStringLiteral("visual tokens %1 / 112").arg(keptCount(0.3, 112))));
+    QVERIFY(OverlayPainter::scoreRange(plan).first < OverlayPainter::scoreRange(plan).second);   // the scorer's heatmap
+    QVERIFY2(window.canvas()->tokenDescription(0).contains(QLatin1String("at 1/4")), qPrintable(window.canvas()->tokenDescription(0)));
 }
 
 void TestWorkbench::computeOptionsReloadTheModel()

@@ -282,14 +282,14 @@ jetons %5</translation>
         <translation>fusionné dans le jeton %1</translation>
     </message>
     <message>
-        <source>Token %1 (tile %2, cell %3,%4) · score %5 · %6</source>
-        <translation>Jeton %1 (tuile %2, cellule %3,%4) · score %5 · %6</translation>
-    </message>
-    <message>
         <source>Drop an image or a model folder here
 (File → Open Image… or Open Model Folder…)</source>
         <translation>Déposez ici une image ou un dossier de modèle
 (Fichier → Ouvrir une image… ou Ouvrir le dossier du modèle…)</translation>
+    </message>
+    <message>
+        <source>Token %1 (tile %2 at %3, cell %4,%5) · score %6 · %7</source>
+        <translation>Jeton %1 (tuile %2 à %3, cellule %4,%5) · score %6 · %7</translation>
     </message>
 </context>
 <context>

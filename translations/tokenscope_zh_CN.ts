@@ -280,14 +280,14 @@ p(compress) %4
         <translation>合并到令牌 %1</translation>
     </message>
     <message>
-        <source>Token %1 (tile %2, cell %3,%4) · score %5 · %6</source>
-        <translation>令牌 %1（图块 %2，单元 %3,%4）· 得分 %5 · %6</translation>
-    </message>
-    <message>
         <source>Drop an image or a model folder here
 (File → Open Image… or Open Model Folder…)</source>
         <translation>将图像或模型文件夹拖放到此处
 （文件 → 打开图像… 或 打开模型文件夹…）</translation>
+    </message>
+    <message>
+        <source>Token %1 (tile %2 at %3, cell %4,%5) · score %6 · %7</source>
+        <translation>令牌 %1（图块 %2，%3，单元 %4,%5）· 得分 %6 · %7</translation>
     </message>
 </context>
 <context>

@@ -186,9 +186,11 @@ QString ImageCanvas::tokenDescription(int index) const
     QString state = token.kept ? tr("kept") : tr("dropped");
     if (token.mergedInto >= 0)
         state = tr("merged into token %1").arg(token.mergedInto);
-    return tr("Token %1 (tile %2, cell %3,%4) \u00b7 score %5 \u00b7 %6")
+    const TilePlan &tile = m_plan->tiles[static_cast<std::size_t>(token.tile)];
+    return tr("Token %1 (tile %2 at %3, cell %4,%5) \u00b7 score %6 \u00b7 %7")
         .arg(index)
         .arg(token.tile)
+        .arg(QString::fromLatin1(tileRatioName(tile.ratio)))
         .arg(token.gridX)
         .arg(token.gridY)
         .arg(double(token.score), 0, 'g', 4)
