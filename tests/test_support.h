@@ -28,6 +28,11 @@ inline std::filesystem::path scratchDir(const std::string &name)
     return dir;
 }
 
+inline QString qPath(const std::filesystem::path &path)
+{
+    return QString::fromStdString(path.string());
+}
+
 // Runs `work`, which must throw tokenscope::Error whose message contains every fragment.
 inline void expectError(const std::function<void()> &work, const QStringList &fragments)
 {

@@ -28,17 +28,13 @@
 using namespace tokenscope;
 using tokenscope::test::gradientImage;
 using namespace tokenscope::widgets;
+using tokenscope::test::qPath;
 
 namespace {
 
 constexpr int modelTimeoutMs = 60000;   // a loaded 2-core CI machine can be slow
 const ComputeOptions oneThread{DeviceKind::Cpu, ComputeDType::Float32, 1};
 
-
-QString qPath(const std::filesystem::path &path)
-{
-    return QString::fromStdString(path.string());
-}
 
 } // namespace
 

@@ -25,16 +25,12 @@
 
 using namespace tokenscope;
 using namespace tokenscope::widgets;
+using tokenscope::test::qPath;
 
 namespace {
 
 constexpr int timeoutMs = 120000;
 const ComputeOptions oneThread{DeviceKind::Cpu, ComputeDType::Float32, 1};
-
-QString qPath(const std::filesystem::path &path)
-{
-    return QString::fromStdString(path.string());
-}
 
 SampleRecord record(const std::string &method, double budget, const std::string &doc, double score, int kept)
 {

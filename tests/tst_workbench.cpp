@@ -28,16 +28,12 @@
 
 using namespace tokenscope;
 using namespace tokenscope::widgets;
+using tokenscope::test::qPath;
 
 namespace {
 
 constexpr int modelTimeoutMs = 60000;
 const ComputeOptions oneThread{DeviceKind::Cpu, ComputeDType::Float32, 1};
-
-QString qPath(const std::filesystem::path &path)
-{
-    return QString::fromStdString(path.string());
-}
 
 // Two grid tiles of 2×2 tokens side by side plus a one-token thumbnail; tile 0's tokens scored
 // 0..3, tile 1's all dropped, token 5 merged into token 0.

@@ -171,22 +171,38 @@ std::vector<std::size_t> rowIndices(const std::vector<SummaryRow> &rows, const s
     return out;
 }
 
-void scoreVsKept(QCustomPlot *plot, const std::vector<SummaryRow> &rows, FigurePoints &figurePoints)
+struct DrawnSeries {
+    QCPGraph *graph;
+    Series series;
+    Points points;
+};
+
+// One graph per series with any finite (x, y) point, recorded in `figurePoints` for hit-testing.
+template <typename X, typename Y>
+std::vector<DrawnSeries> drawSeries(QCustomPlot *plot, const std::vector<SummaryRow> &rows, X xOf, Y yOf,
+                                    bool withLine, FigurePoints &figurePoints)
 {
-    setUpPlot(plot, "Score vs kept visual tokens", "kept visual tokens (fraction of all visual tokens)",
-                         metricLabel(rows) + ", 95% bootstrap interval",
-              Qt::AlignTop | Qt::AlignLeft);   // curves rise to the right: the full-token point sits bottom right
-    bool hasData = false;
+    std::vector<DrawnSeries> drawn;
     for (const Series &series : seriesOf(rows)) {
-        const Points points = pointsOf(series, [](const SummaryRow &r) { return r.meanKeptFraction; },
-                                       [](const SummaryRow &r) { return r.meanScore; });
+        Points points = pointsOf(series, xOf, yOf);
         if (points.x.isEmpty())
             continue;
-        hasData = true;
-        QCPGraph *graph = addSeriesGraph(*plot, series, true);
+        QCPGraph *graph = addSeriesGraph(*plot, series, withLine);
         graph->setData(points.x, points.y, true);
         figurePoints.emplace_back(graph, rowIndices(rows, points.rows));
+        drawn.push_back({graph, series, std::move(points)});
+    }
+    return drawn;
+}
 
+void scoreVsKept(QCustomPlot *plot, const std::vector<SummaryRow> &rows, FigurePoints &figurePoints)
+{
+    // Curves rise to the right and the full-token point sits bottom right: the legend goes top left.
+    setUpPlot(plot, "Score vs kept visual tokens", "kept visual tokens (fraction of all visual tokens)",
+              metricLabel(rows) + ", 95% bootstrap interval", Qt::AlignTop | Qt::AlignLeft);
+    const auto drawn = drawSeries(plot, rows, [](const SummaryRow &r) { return r.meanKeptFraction; },
+                                  [](const SummaryRow &r) { return r.meanScore; }, true, figurePoints);
+    for (const auto &[graph, series, points] : drawn) {
         QVector<double> below, above;
         for (const SummaryRow *row : points.rows) {
             below.push_back(std::isfinite(row->ciLow) ? row->meanScore - row->ciLow : 0.0);
@@ -199,45 +215,29 @@ void scoreVsKept(QCustomPlot *plot, const std::vector<SummaryRow> &rows, FigureP
         bars->setPen(QPen(series.colour, 1.5));
         bars->setWhiskerWidth(8);
     }
-    fitAxes(*plot, hasData, /*scoreOnY=*/true);
+    fitAxes(*plot, !drawn.empty(), /*scoreOnY=*/true);
 }
 
 void prefillVsBudget(QCustomPlot *plot, const std::vector<SummaryRow> &rows, FigurePoints &figurePoints)
 {
     setUpPlot(plot, "Prefill latency vs budget", "token budget (fraction of visual tokens)",
-                         "median prefill latency (ms)", Qt::AlignTop | Qt::AlignLeft);
-    bool hasData = false;
-    for (const Series &series : seriesOf(rows)) {
-        const Points points = pointsOf(series, [](const SummaryRow &r) { return r.budget; },
-                                       [](const SummaryRow &r) { return r.medianPrefillMs; });
-        if (points.x.isEmpty())
-            continue;
-        hasData = true;
-        QCPGraph *graph = addSeriesGraph(*plot, series, true);
-        graph->setData(points.x, points.y, true);
-        figurePoints.emplace_back(graph, rowIndices(rows, points.rows));
-    }
-    fitAxes(*plot, hasData);
+              "median prefill latency (ms)", Qt::AlignTop | Qt::AlignLeft);
+    const auto drawn = drawSeries(plot, rows, [](const SummaryRow &r) { return r.budget; },
+                                  [](const SummaryRow &r) { return r.medianPrefillMs; }, true, figurePoints);
+    fitAxes(*plot, !drawn.empty());
 }
 
 void pareto(QCustomPlot *plot, const std::vector<SummaryRow> &rows, FigurePoints &figurePoints)
 {
     setUpPlot(plot, "Quality–latency trade-off", "median total latency per sample (ms)", metricLabel(rows),
-                         Qt::AlignBottom | Qt::AlignRight);
+              Qt::AlignBottom | Qt::AlignRight);
     const auto total = [](const SummaryRow &r) { return r.medianTotalMs; };
     const auto score = [](const SummaryRow &r) { return r.meanScore; };
     QFont budgetFont = plot->font();
     budgetFont.setPointSize(8);
 
-    bool hasData = false;
-    for (const Series &series : seriesOf(rows)) {
-        const Points points = pointsOf(series, total, score);
-        if (points.x.isEmpty())
-            continue;
-        hasData = true;
-        QCPGraph *graph = addSeriesGraph(*plot, series, false);
-        graph->setData(points.x, points.y, true);
-        figurePoints.emplace_back(graph, rowIndices(rows, points.rows));
+    const auto drawn = drawSeries(plot, rows, total, score, false, figurePoints);
+    for (const auto &[graph, series, points] : drawn) {
         // Each point says its budget: the method is in the colour, the budget is not.
         for (int i = 0; i < points.x.size(); ++i) {
             auto *label = new QCPItemText(plot);
@@ -264,7 +264,7 @@ void pareto(QCustomPlot *plot, const std::vector<SummaryRow> &rows, FigurePoints
         front->setLineStyle(QCPGraph::lsStepLeft);
         front->setData(frontX, frontY, true);
     }
-    fitAxes(*plot, hasData, /*scoreOnY=*/true);
+    fitAxes(*plot, !drawn.empty(), /*scoreOnY=*/true);
 }
 
 } // namespace
