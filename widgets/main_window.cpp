@@ -3,6 +3,7 @@
 
 #include "app_settings.h"
 #include "common/error.h"
+#include "canvas_pair.h"
 #include "compute_panel.h"
 #include "dropped_path.h"
 #include "gallery_view.h"
@@ -51,9 +52,9 @@ constexpr int statusTimeoutMs = 8000;
 
 MainWindow::MainWindow(const ComputeOptions &compute, QWidget *parent)
     : QMainWindow(parent), m_settings(std::make_unique<AppSettings>()), m_session(new ModelSession(compute, this)),
-      m_images(new ImageLoader(this)), m_canvas(new ImageCanvas(this)), m_questions(new QuestionPanel(this)),
-      m_methods(new MethodPanel(this)), m_layers(new LayerPanel(this)), m_compareCanvas(new ImageCanvas(this)),
-      m_compareMethods(new MethodPanel(this)), m_sweeps(new SweepPanel(this)), m_gallery(new GalleryView(this)),
+      m_images(new ImageLoader(this)), m_canvases(new CanvasPair(this)), m_canvas(m_canvases->primary()),
+      m_compareCanvas(m_canvases->secondary()), m_questions(new QuestionPanel(this)), m_methods(new MethodPanel(this)),
+      m_layers(new LayerPanel(this)), m_compareMethods(new MethodPanel(this)), m_sweeps(new SweepPanel(this)), m_gallery(new GalleryView(this)),
       m_computePanel(new ComputePanel(this)),
       m_compute(compute),
       m_chart(new StageTimingChart(this)),
@@ -64,7 +65,7 @@ MainWindow::MainWindow(const ComputeOptions &compute, QWidget *parent)
     setWindowTitle(tr("TokenScope"));
     setAcceptDrops(true);
     m_tabs = new QTabWidget(this);
-    m_tabs->addTab(buildCanvases(), tr("Inspect"));
+    m_tabs->addTab(m_canvases, tr("Inspect"));
     m_tabs->addTab(m_sweeps, tr("Sweep"));
     m_tabs->setDocumentMode(true);
     setCentralWidget(m_tabs);
@@ -101,23 +102,15 @@ MainWindow::MainWindow(const ComputeOptions &compute, QWidget *parent)
     connect(m_session, &ModelSession::busyChanged, this, &MainWindow::onBusyChanged);
     connect(m_images, &ImageLoader::loaded, this, &MainWindow::onImageLoaded);
     connect(m_images, &ImageLoader::failed, this, &MainWindow::onImageFailed);
-    connect(m_canvas, &ImageCanvas::imageFileDropped, this, &MainWindow::openImage);
-    connect(m_canvas, &ImageCanvas::modelFolderDropped, this, &MainWindow::openModel);
+    connect(m_canvases, &CanvasPair::imageFileDropped, this, &MainWindow::openImage);
+    connect(m_canvases, &CanvasPair::modelFolderDropped, this, &MainWindow::openModel);
     connect(m_canvas, &ImageCanvas::tokenHovered, this, &MainWindow::updateInspector);
     connect(m_canvas, &ImageCanvas::tokenPinned, this, &MainWindow::updateInspector);
-    for (ImageCanvas *canvas : {m_compareCanvas}) {
-        connect(canvas, &ImageCanvas::imageFileDropped, this, &MainWindow::openImage);
-        connect(canvas, &ImageCanvas::modelFolderDropped, this, &MainWindow::openModel);
-    }
-    // Linked views: setView ignores a view it already shows, so the two do not ping-pong.
-    connect(m_canvas, &ImageCanvas::viewChanged, m_compareCanvas, &ImageCanvas::setView);
-    connect(m_compareCanvas, &ImageCanvas::viewChanged, m_canvas, &ImageCanvas::setView);
     connect(m_questions, &QuestionPanel::askRequested, this, &MainWindow::ask);
     connect(m_methods, &MethodPanel::choiceChanged, this, &MainWindow::onChoiceChanged);
     connect(m_compareMethods, &MethodPanel::choiceChanged, this, &MainWindow::onChoiceChanged);
     connect(m_layers, &LayerPanel::layersChanged, this, [this](const OverlayLayers &layers) {
-        m_canvas->setLayers(layers);
-        m_compareCanvas->setLayers(layers);
+        m_canvases->setLayers(layers);
         m_settings->setLayers(layers);
     });
     connect(m_work, &WorkIndicator::cancelRequested, this, &MainWindow::cancel);
@@ -125,8 +118,7 @@ MainWindow::MainWindow(const ComputeOptions &compute, QWidget *parent)
     connect(m_sweeps, &SweepPanel::sampleActivated, this, &MainWindow::onSampleActivated);
     connect(m_gallery, &GalleryView::imageChosen, this, &MainWindow::openGalleryImage);
 
-    m_canvas->setLayers(m_layers->layers());
-    m_compareCanvas->setLayers(m_layers->layers());
+    m_canvases->setLayers(m_layers->layers());
     m_compareMethods->setLiveVisible(false);   // the left panel's switch governs both
     setComparing(false);
     resize(1360, 860);
@@ -267,45 +259,19 @@ QWidget *MainWindow::buildControls()
     return scroll;
 }
 
-QWidget *MainWindow::buildCanvases()
-{
-    auto pane = [this](ImageCanvas *canvas, QLabel *&caption) {
-        auto *widget = new QWidget(this);
-        auto *layout = new QVBoxLayout(widget);
-        layout->setContentsMargins(0, 0, 0, 0);
-        layout->setSpacing(2);
-        caption = new QLabel(widget);
-        caption->setAlignment(Qt::AlignCenter);
-        caption->setStyleSheet(QStringLiteral("QLabel { font-weight: bold; padding: 2px; }"));
-        layout->addWidget(caption);
-        layout->addWidget(canvas, 1);
-        return widget;
-    };
-    auto *splitter = new QSplitter(Qt::Horizontal, this);
-    splitter->addWidget(pane(m_canvas, m_captionA));
-    m_comparePane = pane(m_compareCanvas, m_captionB);
-    splitter->addWidget(m_comparePane);
-    splitter->setChildrenCollapsible(false);
-    return splitter;
-}
-
 void MainWindow::updateCaptions()
 {
     auto caption = [](const MethodPanel *panel) {
         return tr("%1 \u00b7 budget %2%").arg(panel->methodName()).arg(qRound(panel->budget() * 100));
     };
-    m_captionA->setText(caption(m_methods));
-    m_captionB->setText(caption(m_compareMethods));
-    m_captionA->setVisible(isComparing());
+    m_canvases->setCaptions(caption(m_methods), caption(m_compareMethods));
 }
 
 void MainWindow::setComparing(bool comparing)
 {
-    m_comparePane->setVisible(comparing);
+    m_canvases->setComparing(comparing);
     m_compareGroup->setVisible(comparing);
     m_compareAction->setChecked(comparing);
-    if (comparing)
-        m_compareCanvas->setView(m_canvas->zoom(), m_canvas->pan());
     updateCaptions();
     // The new canvas needs its own answer: ask again when a question is there.
     if (comparing && m_lastResult && m_methods->isLive())
@@ -314,7 +280,7 @@ void MainWindow::setComparing(bool comparing)
 
 bool MainWindow::isComparing() const
 {
-    return m_compareAction->isChecked();
+    return m_canvases->isComparing();
 }
 
 bool MainWindow::setComparisonMethod(const QString &name, double budget)
@@ -514,8 +480,7 @@ void MainWindow::onImageLoaded(const QString &path, const QImage &preview)
     m_imageShownAfter = m_session->latestGeneration();
     ++m_imageKey;
     m_settings->addRecent(RecentKind::Image, path);
-    m_canvas->setImage(preview);
-    m_compareCanvas->setImage(preview);
+    m_canvases->setImage(preview);
     clearResult();
     const QFileInfo info(path);
     m_imageLabel->setText(tr("%1 (%2 \u00d7 %3)").arg(info.fileName()).arg(preview.width()).arg(preview.height()));
@@ -750,8 +715,7 @@ void MainWindow::clearResult()
     m_lastResult.reset();
     m_lastComparison.reset();
     m_pendingComparison.reset();
-    m_canvas->clearPlan();
-    m_compareCanvas->clearPlan();
+    m_canvases->clearPlans();
     m_chart->clear();
     m_answer->clear();
     m_tokensLabel->clear();

@@ -30,6 +30,7 @@ class QTabWidget;
 namespace tokenscope::widgets {
 
 class AppSettings;
+class CanvasPair;
 class ComputePanel;
 class GalleryView;
 class ImageCanvas;
@@ -146,7 +147,6 @@ private:
     void fillRecentMenu(QMenu *menu, int kind);
     QWidget *buildControls();
     QWidget *buildResults();
-    QWidget *buildCanvases();
     void updateCaptions();
     void clearResult();
     void reportError(const QString &message);
@@ -157,16 +157,14 @@ private:
     std::unique_ptr<AppSettings> m_settings;
     ModelSession *m_session;
     ImageLoader *m_images;
-    ImageCanvas *m_canvas;
+    CanvasPair *m_canvases;
+    ImageCanvas *m_canvas;          // m_canvases' primary
+    ImageCanvas *m_compareCanvas;   // and secondary
     QuestionPanel *m_questions;
     MethodPanel *m_methods;
     LayerPanel *m_layers;
-    ImageCanvas *m_compareCanvas;
     MethodPanel *m_compareMethods;
     QWidget *m_compareGroup = nullptr;
-    QWidget *m_comparePane = nullptr;
-    QLabel *m_captionA = nullptr;
-    QLabel *m_captionB = nullptr;
     QAction *m_compareAction = nullptr;
     SweepPanel *m_sweeps;
     GalleryView *m_gallery;
