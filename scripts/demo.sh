@@ -34,7 +34,9 @@ if [[ ! -f $model/config.json ]]; then
   echo "demo: note: no trained demo model in resources/models/demo; using random weights at the demo shape ($model)"
 fi
 
-args=(--model "$model" --image "$image" --question "$question")
+# The learned VisionSelector scorer keeping 30% of the visual tokens: the overlay shows its scores
+# as a heatmap and the dropped tokens dimmed.
+args=(--model "$model" --image "$image" --question "$question" --method visionselector --budget 0.3)
 if [[ -n ${DISPLAY:-} || -n ${WAYLAND_DISPLAY:-} ]]; then
   exec "$bin/tokenscope" "${args[@]}"
 fi
