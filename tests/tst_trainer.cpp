@@ -9,6 +9,7 @@
 
 #include "io/safetensors.h"
 #include "train/synthetic_vqa.h"
+#include "train/train_log.h"
 #include "train/trainer.h"
 
 #include <nlohmann/json.hpp>
@@ -171,6 +172,28 @@ private Q_SLOTS:
         for (std::string line; std::getline(in, line);)
             ++lines;
         QCOMPARE(lines, 2);   // steps 5 and 8 (log every 5, and the last)
+    }
+
+    void baseContinuesAnEarlierBase()
+    {
+        // A curriculum: a base run --from a finished one starts from its weights (lower loss at
+        // step 1 than a fresh run) and keeps its tokenizer.
+        TrainOptions fresh = stage(TrainStage::Base, "fresh", "", 1);
+        fresh.logEvery = 1;
+        trainStage(fresh);
+        TrainOptions continued = stage(TrainStage::Base, "continued", "whole", 1);
+        continued.tokenizer.clear();
+        continued.logEvery = 1;
+        trainStage(continued);
+        const double freshCe = readStageLog(m_dir / "fresh").entries.at(0).values.at("ce");
+        const double continuedCe = readStageLog(m_dir / "continued").entries.at(0).values.at("ce");
+        QVERIFY2(continuedCe < freshCe, qPrintable(QStringLiteral("%1 vs %2").arg(continuedCe).arg(freshCe)));
+
+        TrainOptions withTokenizer = stage(TrainStage::Base, "continued-tokenizer", "whole", 1);
+        expectError([&] { trainStage(withTokenizer); }, {"--tokenizer", "keeps that run's tokenizer"});
+        TrainOptions fromData = stage(TrainStage::Base, "continued-bad", "data", 1);
+        fromData.tokenizer.clear();
+        expectError([&] { trainStage(fromData); }, {"data", "no finished 'base' stage"});
     }
 
     void badInputIsRefused()
