@@ -30,6 +30,58 @@
         <source>%1: not a JSON array of images (%2)</source>
         <translation>%1 : ce n&apos;est pas un tableau JSON d&apos;images (%2)</translation>
     </message>
+    <message>
+        <source>Synthetic task, 3×2 tiles</source>
+        <translation>Tâche synthétique, 3×2 tuiles</translation>
+    </message>
+    <message>
+        <source>the kind of image the demo model was trained on (answer: blue)</source>
+        <translation>le type d&apos;image sur lequel le modèle de démonstration a été entraîné (réponse : blue)</translation>
+    </message>
+    <message>
+        <source>Synthetic task, 5×1 tiles</source>
+        <translation>Tâche synthétique, 5×1 tuiles</translation>
+    </message>
+    <message>
+        <source>a wide image: five tiles in a row plus the thumbnail (answer: 0)</source>
+        <translation>une image large : cinq tuiles alignées plus la vignette (réponse : 0)</translation>
+    </message>
+    <message>
+        <source>Rocket launch (photo)</source>
+        <translation>Lancement de fusée (photo)</translation>
+    </message>
+    <message>
+        <source>a real photograph: the demo model never saw one, so watch the routing, not the answer</source>
+        <translation>une vraie photographie : le modèle de démonstration n&apos;en a jamais vu, regardez donc le routage, pas la réponse</translation>
+    </message>
+    <message>
+        <source>Astronaut (photo)</source>
+        <translation>Astronaute (photo)</translation>
+    </message>
+    <message>
+        <source>a real portrait photograph</source>
+        <translation>un vrai portrait photographique</translation>
+    </message>
+    <message>
+        <source>Coffee cup (photo)</source>
+        <translation>Tasse de café (photo)</translation>
+    </message>
+    <message>
+        <source>a real photograph</source>
+        <translation>une vraie photographie</translation>
+    </message>
+    <message>
+        <source>Cat (photo)</source>
+        <translation>Chat (photo)</translation>
+    </message>
+    <message>
+        <source>Text (document)</source>
+        <translation>Texte (document)</translation>
+    </message>
+    <message>
+        <source>a scanned text image: dense detail for the router and the selectors</source>
+        <translation>une image de texte numérisée : des détails denses pour le routeur et les sélecteurs</translation>
+    </message>
 </context>
 <context>
     <name>GuiOptions</name>

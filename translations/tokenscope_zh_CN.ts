@@ -30,6 +30,58 @@
         <source>%1: not a JSON array of images (%2)</source>
         <translation>%1：不是图像的 JSON 数组（%2）</translation>
     </message>
+    <message>
+        <source>Synthetic task, 3×2 tiles</source>
+        <translation>合成任务，3×2 图块</translation>
+    </message>
+    <message>
+        <source>the kind of image the demo model was trained on (answer: blue)</source>
+        <translation>演示模型训练所用的图像类型（答案：blue）</translation>
+    </message>
+    <message>
+        <source>Synthetic task, 5×1 tiles</source>
+        <translation>合成任务，5×1 图块</translation>
+    </message>
+    <message>
+        <source>a wide image: five tiles in a row plus the thumbnail (answer: 0)</source>
+        <translation>宽图：一行五个图块加缩略图（答案：0）</translation>
+    </message>
+    <message>
+        <source>Rocket launch (photo)</source>
+        <translation>火箭发射（照片）</translation>
+    </message>
+    <message>
+        <source>a real photograph: the demo model never saw one, so watch the routing, not the answer</source>
+        <translation>真实照片：演示模型从未见过此类图像，请关注路由，而非回答</translation>
+    </message>
+    <message>
+        <source>Astronaut (photo)</source>
+        <translation>宇航员（照片）</translation>
+    </message>
+    <message>
+        <source>a real portrait photograph</source>
+        <translation>真实人像照片</translation>
+    </message>
+    <message>
+        <source>Coffee cup (photo)</source>
+        <translation>咖啡杯（照片）</translation>
+    </message>
+    <message>
+        <source>a real photograph</source>
+        <translation>真实照片</translation>
+    </message>
+    <message>
+        <source>Cat (photo)</source>
+        <translation>猫（照片）</translation>
+    </message>
+    <message>
+        <source>Text (document)</source>
+        <translation>文字（文档）</translation>
+    </message>
+    <message>
+        <source>a scanned text image: dense detail for the router and the selectors</source>
+        <translation>扫描的文字图像：供路由器和选择器处理的密集细节</translation>
+    </message>
 </context>
 <context>
     <name>GuiOptions</name>

@@ -11,6 +11,26 @@
 
 namespace tokenscope::widgets {
 
+namespace {
+// The shipped gallery's titles and notes, so lupdate offers them for translation; entries a user
+// adds to gallery.json show as written. (Questions stay English: the demo model reads English.)
+[[maybe_unused]] const char *const kShippedGalleryTexts[] = {
+    QT_TRANSLATE_NOOP("Gallery", "Synthetic task, 3×2 tiles"),
+    QT_TRANSLATE_NOOP("Gallery", "the kind of image the demo model was trained on (answer: blue)"),
+    QT_TRANSLATE_NOOP("Gallery", "Synthetic task, 5×1 tiles"),
+    QT_TRANSLATE_NOOP("Gallery", "a wide image: five tiles in a row plus the thumbnail (answer: 0)"),
+    QT_TRANSLATE_NOOP("Gallery", "Rocket launch (photo)"),
+    QT_TRANSLATE_NOOP("Gallery", "a real photograph: the demo model never saw one, so watch the routing, not the answer"),
+    QT_TRANSLATE_NOOP("Gallery", "Astronaut (photo)"),
+    QT_TRANSLATE_NOOP("Gallery", "a real portrait photograph"),
+    QT_TRANSLATE_NOOP("Gallery", "Coffee cup (photo)"),
+    QT_TRANSLATE_NOOP("Gallery", "a real photograph"),
+    QT_TRANSLATE_NOOP("Gallery", "Cat (photo)"),
+    QT_TRANSLATE_NOOP("Gallery", "Text (document)"),
+    QT_TRANSLATE_NOOP("Gallery", "a scanned text image: dense detail for the router and the selectors"),
+};
+} // namespace
+
 QString resourcesDir()
 {
     QStringList candidates;
@@ -57,8 +77,11 @@ QVector<GalleryImage> galleryImages(QString *error)
         const QString path = images.filePath(entry.value(QLatin1String("file")).toString());
         if (entry.value(QLatin1String("file")).toString().isEmpty() || !QFileInfo::exists(path))
             continue;
-        out.push_back({QFileInfo(path).absoluteFilePath(), entry.value(QLatin1String("title")).toString(),
-                       entry.value(QLatin1String("question")).toString(), entry.value(QLatin1String("note")).toString()});
+        const QByteArray title = entry.value(QLatin1String("title")).toString().toUtf8();
+        const QByteArray note = entry.value(QLatin1String("note")).toString().toUtf8();
+        out.push_back({QFileInfo(path).absoluteFilePath(), QCoreApplication::translate("Gallery", title.constData()),
+                       entry.value(QLatin1String("question")).toString(),
+                       QCoreApplication::translate("Gallery", note.constData())});
     }
     return out;
 }
