@@ -2,7 +2,6 @@
 #include "main_window.h"
 
 #include "app_settings.h"
-#include "common/error.h"
 #include "canvas_pair.h"
 #include "compute_panel.h"
 #include "dropped_path.h"
@@ -39,7 +38,6 @@
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QScrollArea>
-#include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QVBoxLayout>

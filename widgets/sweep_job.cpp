@@ -48,7 +48,6 @@ bool SweepJob::start(const SweepRequest &request)
     joinThread();   // the previous sweep's thread has posted its end; reclaim it
     m_cancel = false;
     m_running = true;
-    Q_EMIT started(QString::fromStdString(request.spec.outDir.string()));
     m_thread = std::thread([this, request] { run(request); });
     return true;
 }

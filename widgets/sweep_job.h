@@ -40,7 +40,6 @@ public:
     bool isRunning() const { return m_running; }
 
 Q_SIGNALS:
-    void started(const QString &outDir);
     void progressed(const tokenscope::SweepProgress &progress);
     // Cells finished since the last batch (and, first, those a resumed folder already held).
     void recordsAdded(const std::vector<tokenscope::SampleRecord> &records);
