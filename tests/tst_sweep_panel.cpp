@@ -250,6 +250,25 @@ void TestSweepPanel::sweepRunsWithoutStallingTheGui()
     QVERIFY(QFileInfo::exists(qPath(m_dir / "exported" / "pareto.pdf")));
     QVERIFY(panel.exportSummary(qPath(m_dir / "exported")));
     QVERIFY(QFileInfo(qPath(m_dir / "exported" / "summary.csv")).size() > 100);
+    // The sample table as shown: the 24 samples of random@0.25, narrowed by the filter to those
+    // whose question or id mentions q1 (q1, q10..q19).
+    panel.samplesModel()->setText(QStringLiteral("q1"));
+    const int shown = panel.samplesModel()->rowCount();
+    QCOMPARE(shown, 11);
+    const auto samplesCsv = m_dir / "exported" / "samples.csv";
+    QVERIFY(panel.exportSamplesCsv(qPath(samplesCsv)));
+    QFile csv(qPath(samplesCsv));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    const QByteArray text = csv.readAll();
+    QVERIFY(text.startsWith("Method,Budget,Sample,Category,Question,Answer,Reference,Score"));
+    // One record per shown sample (random answers may hold quoted line breaks: count record starts).
+    int records = 0;
+    for (const QByteArray &line : text.split('\n'))
+        records += line.startsWith("random,0.25,q1");
+    QCOMPARE(records, shown);
+    QVERIFY(text.endsWith("\r\n"));
+    QVERIFY(!panel.exportSamplesCsv(qPath(m_dir / "no-such-dir" / "x.csv")));
+    panel.samplesModel()->setText({});
 
     // The folder opens again for browsing, in a fresh panel.
     SweepPanel browser;

@@ -942,6 +942,29 @@ Droite : %2</translation>
         <source>Sweep Output Folder</source>
         <translation>Dossier de sortie du balayage</translation>
     </message>
+    <message>
+        <source>Export Samples CSV…</source>
+        <translation>Exporter les échantillons en CSV…</translation>
+    </message>
+    <message>
+        <source>Export Samples</source>
+        <translation>Exporter les échantillons</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Fichiers CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>%1: cannot be written (%2)</source>
+        <translation>%1 : écriture impossible (%2)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Wrote %n sample(s) to %1</source>
+        <translation>
+            <numerusform>%n échantillon écrit dans %1</numerusform>
+            <numerusform>%n échantillons écrits dans %1</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>tokenscope::widgets::SweepPlotView</name>

@@ -939,6 +939,28 @@ Right: %2</source>
         <source>Sweep Output Folder</source>
         <translation>扫描输出文件夹</translation>
     </message>
+    <message>
+        <source>Export Samples CSV…</source>
+        <translation>导出样本 CSV…</translation>
+    </message>
+    <message>
+        <source>Export Samples</source>
+        <translation>导出样本</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>%1: cannot be written (%2)</source>
+        <translation>%1：无法写入（%2）</translation>
+    </message>
+    <message numerus="yes">
+        <source>Wrote %n sample(s) to %1</source>
+        <translation>
+            <numerusform>已将 %n 个样本写入 %1</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>tokenscope::widgets::SweepPlotView</name>

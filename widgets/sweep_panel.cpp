@@ -15,6 +15,7 @@
 #include <QClipboard>
 #include <QDir>
 #include <QFileDialog>
+#include <QFile>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -151,6 +152,13 @@ QWidget *SweepPanel::buildSetup()
     auto *figures = new QPushButton(tr("Export Figures\u2026"), box);
     auto *summary = new QPushButton(tr("Export Summary\u2026"), box);
     auto *copy = new QPushButton(tr("Copy Summary"), box);
+    auto *samples = new QPushButton(tr("Export Samples CSV\u2026"), box);
+    connect(samples, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export Samples"), QStringLiteral("samples.csv"),
+                                                          tr("CSV files (*.csv)"));
+        if (!path.isEmpty())
+            exportSamplesCsv(path);
+    });
     connect(figures, &QPushButton::clicked, this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Export Figures To"));
         if (!dir.isEmpty())
@@ -166,6 +174,7 @@ QWidget *SweepPanel::buildSetup()
     exports->addWidget(summary);
     exports->addWidget(copy);
     form->addRow(exports);
+    form->addRow(samples);
     box->setMinimumWidth(340);
     return box;
 }
@@ -453,6 +462,38 @@ bool SweepPanel::exportSummary(const QString &dir)
         Q_EMIT errorReported(QString::fromStdString(e.what()));
         return false;
     }
+}
+
+bool SweepPanel::exportSamplesCsv(const QString &path)
+{
+    // RFC 4180: CRLF line ends; fields with a comma, quote or line break quoted, quotes doubled.
+    auto field = [](QString text) {
+        if (text.contains(QLatin1Char(',')) || text.contains(QLatin1Char('"')) || text.contains(QLatin1Char('\n'))
+            || text.contains(QLatin1Char('\r')))
+            text = QLatin1Char('"') + text.replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
+        return text;
+    };
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        Q_EMIT errorReported(tr("%1: cannot be written (%2)").arg(QDir::toNativeSeparators(path), file.errorString()));
+        return false;
+    }
+    QStringList line;
+    for (int column = 0; column < m_proxy->columnCount(); ++column)
+        line << field(m_proxy->headerData(column, Qt::Horizontal).toString());
+    QByteArray out = line.join(QLatin1Char(',')).toUtf8() + "\r\n";
+    for (int row = 0; row < m_proxy->rowCount(); ++row) {
+        line.clear();
+        for (int column = 0; column < m_proxy->columnCount(); ++column)
+            line << field(m_proxy->index(row, column).data().toString());
+        out += line.join(QLatin1Char(',')).toUtf8() + "\r\n";
+    }
+    if (file.write(out) != out.size() || !file.flush()) {
+        Q_EMIT errorReported(tr("%1: cannot be written (%2)").arg(QDir::toNativeSeparators(path), file.errorString()));
+        return false;
+    }
+    m_status->setText(tr("Wrote %n sample(s) to %1", nullptr, m_proxy->rowCount()).arg(QDir::toNativeSeparators(path)));
+    return true;
 }
 
 void SweepPanel::copySummary() const

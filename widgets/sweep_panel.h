@@ -61,6 +61,8 @@ public:
     void showSamplesOf(const QString &method, double budget);
     bool exportFigures(const QString &dir);
     bool exportSummary(const QString &dir);   // summary.csv + summary.json
+    // The sample table as shown (setting, filter and sort applied), RFC 4180 CSV.
+    bool exportSamplesCsv(const QString &path);
     void copySummary() const;                 // the terminal table, to the clipboard
 
     const std::vector<SummaryRow> &summary() const { return m_summary; }
