@@ -3,6 +3,7 @@
 
 // Small helpers shared by the tests: scratch directories and fixture checkpoints.
 
+#include "common/compute_options.h"
 #include "common/error.h"
 #include "image/image.h"
 
@@ -27,6 +28,9 @@ inline std::filesystem::path scratchDir(const std::string &name)
     std::filesystem::create_directories(dir);
     return dir;
 }
+
+// CPU, fp32, one thread: the GUI tests' engine, small enough to leave the GUI thread a core.
+inline const ComputeOptions oneThread{DeviceKind::Cpu, ComputeDType::Float32, 1};
 
 inline QString qPath(const std::filesystem::path &path)
 {

@@ -28,12 +28,12 @@
 using namespace tokenscope;
 using tokenscope::test::gradientImage;
 using namespace tokenscope::widgets;
+using tokenscope::test::oneThread;
 using tokenscope::test::qPath;
 
 namespace {
 
 constexpr int modelTimeoutMs = 60000;   // a loaded 2-core CI machine can be slow
-const ComputeOptions oneThread{DeviceKind::Cpu, ComputeDType::Float32, 1};
 
 
 } // namespace

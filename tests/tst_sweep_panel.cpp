@@ -25,12 +25,12 @@
 
 using namespace tokenscope;
 using namespace tokenscope::widgets;
+using tokenscope::test::oneThread;
 using tokenscope::test::qPath;
 
 namespace {
 
 constexpr int timeoutMs = 120000;
-const ComputeOptions oneThread{DeviceKind::Cpu, ComputeDType::Float32, 1};
 
 SampleRecord record(const std::string &method, double budget, const std::string &doc, double score, int kept)
 {

@@ -28,12 +28,12 @@
 
 using namespace tokenscope;
 using namespace tokenscope::widgets;
+using tokenscope::test::oneThread;
 using tokenscope::test::qPath;
 
 namespace {
 
 constexpr int modelTimeoutMs = 60000;
-const ComputeOptions oneThread{DeviceKind::Cpu, ComputeDType::Float32, 1};
 
 // Two grid tiles of 2×2 tokens side by side plus a one-token thumbnail; tile 0's tokens scored
 // 0..3, tile 1's all dropped, token 5 merged into token 0.
@@ -132,13 +132,8 @@ void TestWorkbench::prepare(MainWindow &window)
 void TestWorkbench::methodPanelSpeaksCatalogNames()
 {
     MethodPanel panel;
-    QStringList names;
-    for (const MethodInfo &method : compressionMethods()) {
-        names << QString::fromStdString(method.name);
-        if (method.kind != MethodKind::TileRatio)
-            names << QStringLiteral("vir+") + QString::fromStdString(method.name);
-    }
-    for (const QString &name : names) {
+    for (const std::string &method : methodNames()) {
+        const QString name = QString::fromStdString(method);
         QSignalSpy changed(&panel, &MethodPanel::choiceChanged);
         QVERIFY2(panel.setMethodName(name), qPrintable(name));
         QCOMPARE(panel.methodName(), name);

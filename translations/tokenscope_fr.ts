@@ -896,10 +896,6 @@ Droite : %2</translation>
         <translation> · reste %1</translation>
     </message>
     <message>
-        <source>Finished</source>
-        <translation>Terminé</translation>
-    </message>
-    <message>
         <source>Open a model first</source>
         <translation>Ouvrez d&apos;abord un modèle</translation>
     </message>

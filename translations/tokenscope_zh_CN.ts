@@ -894,10 +894,6 @@ Right: %2</source>
         <translation> · 预计剩余 %1</translation>
     </message>
     <message>
-        <source>Finished</source>
-        <translation>已完成</translation>
-    </message>
-    <message>
         <source>Open a model first</source>
         <translation>请先打开模型</translation>
     </message>

@@ -67,9 +67,9 @@ RunResult EngineWorker::runOne(const RunRequest &request, quint64 imageKey, cons
 {
     if (imageKey == 0)
         return m_engine->run(request, callbacks);
-    m_engine->validate(request);   // a bad question must not cost an encoding
     const bool reuse = m_encoded && m_encodedKey == imageKey;
     if (!reuse) {
+        m_engine->validate(request);   // a bad question must not cost an encoding (run validates again)
         m_encoded.reset();
         m_encoded = m_engine->encode(request, callbacks);
         m_encodedKey = imageKey;

@@ -150,18 +150,24 @@ QRectF ImageCanvas::imageRect() const
     return viewLayout().image;
 }
 
+QRectF ImageCanvas::imageRectAt(const QPointF &pos) const
+{
+    if (!m_plan || m_image.isNull())
+        return {};
+    const OverlayPainter::Layout layout = viewLayout();   // once per hit-test: it runs on every mouse move
+    return layout.viewport.contains(pos) ? layout.image : QRectF();
+}
+
 int ImageCanvas::tileIndexAt(const QPointF &pos) const
 {
-    if (!m_plan || m_image.isNull() || !viewLayout().viewport.contains(pos))
-        return -1;
-    return widgets::tileIndexAt(*m_plan, m_image.size(), imageRect(), pos);
+    const QRectF image = imageRectAt(pos);
+    return image.isEmpty() ? -1 : widgets::tileIndexAt(*m_plan, m_image.size(), image, pos);
 }
 
 int ImageCanvas::tokenIndexAt(const QPointF &pos) const
 {
-    if (!m_plan || m_image.isNull() || !viewLayout().viewport.contains(pos))
-        return -1;
-    return widgets::tokenIndexAt(*m_plan, m_image.size(), imageRect(), pos);
+    const QRectF image = imageRectAt(pos);
+    return image.isEmpty() ? -1 : widgets::tokenIndexAt(*m_plan, m_image.size(), image, pos);
 }
 
 QString ImageCanvas::tileToolTip(int index) const

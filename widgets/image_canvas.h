@@ -79,6 +79,8 @@ protected:
 private:
     QRectF drawingBounds() const;
     QRectF fittedRect() const;   // the image at zoom 1
+    // Where the image is drawn, or an empty rect when `pos` is outside the part of it on screen.
+    QRectF imageRectAt(const QPointF &pos) const;
     OverlayPainter::Layout viewLayout() const;
     OverlayLayers paintedLayers() const;
     void setHovered(int index);

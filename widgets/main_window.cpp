@@ -134,10 +134,10 @@ void MainWindow::buildMenus()
     openImageAction->setShortcut(QKeySequence::Open);
     QMenu *recentModels = file->addMenu(tr("Recent Models"));
     connect(recentModels, &QMenu::aboutToShow, this,
-            [this, recentModels] { fillRecentMenu(recentModels, int(RecentKind::Model)); });
+            [this, recentModels] { fillRecentMenu(recentModels, RecentKind::Model); });
     QMenu *recentImages = file->addMenu(tr("Recent Images"));
     connect(recentImages, &QMenu::aboutToShow, this,
-            [this, recentImages] { fillRecentMenu(recentImages, int(RecentKind::Image)); });
+            [this, recentImages] { fillRecentMenu(recentImages, RecentKind::Image); });
     file->addAction(tr("Open &Sweep Folder\u2026"), this, &MainWindow::chooseSweepFolder);
     file->addSeparator();
     m_exportAction = file->addAction(tr("&Export Overlay PNG\u2026"), this, &MainWindow::chooseOverlayExport);
@@ -181,10 +181,9 @@ void MainWindow::buildMenus()
     run->addAction(tr("&Cancel"), QKeySequence(Qt::Key_Escape), this, &MainWindow::cancel);
 }
 
-void MainWindow::fillRecentMenu(QMenu *menu, int kind)
+void MainWindow::fillRecentMenu(QMenu *menu, RecentKind recentKind)
 {
     menu->clear();
-    const auto recentKind = static_cast<RecentKind>(kind);
     const QStringList paths = m_settings->recent(recentKind);
     if (paths.isEmpty()) {
         menu->addAction(tr("(none)"))->setEnabled(false);
@@ -283,10 +282,7 @@ bool MainWindow::isComparing() const
 
 bool MainWindow::setComparisonMethod(const QString &name, double budget)
 {
-    if (!(budget > 0 && budget <= 1))
-        return false;
-    m_compareMethods->setBudget(budget);
-    return m_compareMethods->setMethodName(name);
+    return m_compareMethods->setChoice(name, budget);
 }
 
 QWidget *MainWindow::buildResults()
@@ -328,10 +324,7 @@ void MainWindow::setQuestion(const QString &question)
 
 bool MainWindow::setMethod(const QString &name, double budget)
 {
-    if (!(budget > 0 && budget <= 1))
-        return false;
-    m_methods->setBudget(budget);
-    return m_methods->setMethodName(name);
+    return m_methods->setChoice(name, budget);
 }
 
 bool MainWindow::canAsk() const

@@ -30,6 +30,7 @@ class QTabWidget;
 namespace tokenscope::widgets {
 
 class AppSettings;
+enum class RecentKind;
 class CanvasPair;
 class ComputePanel;
 class GalleryView;
@@ -144,7 +145,7 @@ protected:
 
 private:
     void buildMenus();
-    void fillRecentMenu(QMenu *menu, int kind);
+    void fillRecentMenu(QMenu *menu, RecentKind kind);
     QWidget *buildControls();
     QWidget *buildResults();
     void updateCaptions();

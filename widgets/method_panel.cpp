@@ -114,22 +114,12 @@ MethodPanel::MethodPanel(QWidget *parent)
 
 const MethodInfo *MethodPanel::ratioMethod() const
 {
-    const std::string name = m_ratio->currentData().toString().toStdString();
-    for (const MethodInfo &method : compressionMethods())
-        if (method.name == name)
-            return &method;
-    return nullptr;
+    return findMethod(m_ratio->currentData().toString().toStdString());
 }
 
 const MethodInfo *MethodPanel::tokenMethod() const
 {
-    if (!m_tokens->isEnabled())
-        return nullptr;
-    const std::string name = m_tokens->currentData().toString().toStdString();
-    for (const MethodInfo &method : compressionMethods())
-        if (method.name == name)
-            return &method;
-    return nullptr;
+    return m_tokens->isEnabled() ? findMethod(m_tokens->currentData().toString().toStdString()) : nullptr;
 }
 
 QString MethodPanel::methodName() const
@@ -163,6 +153,20 @@ bool MethodPanel::setMethodName(const QString &name)
     }
     updateEnabled();
     rebuildParameters();
+    Q_EMIT choiceChanged();
+    return true;
+}
+
+bool MethodPanel::setChoice(const QString &name, double budget)
+{
+    if (!(budget > 0 && budget <= 1))
+        return false;
+    {
+        const QSignalBlocker block(this);   // one change, announced once below
+        if (!setMethodName(name))
+            return false;
+        setBudget(budget);
+    }
     Q_EMIT choiceChanged();
     return true;
 }

@@ -36,6 +36,9 @@ public:
     // Selects the parts of a CLI name; false (nothing changes) for a name the catalog rejects
     // or a part the loaded model cannot run.
     bool setMethodName(const QString &name);
+    // Method and budget together, with one choiceChanged; false (nothing changes) for a rejected
+    // name or a budget outside (0, 1].
+    bool setChoice(const QString &name, double budget);
     double budget() const;             // (0, 1], in whole percent
     void setBudget(double budget);
     // The parameters the user moved off their defaults (defaults are the core's own).

@@ -42,18 +42,6 @@ namespace {
 const QStringList defaultMethods{QStringLiteral("none"), QStringLiteral("vir"), QStringLiteral("visionselector"),
                                  QStringLiteral("random"), QStringLiteral("fastv"), QStringLiteral("divprune")};
 
-// Every name a sweep accepts: the catalog's methods, then ViR followed by each token method.
-QStringList sweepableMethods()
-{
-    QStringList names, composed;
-    for (const MethodInfo &method : compressionMethods()) {
-        names << QString::fromStdString(method.name);
-        if (method.kind != MethodKind::TileRatio)
-            composed << QStringLiteral("vir+") + QString::fromStdString(method.name);
-    }
-    return names + composed;
-}
-
 QString fromPath(const std::filesystem::path &path)
 {
     return QString::fromStdString(path.string());
@@ -82,14 +70,15 @@ SweepPanel::SweepPanel(QWidget *parent)
     connect(m_job, &SweepJob::recordsAdded, this, &SweepPanel::onRecords);
     connect(m_job, &SweepJob::summaryUpdated, this, &SweepPanel::onSummary);
     connect(m_job, &SweepJob::finished, this, [this](const QString &file, int ran, int resumed) {
-        onEnded(tr("Finished: %1 cells run, %2 resumed \u2192 %3").arg(ran).arg(resumed).arg(QDir::toNativeSeparators(file)));
+        onEnded(tr("Finished: %1 cells run, %2 resumed \u2192 %3").arg(ran).arg(resumed).arg(QDir::toNativeSeparators(file)),
+                true);
         Q_EMIT sweepFinished();
     });
     connect(m_job, &SweepJob::cancelled, this, [this] {
-        onEnded(tr("Cancelled. The cells finished so far are kept; Run Sweep again resumes."));
+        onEnded(tr("Cancelled. The cells finished so far are kept; Run Sweep again resumes."), false);
     });
     connect(m_job, &SweepJob::failed, this, [this](const QString &message) {
-        onEnded(tr("Failed: %1").arg(message));
+        onEnded(tr("Failed: %1").arg(message), false);
         Q_EMIT errorReported(message);
     });
     updateButtons();
@@ -102,16 +91,22 @@ QWidget *SweepPanel::buildSetup()
     auto *box = new QGroupBox(tr("Sweep"), this);
     auto *form = new QFormLayout(box);
 
-    auto *datasetRow = new QHBoxLayout;
-    m_dataset->setPlaceholderText(tr("dataset.jsonl (docs/dataset-format.md)"));
-    auto *browseDataset = new QPushButton(tr("\u2026"), box);
-    browseDataset->setToolTip(tr("Choose a dataset file"));
-    connect(browseDataset, &QPushButton::clicked, this, &SweepPanel::chooseDataset);
-    datasetRow->addWidget(m_dataset, 1);
-    datasetRow->addWidget(browseDataset);
-    form->addRow(tr("Dataset:"), datasetRow);
+    // A path field with a browse button beside it.
+    auto pathRow = [this, box](QLineEdit *field, const QString &placeholder, const QString &browseTip, auto choose) {
+        auto *row = new QHBoxLayout;
+        field->setPlaceholderText(placeholder);
+        auto *browse = new QPushButton(tr("\u2026"), box);
+        browse->setToolTip(browseTip);
+        connect(browse, &QPushButton::clicked, this, choose);
+        row->addWidget(field, 1);
+        row->addWidget(browse);
+        return row;
+    };
+    form->addRow(tr("Dataset:"), pathRow(m_dataset, tr("dataset.jsonl (docs/dataset-format.md)"),
+                                         tr("Choose a dataset file"), &SweepPanel::chooseDataset));
 
-    for (const QString &name : sweepableMethods()) {
+    for (const std::string &method : methodNames()) {
+        const QString name = QString::fromStdString(method);
         auto *item = new QListWidgetItem(name, m_methods);
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(defaultMethods.contains(name) ? Qt::Checked : Qt::Unchecked);
@@ -125,14 +120,8 @@ QWidget *SweepPanel::buildSetup()
     m_limit->setSpecialValueText(tr("all samples"));
     form->addRow(tr("Samples:"), m_limit);
 
-    auto *outRow = new QHBoxLayout;
-    m_outDir->setPlaceholderText(tr("output folder (resumed if it holds this sweep)"));
-    auto *browseOut = new QPushButton(tr("\u2026"), box);
-    browseOut->setToolTip(tr("Choose the output folder"));
-    connect(browseOut, &QPushButton::clicked, this, &SweepPanel::chooseOutputFolder);
-    outRow->addWidget(m_outDir, 1);
-    outRow->addWidget(browseOut);
-    form->addRow(tr("Output:"), outRow);
+    form->addRow(tr("Output:"), pathRow(m_outDir, tr("output folder (resumed if it holds this sweep)"),
+                                        tr("Choose the output folder"), &SweepPanel::chooseOutputFolder));
 
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_run);
@@ -219,6 +208,9 @@ QWidget *SweepPanel::buildResults()
     m_table->setToolTip(tr("Double-click (or Return on) a sample to see it on the canvas with its method and budget"));
     layout->addWidget(m_table, 1);
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &SweepSamplesProxy::setText);
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(m_proxy, signal, this, &SweepPanel::updateSamplesTitle);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, &SweepPanel::updateSamplesTitle);
     connect(m_table, &QTableView::activated, this, &SweepPanel::onSampleActivated);
     panel->addWidget(samples);
     panel->setStretchFactor(0, 3);
@@ -346,8 +338,7 @@ void SweepPanel::onProgress(const SweepProgress &progress)
 
 void SweepPanel::onRecords(const std::vector<SampleRecord> &records)
 {
-    m_records->appendRecords(records);
-    showSamplesOf(m_proxy->method(), m_proxy->budget());   // refreshes the title's count
+    m_records->appendRecords(records);   // the proxy filters the new rows; the title follows its count
 }
 
 void SweepPanel::onSummary(const std::vector<SummaryRow> &rows)
@@ -357,10 +348,10 @@ void SweepPanel::onSummary(const std::vector<SummaryRow> &rows)
         view->setRows(rows);
 }
 
-void SweepPanel::onEnded(const QString &status)
+void SweepPanel::onEnded(const QString &status, bool finished)
 {
     m_status->setText(status);
-    if (!m_job->isRunning() && status.startsWith(tr("Finished")))
+    if (finished)
         m_progress->setValue(1000);
     updateButtons();
 }
@@ -417,9 +408,16 @@ bool SweepPanel::openFolder(const QString &path)
 void SweepPanel::showSamplesOf(const QString &method, double budget)
 {
     m_proxy->setSetting(method, budget);
-    m_samplesTitle->setText(method.isEmpty()
-                                ? tr("All samples (%1)").arg(m_proxy->rowCount())
-                                : tr("%1 at budget %2 (%3 samples)").arg(method, QString::number(budget, 'g', 4)).arg(m_proxy->rowCount()));
+    updateSamplesTitle();
+}
+
+void SweepPanel::updateSamplesTitle()
+{
+    const QString method = m_proxy->method();
+    m_samplesTitle->setText(method.isEmpty() ? tr("All samples (%1)").arg(m_proxy->rowCount())
+                                             : tr("%1 at budget %2 (%3 samples)")
+                                                   .arg(method, QString::number(m_proxy->budget(), 'g', 4))
+                                                   .arg(m_proxy->rowCount()));
 }
 
 void SweepPanel::onSampleActivated(const QModelIndex &index)

@@ -84,7 +84,8 @@ private:
     void onProgress(const tokenscope::SweepProgress &progress);
     void onRecords(const std::vector<tokenscope::SampleRecord> &records);
     void onSummary(const std::vector<tokenscope::SummaryRow> &rows);
-    void onEnded(const QString &status);
+    void onEnded(const QString &status, bool finished);
+    void updateSamplesTitle();
     void onSampleActivated(const QModelIndex &index);
     void chooseDataset();
     void chooseOutputFolder();

@@ -9,6 +9,7 @@
 #include "translations.h"
 #include "app_settings.h"
 #include "demo_resources.h"
+#include "gallery_view.h"
 #include "main_window.h"
 #include "method_panel.h"
 #include "window_screenshot.h"
@@ -98,7 +99,7 @@ int main(int argc, char **argv)
     QString image = options.image, question = options.question;
     bool fromGallery = false;
     if (image.isEmpty())
-        if (const auto gallery = widgets::galleryImages(); !gallery.isEmpty()) {
+        if (const auto &gallery = window.gallery()->images(); !gallery.isEmpty()) {
             image = gallery.front().path;
             question = question.isEmpty() ? gallery.front().question : question;
             fromGallery = true;

@@ -69,13 +69,6 @@ std::vector<MethodInfo> buildCatalog()
     return m;
 }
 
-const MethodInfo *findMethod(const std::string &name)
-{
-    const auto &all = compressionMethods();
-    auto it = std::find_if(all.begin(), all.end(), [&](const MethodInfo &m) { return m.name == name; });
-    return it == all.end() ? nullptr : &*it;
-}
-
 std::string knownNames()
 {
     std::string names;
@@ -85,6 +78,25 @@ std::string knownNames()
 }
 
 } // namespace
+
+const MethodInfo *findMethod(const std::string &name)
+{
+    const auto &all = compressionMethods();
+    auto it = std::find_if(all.begin(), all.end(), [&](const MethodInfo &m) { return m.name == name; });
+    return it == all.end() ? nullptr : &*it;
+}
+
+std::vector<std::string> methodNames()
+{
+    std::vector<std::string> names, composed;
+    for (const MethodInfo &m : compressionMethods()) {
+        names.push_back(m.name);
+        if (m.kind != MethodKind::TileRatio)
+            composed.push_back("vir+" + m.name);
+    }
+    names.insert(names.end(), composed.begin(), composed.end());
+    return names;
+}
 
 const std::vector<MethodInfo> &compressionMethods()
 {

@@ -37,6 +37,10 @@ struct MethodInfo {
 // Every method, in the order the CLI lists them. Token-selection methods also exist composed
 // after ViR as "vir+<name>" (ViR picks each tile's ratio, then the method picks tokens).
 const std::vector<MethodInfo> &compressionMethods();
+// The catalogue entry of that exact name (no compositions), or nullptr.
+const MethodInfo *findMethod(const std::string &name);
+// Every name chooseMethod accepts: the catalogue's, then vir+<token method> for each token method.
+std::vector<std::string> methodNames();
 
 struct MethodChoice {
     std::string name;                 // as given: "random", "vir+visionselector"
