@@ -267,7 +267,9 @@ void TestSweepPanel::sweepRunsWithoutStallingTheGui()
         records += line.startsWith("random,0.25,q1");
     QCOMPARE(records, shown);
     QVERIFY(text.endsWith("\r\n"));
+    QSignalSpy exportErrors(&panel, &SweepPanel::errorReported);
     QVERIFY(!panel.exportSamplesCsv(qPath(m_dir / "no-such-dir" / "x.csv")));
+    QVERIFY(exportErrors.last().at(0).toString().contains(QLatin1String("x.csv: cannot be written")));
     panel.samplesModel()->setText({});
 
     // The folder opens again for browsing, in a fresh panel.

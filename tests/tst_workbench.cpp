@@ -26,6 +26,8 @@
 #include <QStandardPaths>
 #include <QtTest/QtTest>
 
+#include <fstream>
+
 using namespace tokenscope;
 using namespace tokenscope::widgets;
 using tokenscope::test::oneThread;
@@ -441,6 +443,17 @@ void TestWorkbench::galleryOpensImagesWithTheirQuestions()
         QVERIFY(!image.title.isEmpty() && !image.question.isEmpty());
     }
     QVERIFY(QFileInfo::exists(QDir(demoModelDir()).filePath(QStringLiteral("model.safetensors"))));
+
+    // A malformed manifest: no images, and an error naming the file.
+    const auto broken = test::scratchDir("workbench-gallery");
+    std::filesystem::create_directories(broken / "images");
+    std::ofstream(broken / "images" / "gallery.json") << "{ \"file\": ";
+    qputenv("TOKENSCOPE_RESOURCES", QByteArray::fromStdString(broken.string()));
+    QString error;
+    QVERIFY(galleryImages(&error).isEmpty());
+    qunsetenv("TOKENSCOPE_RESOURCES");
+    QVERIFY2(error.contains(QLatin1String("gallery.json")) && error.contains(QLatin1String("not a JSON array")),
+             qPrintable(error));
 
     MainWindow window(oneThread);
     window.setErrorDialogsEnabled(false);
