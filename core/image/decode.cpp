@@ -5,7 +5,9 @@
 #include "image/image_header.h"
 
 #include <opencv2/core.hpp>
+#if TOKENSCOPE_IMAGE_CODECS
 #include <opencv2/imgcodecs.hpp>
+#endif
 #include <opencv2/imgproc.hpp>
 
 #include <cerrno>
@@ -93,6 +95,10 @@ RgbImage decodeImageBytes(std::span<const std::byte> bytes, const std::string &s
         requirePixelLimits(header.width, header.height, limits, source);
     requireCompleteImage(header, bytes, source);
 
+#if !TOKENSCOPE_IMAGE_CODECS
+    throw Error(source, std::string("this TokenScope was built without image codecs (TOKENSCOPE_IMAGE_CODECS=OFF), so it "
+                                    "cannot decode ") + imageFormatName(header.format) + " data; use a build with OpenCV imgcodecs");
+#else
     try {
         const cv::Mat encoded(1, static_cast<int>(bytes.size()), CV_8U,
                               const_cast<std::byte *>(bytes.data())); // read-only view
@@ -112,6 +118,7 @@ RgbImage decodeImageBytes(std::span<const std::byte> bytes, const std::string &s
     } catch (const cv::Exception &e) {
         throw Error(source, "the decoder failed: " + e.msg);
     }
+#endif
 }
 
 RgbImage decodeImageFile(const std::filesystem::path &path, const ImageLimits &limits)

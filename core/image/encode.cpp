@@ -4,7 +4,9 @@
 #include "common/error.h"
 #include "image/rgb_mat.h"
 
+#if TOKENSCOPE_IMAGE_CODECS
 #include <opencv2/imgcodecs.hpp>
+#endif
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
@@ -18,6 +20,11 @@ std::vector<std::byte> encodeImage(const RgbImage &image, ImageEncoding encoding
                                    int jpegQuality)
 {
     requireValidRgb(image, source);
+#if !TOKENSCOPE_IMAGE_CODECS
+    (void)jpegQuality;
+    throw Error(source, std::string("this TokenScope was built without image codecs (TOKENSCOPE_IMAGE_CODECS=OFF), so it "
+                                    "cannot write ") + (encoding == ImageEncoding::Png ? "PNG" : "JPEG") + " files");
+#else
     try {
         cv::Mat bgr;
         cv::cvtColor(wrapRgb(image), bgr, cv::COLOR_RGB2BGR); // OpenCV encoders expect BGR
@@ -33,6 +40,7 @@ std::vector<std::byte> encodeImage(const RgbImage &image, ImageEncoding encoding
     } catch (const cv::Exception &e) {
         throw Error(source, "the encoder failed: " + e.msg);
     }
+#endif
 }
 
 void writePng(const std::filesystem::path &path, const RgbImage &image)

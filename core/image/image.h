@@ -47,6 +47,9 @@ struct TilingOptions {
     int maxTiles = 12;
     bool dynamic = true;        // false: one tile, the whole image resized
     bool useThumbnail = true;   // appended last when there is more than one tile
+    // false: TiledImage::bytes gets the resized tiles as RGB bytes and `pixels` stays empty, for
+    // a device that normalises them itself (core/cuda/tile_kernels.h).
+    bool normalise = true;
 };
 
 struct TileInfo {
@@ -65,7 +68,12 @@ struct TiledImage {
     TileGrid grid;
     std::vector<TileInfo> tiles;
     std::vector<float> pixels;  // [tiles, 3, tileSize, tileSize], (x/255 - mean) / std, RGB
+    std::vector<std::uint8_t> bytes;   // [tiles, tileSize, tileSize, 3] RGB, when !normalise
 };
+
+// The ImageNet normalisation InternVL applies (internvl_chat/internvl/train/dataset.py).
+inline constexpr double kImageNetMean[3] = {0.485, 0.456, 0.406};
+inline constexpr double kImageNetStd[3] = {0.229, 0.224, 0.225};
 
 // InternVL's find_closest_aspect_ratio, including its tie rule: among equally close aspect
 // ratios (grids tried by increasing tile count) a later, larger grid wins when the image area

@@ -9,14 +9,12 @@
 
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 namespace tokenscope {
 
 namespace {
-
-constexpr std::array<double, 3> kImageNetMean{0.485, 0.456, 0.406};
-constexpr std::array<double, 3> kImageNetStd{0.229, 0.224, 0.225};
 
 // Far above any InternVL setting (448 px, 12 tiles; 40 at most in evaluation scripts), low enough
 // that the grid search stays trivial and one request cannot ask for gigabytes of pixels.
@@ -83,6 +81,14 @@ void normaliseTile(const cv::Mat &rgb, int x0, int y0, int tileSize, const Norma
     }
 }
 
+// Copies the tileSize² block at (x0, y0) of an RGB image as interleaved bytes [T, T, 3].
+void copyTile(const cv::Mat &rgb, int x0, int y0, int tileSize, std::uint8_t *out)
+{
+    const std::size_t rowBytes = 3 * static_cast<std::size_t>(tileSize);
+    for (int y = 0; y < tileSize; ++y, out += rowBytes)
+        std::memcpy(out, rgb.ptr<std::uint8_t>(y0 + y) + 3 * x0, rowBytes);
+}
+
 } // namespace
 
 TileGrid chooseTileGrid(int width, int height, const TilingOptions &options)
@@ -132,10 +138,21 @@ TiledImage tileImage(const RgbImage &image, const TilingOptions &options)
     tiled.tileSize = tileSize;
     tiled.grid = grid;
     tiled.tiles.reserve(static_cast<std::size_t>(tileCount));
-    const std::size_t tileFloats = 3 * static_cast<std::size_t>(tileSize) * static_cast<std::size_t>(tileSize);
-    tiled.pixels.resize(tileFloats * static_cast<std::size_t>(tileCount));
+    const std::size_t tileValues = 3 * static_cast<std::size_t>(tileSize) * static_cast<std::size_t>(tileSize);
+    if (options.normalise)
+        tiled.pixels.resize(tileValues * static_cast<std::size_t>(tileCount));
+    else
+        tiled.bytes.resize(tileValues * static_cast<std::size_t>(tileCount));
 
     static const NormalisationTable table;
+    // Tile `index` of `rgb`, from its top-left corner (x0, y0), into whichever output was asked for.
+    const auto emitTile = [&](const cv::Mat &rgb, int x0, int y0, int index) {
+        const std::size_t offset = tileValues * static_cast<std::size_t>(index);
+        if (options.normalise)
+            normaliseTile(rgb, x0, y0, tileSize, table, tiled.pixels.data() + offset);
+        else
+            copyTile(rgb, x0, y0, tileSize, tiled.bytes.data() + offset);
+    };
     const cv::Mat source = wrapRgb(image);
     try {
         // One resize for the whole grid; tiles are read straight out of it.
@@ -147,16 +164,14 @@ TiledImage tileImage(const RgbImage &image, const TilingOptions &options)
                 const int index = row * grid.cols + col;
                 tiled.tiles.push_back({index, col, row, false,
                                        {col * cellWidth, row * cellHeight, cellWidth, cellHeight}});
-                normaliseTile(resized, col * tileSize, row * tileSize, tileSize, table,
-                              tiled.pixels.data() + tileFloats * static_cast<std::size_t>(index));
+                emitTile(resized, col * tileSize, row * tileSize, index);
             }
         }
         if (withThumbnail) {
             const int index = grid.count();
             tiled.tiles.push_back({index, -1, -1, true,
                                    {0.0, 0.0, static_cast<double>(image.width), static_cast<double>(image.height)}});
-            normaliseTile(resizeRgb(source, {tileSize, tileSize}), 0, 0, tileSize, table,
-                          tiled.pixels.data() + tileFloats * static_cast<std::size_t>(index));
+            emitTile(resizeRgb(source, {tileSize, tileSize}), 0, 0, index);
         }
     } catch (const cv::Exception &e) {
         throw Error(std::string("image"), "resizing for tiling failed: " + e.msg);

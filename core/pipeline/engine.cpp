@@ -274,7 +274,8 @@ RunResult Engine::Impl::run(const RunRequest &request, const EncodedImage &encod
     const Generation generation = generateGreedy(
         model.language(),
         GenerationInput{layout, visuals, positions, request.maxNewTokens,
-                        static_cast<std::int64_t>(tokenizer.vocabSize()), stopTokens, pruning ? &*pruning : nullptr},
+                        static_cast<std::int64_t>(tokenizer.vocabSize()),
+                        request.stopAtEos ? stopTokens : std::set<TokenId>{}, pruning ? &*pruning : nullptr},
         progress);
     if (insideLlm) {
         recordInsideSelection(result.plan, inside, request.budget);

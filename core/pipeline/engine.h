@@ -42,6 +42,7 @@ struct RunRequest {
     std::optional<RouterThresholds> thresholds;      // default: the config's flash thresholds
     double targetBudget = 0.5;                       // RouteMode::TargetBudget
     int maxNewTokens = 64;
+    bool stopAtEos = true;                           // false: decode exactly maxNewTokens (benchmarks)
     // Token selection after the tile ratios (compress/method_catalog.h); empty keeps every token.
     std::string tokenMethod;
     double budget = 1.0;                             // of the tokens the connectors produced

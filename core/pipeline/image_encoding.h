@@ -28,7 +28,4 @@ EncodedImage encodeImage(const InternVLModel &model, const RgbImage &image, Prog
 // The tiling the model's config asks for (tile size, tile range, thumbnail).
 TilingOptions tilingFor(const ModelConfig &config);
 
-// The tiles' normalised pixels as a [tiles, 3, T, T] tensor on the model's device and dtype.
-torch::Tensor tilePixels(const InternVLModel &model, const TiledImage &tiled);
-
 } // namespace tokenscope

@@ -2,6 +2,7 @@
 #include "train/teacher_forcing.h"
 
 #include "common/error.h"
+#include "model/device_pixels.h"
 #include "pipeline/chat_template.h"
 #include "pipeline/image_encoding.h"
 #include "pipeline/sequence_layout.h"
@@ -13,14 +14,15 @@ ImageBatch loadImageBatch(const InternVLModel &model, const TrainingSet &set, co
     ImageBatch batch;
     std::vector<torch::Tensor> pixels;
     std::int64_t tiles = 0;
-    const TilingOptions tiling = tilingFor(model.config());
+    TilingOptions tiling = tilingFor(model.config());
+    tiling.normalise = !deviceNormalisesPixels(model.target());
     for (std::size_t index : indices) {
         const TrainingImage &image = set.images.at(index);
         batch.images.push_back(&image);
         batch.tiled.push_back(tileImage(decodeImageFile(image.path), tiling));
         batch.firstTile.push_back(tiles);
         tiles += std::int64_t(batch.tiled.back().tiles.size());
-        pixels.push_back(tilePixels(model, batch.tiled.back()));
+        pixels.push_back(devicePixels(batch.tiled.back(), model.target()));
     }
     batch.pixels = torch::cat(pixels, 0);
     return batch;

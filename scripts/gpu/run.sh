@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# On the GPU machine, from the repository root, in one call: build the cuda preset against the
+# pip torch's CUDA LibTorch, run the GPU and parity tests, make the parity fixtures with
+# transformers, and time TokenScope and transformers on the same checkpoints. Everything it
+# finds goes to $OUT (the device tool's folder) or build/gpu-out: log.txt, ctest.log,
+# parity-fixtures.tar.gz, speed.jsonl, speed.md.
+#
+#   scripts/gpu/run.sh all                      build, parity, bench internvl3_5-1b-flash
+#   scripts/gpu/run.sh build|parity             one step (parity builds first if needed)
+#   scripts/gpu/run.sh bench SHAPE [PX,...]     e.g. bench internvl3_5-8b-flash 1344
+#
+# Needs .carry/debs from scripts/gpu/prepare-deps.sh (run on the development machine).
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+out=${OUT:-$PWD/build/gpu-out}
+mkdir -p "$out"
+exec > >(tee -a "$out/log.txt") 2>&1
+
+deps=/tmp/tokenscope-deps
+build=build/cuda
+step() { echo; echo "=== $* ($(date +%T))"; }
+die() { echo "run.sh: $*" >&2; exit 1; }
+
+unpackDeps() {
+    [ -d .carry/debs ] || die ".carry/debs is missing: run scripts/gpu/prepare-deps.sh on the development machine and carry .carry"
+    if [ ! -d "$deps/usr" ]; then
+        step "unpacking $(ls .carry/debs/*.deb | wc -l) packages into $deps"
+        for f in .carry/debs/*.deb; do dpkg -x "$f" "$deps" || die "cannot unpack $f"; done
+        # OpenCV's CMake package checks that every module's library exists; only core and
+        # imgproc came along and nothing links the others, so empty stand-ins pass the check.
+        local lib=$deps/usr/lib/x86_64-linux-gnu
+        for f in $(grep -o 'libopencv_[a-z0-9_]*\.so\.[0-9.]*[0-9]' "$lib/cmake/opencv4/OpenCVModules-release.cmake" | sort -u); do
+            [ -e "$lib/$f" ] || : > "$lib/$f"
+        done
+    fi
+    local torchPrefix
+    torchPrefix=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)') || die "python3 has no torch"
+    export CMAKE_PREFIX_PATH="$torchPrefix;$deps/usr"
+    export LD_LIBRARY_PATH="$deps/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    export PKG_CONFIG_SYSROOT_DIR=$deps
+    export PKG_CONFIG_LIBDIR=$deps/usr/lib/x86_64-linux-gnu/pkgconfig:$deps/usr/share/pkgconfig
+    export PATH="/usr/local/cuda/bin:$PATH"
+}
+
+buildAll() {
+    unpackDeps
+    step "machine"
+    nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
+    python3 -c 'import torch, transformers; print("torch", torch.__version__, "cuda", torch.version.cuda, "transformers", transformers.__version__)'
+    nvcc --version | tail -1
+    step "configure (cuda preset)"
+    cmake --preset cuda -DPKG_CONFIG_EXECUTABLE="$deps/usr/bin/pkgconf" || die "configure failed"
+    step "build"
+    cmake --build --preset cuda -j "$(nproc)" || die "build failed"
+}
+
+parity() {
+    [ -x "$build/tests/tst_gpu_path" ] || buildAll
+    step "parity fixtures from transformers"
+    rm -rf "$build/parity"
+    PYTHONUNBUFFERED=1 python3 scripts/gpu/parity_fixtures.py --out "$build/parity" || die "parity_fixtures.py failed"
+    tar czf "$out/parity-fixtures.tar.gz" -C "$build" parity
+    step "GPU and parity tests"
+    TOKENSCOPE_PARITY_DIR=$PWD/$build/parity ctest --preset cuda --output-on-failure 2>&1 | tee "$out/ctest.log"
+}
+
+bench() {
+    local shape=$1 sizes=${2:-448,896,1344}
+    [ -x "$build/benchmarks/bench_ttft" ] || buildAll
+    local ckpt=/tmp/tokenscope-$shape
+    if [ ! -f "$ckpt/config.json" ]; then
+        step "random $shape checkpoint (bf16)"
+        "$build/app/tokenscope-cli" make-fixture --shape "$shape" --dtype BF16 --shards 4 --out "$ckpt" || die "make-fixture failed"
+    fi
+    # The same weights through both, one after the other on the same GPU, in one call.
+    step "transformers on $shape"
+    PYTHONUNBUFFERED=1 python3 scripts/gpu/reference_speed.py --checkpoint "$ckpt" --image-px "$sizes" \
+        --repeats 10 --warmup 3 --new-tokens 64 --json "$out/speed.jsonl" || echo "reference_speed.py failed"
+    step "TokenScope on $shape"
+    "$build/benchmarks/bench_ttft" --checkpoint "$ckpt" --device cuda --dtype bf16 --image-px "$sizes" \
+        --repeats 10 --warmup 3 --new-tokens 64 --json "$out/speed.jsonl" || echo "bench_ttft failed"
+    python3 scripts/gpu/summarize_speed.py "$out/speed.jsonl" > "$out/speed.md" && cat "$out/speed.md"
+}
+
+case "${1:-all}" in
+    all) buildAll && parity && bench internvl3_5-1b-flash ;;
+    build) buildAll ;;
+    parity) unpackDeps; parity ;;
+    bench) [ $# -ge 2 ] || die "bench needs a shape"; unpackDeps; bench "$2" "${3:-448,896,1344}" ;;
+    *) die "unknown step '$1' (all, build, parity, bench SHAPE [PX,...])" ;;
+esac
