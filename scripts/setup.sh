@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libqt6opengl6-dev
   libtorch-dev libopenblas0-pthread          # OpenBLAS: without it LibTorch matmuls run ~30x slower
-  libopencv-dev libqcustomplot-dev nlohmann-json3-dev libpcre2-dev libutf8proc-dev
+  libopencv-dev libpng-dev libqcustomplot-dev nlohmann-json3-dev libpcre2-dev libutf8proc-dev
   xvfb xauth fonts-dejavu-core fonts-wqy-microhei   # the Chinese translation needs CJK glyphs
   nodejs npm                                 # tokenizer parity tests run the reference under node
   clang libclang-rt-14-dev                   # sanitizers and libFuzzer

@@ -4,6 +4,7 @@
 #include "common/error.h"
 #include "image/encode.h"
 #include "image/image.h"
+#include "png_writer.h"
 
 #include <QtTest>
 
@@ -13,57 +14,11 @@
 #include <fstream>
 
 using namespace tokenscope;
+using namespace tokenscope::test;
 
 namespace {
 
-// --- tiny independent writers -----------------------------------------------------------------
-
-quint32 crc32(const QByteArray &data)
-{
-    quint32 crc = 0xFFFFFFFFu;
-    for (char c : data) {
-        crc ^= static_cast<quint8>(c);
-        for (int bit = 0; bit < 8; ++bit)
-            crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-    }
-    return ~crc;
-}
-
-QByteArray bytesOf(std::initializer_list<char> values)
-{
-    return QByteArray(values.begin(), qsizetype(values.size()));
-}
-
-QByteArray be32(quint32 v)
-{
-    return bytesOf({char(v >> 24), char(v >> 16), char(v >> 8), char(v)});
-}
-
-QByteArray le16(quint32 v) { return bytesOf({char(v), char(v >> 8)}); }
-QByteArray le32(quint32 v) { return le16(v) + le16(v >> 16); }
-
-QByteArray pngChunk(const char *type, const QByteArray &data)
-{
-    const QByteArray typed = QByteArray(type) + data;
-    return be32(quint32(data.size())) + typed + be32(crc32(typed));
-}
-
-QByteArray pngIhdr(quint32 width, quint32 height, int bitDepth, int colourType)
-{
-    return pngChunk("IHDR", be32(width) + be32(height) + bytesOf({char(bitDepth), char(colourType), 0, 0, 0}));
-}
-
-// A PNG from raw scanlines (no filter bytes: filter type 0 is prepended to each row).
-QByteArray makePng(quint32 width, quint32 height, int bitDepth, int colourType, const QByteArray &pixels)
-{
-    const int rowBytes = int(pixels.size() / int(height));
-    QByteArray raw;
-    for (quint32 y = 0; y < height; ++y)
-        raw += char(0) + pixels.mid(int(y) * rowBytes, rowBytes);
-    const QByteArray zlib = qCompress(raw).mid(4); // drop Qt's length prefix, keep the zlib stream
-    return QByteArray("\x89PNG\r\n\x1a\n", 8) + pngIhdr(width, height, bitDepth, colourType)
-        + pngChunk("IDAT", zlib) + pngChunk("IEND", {});
-}
+// --- tiny independent writers (PNG: png_writer.h) --------------------------------------------
 
 // 24-bit bottom-up BMP from RGB pixels.
 QByteArray makeBmp(int width, int height, const QByteArray &rgb)

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
-// Decoding with OpenCV imgcodecs into 8-bit RGB, behind size, pixel and truncation checks.
+// Decoding with OpenCV imgcodecs (or, without it, PNG through libpng) into 8-bit RGB, behind size,
+// pixel and truncation checks.
 #include "common/error.h"
 #include "image/image.h"
 #include "image/image_header.h"
+#include "image/png_codec.h"
 
 #include <opencv2/core.hpp>
 #if TOKENSCOPE_IMAGE_CODECS
@@ -96,8 +98,10 @@ RgbImage decodeImageBytes(std::span<const std::byte> bytes, const std::string &s
     requireCompleteImage(header, bytes, source);
 
 #if !TOKENSCOPE_IMAGE_CODECS
-    throw Error(source, std::string("this TokenScope was built without image codecs (TOKENSCOPE_IMAGE_CODECS=OFF), so it "
-                                    "cannot decode ") + imageFormatName(header.format) + " data; use a build with OpenCV imgcodecs");
+    if (header.format == ImageFormat::Png)
+        return decodePng(bytes, source, limits);
+    throw Error(source, std::string("this TokenScope was built without OpenCV's imgcodecs (TOKENSCOPE_IMAGE_CODECS=OFF) "
+                                    "and reads PNG only, not ") + imageFormatName(header.format) + " data");
 #else
     try {
         const cv::Mat encoded(1, static_cast<int>(bytes.size()), CV_8U,

@@ -2,6 +2,7 @@
 #include "image/encode.h"
 
 #include "common/error.h"
+#include "image/png_codec.h"
 #include "image/rgb_mat.h"
 
 #if TOKENSCOPE_IMAGE_CODECS
@@ -22,8 +23,10 @@ std::vector<std::byte> encodeImage(const RgbImage &image, ImageEncoding encoding
     requireValidRgb(image, source);
 #if !TOKENSCOPE_IMAGE_CODECS
     (void)jpegQuality;
-    throw Error(source, std::string("this TokenScope was built without image codecs (TOKENSCOPE_IMAGE_CODECS=OFF), so it "
-                                    "cannot write ") + (encoding == ImageEncoding::Png ? "PNG" : "JPEG") + " files");
+    if (encoding == ImageEncoding::Png)
+        return encodePng(image, source);
+    throw Error(source, "this TokenScope was built without OpenCV's imgcodecs (TOKENSCOPE_IMAGE_CODECS=OFF) and "
+                        "writes PNG only, not JPEG");
 #else
     try {
         cv::Mat bgr;

@@ -13,6 +13,9 @@
 #include <optional>
 #include <vector>
 
+// LibTorch 2.x headers need C++17 or later (1.13's compiled as C++14); the project is C++20 on both.
+static_assert(__cplusplus >= 201703L, "LibTorch 2.x needs C++17 or later");
+
 namespace tokenscope::compat {
 
 // Scores of query rows [first, first + rows) against the keys they may see, times `scale`, in

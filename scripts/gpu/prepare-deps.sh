@@ -11,7 +11,7 @@ dest=.carry/debs
 mkdir -p "$dest"
 
 # What core, the CLI and the core tests build against, minus OpenCV's imgcodecs (it pulls ~165 MB
-# through GDAL; the cuda preset builds without image files) and minus everything the GPU image
+# through GDAL; the cuda preset reads and writes PNG through libpng instead) and minus everything the GPU image
 # already has (glibc, libstdc++, zlib, zstd, glib).
 packages=(
   # Qt: only QtCore and QtTest (+ moc), for the Qt Test harness of the core tests
@@ -20,6 +20,8 @@ packages=(
   # OpenCV core + imgproc (resizing for tiling, drawing for the synthetic task)
   libopencv-dev libopencv-core-dev libopencv-imgproc-dev libopencv-core406 libopencv-imgproc406 libtbb12
   libblas3 liblapack3 libgfortran5
+  # PNG without imgcodecs
+  libpng-dev libpng16-16 zlib1g-dev
   # tokenizer: PCRE2 (the Qwen pre-tokenizer regex), utf8proc (NFC), JSON
   libpcre2-dev libpcre2-8-0 libpcre2-32-0 libpcre2-posix3 libutf8proc-dev libutf8proc2 nlohmann-json3-dev
   # pkg-config for PCRE2/utf8proc

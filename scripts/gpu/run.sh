@@ -41,6 +41,8 @@ unpackDeps() {
     export PKG_CONFIG_SYSROOT_DIR=$deps
     export PKG_CONFIG_LIBDIR=$deps/usr/lib/x86_64-linux-gnu/pkgconfig:$deps/usr/share/pkgconfig
     export PATH="/usr/local/cuda/bin:$PATH"
+    # pip's CMake may be 4.x, which refuses packages that ask for policies older than 3.5.
+    export CMAKE_POLICY_VERSION_MINIMUM=3.5
 }
 
 buildAll() {
