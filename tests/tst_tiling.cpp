@@ -49,6 +49,7 @@ private Q_SLOTS:
     void flatColourIsNormalised_data();
     void flatColourIsNormalised();
     void twoColourImageSplitsAcrossTiles();
+    void bytesAreThePixelsBeforeNormalisation();
     void invalidInput_data();
     void invalidInput();
 };
@@ -279,6 +280,35 @@ void TestTiling::twoColourImageSplitsAcrossTiles()
         QCOMPARE(pixelAt(tiled, 2, 0, 10, y), normalised(255, 0));
         QCOMPARE(pixelAt(tiled, 2, 2, 437, y), normalised(255, 2));
     }
+}
+
+// The GPU path's tiling (normalise = false): the same resized tiles, as interleaved RGB bytes that
+// the device normalises (core/cuda/tile_kernels.h); normalising them here gives the CPU's floats.
+void TestTiling::bytesAreThePixelsBeforeNormalisation()
+{
+    RgbImage image{150, 70, std::vector<std::uint8_t>(150 * 70 * 3)};
+    std::uint32_t state = 3;
+    for (auto &v : image.rgb)
+        v = std::uint8_t((state = state * 1664525u + 1013904223u) >> 24);
+    TilingOptions options;
+    options.tileSize = 16;
+    options.maxTiles = 6;
+    const TiledImage floats = tileImage(image, options);
+    options.normalise = false;
+    const TiledImage bytes = tileImage(image, options);
+    QVERIFY(bytes.pixels.empty());
+    QCOMPARE(bytes.tiles.size(), floats.tiles.size());
+    QCOMPARE(bytes.bytes.size(), floats.pixels.size());
+    const std::size_t plane = 16 * 16;
+    for (std::size_t tile = 0; tile < bytes.tiles.size(); ++tile)
+        for (std::size_t p = 0; p < plane; ++p)
+            for (int c = 0; c < 3; ++c) {
+                const float expected = floats.pixels[(tile * 3 + std::size_t(c)) * plane + p];
+                const float got = normalised(bytes.bytes[(tile * plane + p) * 3 + std::size_t(c)], c);
+                if (std::abs(got - expected) > 1e-6f)
+                    QFAIL(qPrintable(QStringLiteral("tile %1 pixel %2 channel %3: %4 vs %5")
+                                         .arg(tile).arg(p).arg(c).arg(got).arg(expected)));
+            }
 }
 
 void TestTiling::invalidInput_data()

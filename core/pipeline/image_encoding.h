@@ -22,7 +22,8 @@ struct EncodedImage {
     double tilingMs = 0, encoderMs = 0, routerMs = 0;
 };
 
-// Progress runs from 0 to 0.55 (tiling, then one step per tile); cancel is checked between tiles.
+// Progress runs from 0 to 0.55 (tiling, then one step per tile, per batch of tiles on a GPU); cancel is
+// checked between steps.
 EncodedImage encodeImage(const InternVLModel &model, const RgbImage &image, ProgressReporter &progress);
 
 // The tiling the model's config asks for (tile size, tile range, thumbnail).
