@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +44,7 @@ except ImportError as error:  # the development machine has none of these
     sys.exit(f"parity_fixtures.py needs torch, transformers and safetensors (GPU machine only): {error}")
 
 from reference_modules import DOWNSAMPLE, FlashParts, initialise_modules, pixel_shuffle_v2
+from transformers_layout import HF_QKV, apply_attention, chat_qkv_name, effective_attention, hf_to_chat, normalise_hf_name
 
 
 # ----------------------------------------------------------------------------------------------
@@ -227,27 +227,6 @@ def vision_config(shape: VisionShape):
     )
 
 
-def apply_attention(config, attn: str) -> None:
-    """Sets the attention kernel on the top config and both sub-configs before the model is built
-    (a config keyword for it is not accepted the same way by every release)."""
-    for cfg in (config, config.vision_config, config.text_config):
-        try:
-            cfg._attn_implementation = attn
-        except Exception as error:  # noqa: BLE001 - reported; set_attn_implementation() tries again
-            print(f"  note: could not set _attn_implementation on {type(cfg).__name__}: {error}")
-
-
-def effective_attention(model) -> str:
-    """What the built sub-models will actually run, for the log and reference.json."""
-    found = []
-    for module in (getattr(model, "model", model),):
-        for part in ("vision_tower", "language_model"):
-            sub = getattr(module, part, None)
-            cfg = getattr(sub, "config", None)
-            found.append(f"{part}={getattr(cfg, '_attn_implementation', '?')}")
-    return ", ".join(found)
-
-
 def build_model(case: Case, attn: str):
     config = transformers.InternVLConfig(
         vision_config=vision_config(case.vision),
@@ -325,39 +304,8 @@ def initialise(model: nn.Module, flash: FlashParts, case: Case, seed: int) -> No
 
 
 # ----------------------------------------------------------------------------------------------
-# transformers names -> chat (InternVLChatModel) names
+# transformers names -> chat (InternVLChatModel) names (the table: transformers_layout.py)
 # ----------------------------------------------------------------------------------------------
-
-def normalise_hf_name(name: str) -> str:
-    """Brings 4.5x and 5.x state_dict names to one form: vision_tower.*, multi_modal_projector.*,
-    language_model.* (the decoder body), lm_head.weight."""
-    name = re.sub(r"^model\.(?=(vision_tower|multi_modal_projector|language_model)\.)", "", name)
-    if name.startswith("language_model.model."):
-        name = "language_model." + name[len("language_model.model."):]
-    elif name.startswith("language_model.lm_head."):
-        name = "lm_head." + name[len("language_model.lm_head."):]
-    return name
-
-
-# Each pattern is matched against a normalised transformers name; the replacement is the chat name.
-HF_TO_CHAT = [
-    (r"vision_tower\.embeddings\.cls_token", r"vision_model.embeddings.class_embedding"),
-    (r"vision_tower\.embeddings\.position_embeddings", r"vision_model.embeddings.position_embedding"),
-    (r"vision_tower\.embeddings\.patch_embeddings\.projection\.(weight|bias)", r"vision_model.embeddings.patch_embedding.\1"),
-    (r"vision_tower\.encoder\.layer\.(\d+)\.attention\.projection_layer\.(weight|bias)", r"vision_model.encoder.layers.\1.attn.proj.\2"),
-    (r"vision_tower\.encoder\.layer\.(\d+)\.attention\.(q|k)_norm\.weight", r"vision_model.encoder.layers.\1.attn.\2_norm.weight"),
-    (r"vision_tower\.encoder\.layer\.(\d+)\.lambda_(1|2)", r"vision_model.encoder.layers.\1.ls\2"),
-    (r"vision_tower\.encoder\.layer\.(\d+)\.layernorm_before\.(weight|bias)", r"vision_model.encoder.layers.\1.norm1.\2"),
-    (r"vision_tower\.encoder\.layer\.(\d+)\.layernorm_after\.(weight|bias)", r"vision_model.encoder.layers.\1.norm2.\2"),
-    (r"vision_tower\.encoder\.layer\.(\d+)\.mlp\.(fc1|fc2)\.(weight|bias)", r"vision_model.encoder.layers.\1.mlp.\2.\3"),
-    (r"multi_modal_projector\.layer_norm\.(weight|bias)", r"mlp1.0.\1"),
-    (r"multi_modal_projector\.linear_1\.(weight|bias)", r"mlp1.1.\1"),
-    (r"multi_modal_projector\.linear_2\.(weight|bias)", r"mlp1.3.\1"),
-    (r"language_model\.(.+)", r"language_model.model.\1"),
-    (r"lm_head\.weight", r"language_model.lm_head.weight"),
-]
-QKV_PATTERN = re.compile(r"vision_tower\.encoder\.layer\.(\d+)\.attention\.(q|k|v)_proj\.(weight|bias)")
-
 
 def chat_state_dict(model: nn.Module, flash: FlashParts, tied: bool) -> dict[str, torch.Tensor]:
     out: dict[str, torch.Tensor] = {}
@@ -367,22 +315,20 @@ def chat_state_dict(model: nn.Module, flash: FlashParts, tied: bool) -> dict[str
         if tied and name == "lm_head.weight":
             continue   # released tied checkpoints carry no lm_head; ours reads embed_tokens instead
         tensor = tensor.detach().to("cpu", torch.float32).contiguous()
-        match = QKV_PATTERN.fullmatch(name)
+        match = HF_QKV.fullmatch(name)
         if match:
             layer, which, kind = match.groups()
             qkv.setdefault((layer, kind), {})[which] = tensor
             continue
-        for pattern, replacement in HF_TO_CHAT:
-            if re.fullmatch(pattern, name):
-                out[re.sub(pattern, replacement, name)] = tensor
-                break
-        else:
-            raise SystemExit(f"transformers tensor '{raw_name}' has no chat-layout name; extend HF_TO_CHAT")
+        chat = hf_to_chat(name)
+        if chat is None:
+            raise SystemExit(f"transformers tensor '{raw_name}' has no chat-layout name; extend transformers_layout.NAME_PAIRS")
+        out[chat] = tensor
     for (layer, kind), pieces in qkv.items():
         if set(pieces) != {"q", "k", "v"}:
             raise SystemExit(f"vision layer {layer} {kind}: got {sorted(pieces)} of q/k/v")
         # attn.qkv rows are q, then k, then v (the split in convert_internvl_weights_to_hf.py).
-        out[f"vision_model.encoder.layers.{layer}.attn.qkv.{kind}"] = torch.cat(
+        out[chat_qkv_name(layer, kind)] = torch.cat(
             [pieces["q"], pieces["k"], pieces["v"]], 0).contiguous()
     for name, tensor in flash.state_dict().items():
         out[name] = tensor.detach().to("cpu", torch.float32).contiguous()

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import statistics
 import sys
 from pathlib import Path
@@ -43,6 +42,9 @@ except ImportError as error:
     sys.exit(f"reference_speed.py needs torch, transformers and safetensors (GPU machine only): {error}")
 
 FLASH_ONLY_PREFIXES = ("mlp2.", "pooling_before_gating.", "gating.")
+
+from transformers_layout import (CHAT_QKV, apply_attention, chat_to_hf, effective_attention, hf_qkv_name,  # noqa: E402
+                                 normalise_hf_name)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -162,27 +164,6 @@ def build_configs(chat: dict, image_context_id: int):
     return config
 
 
-def apply_attention(config, attn: str) -> None:
-    """Sets the attention kernel on the top config and both sub-configs before the model is built
-    (a config keyword for it is not accepted the same way by every release)."""
-    for cfg in (config, config.vision_config, config.text_config):
-        try:
-            cfg._attn_implementation = attn
-        except Exception as error:  # noqa: BLE001 - reported; set_attn_implementation() tries again
-            print(f"  note: could not set _attn_implementation on {type(cfg).__name__}: {error}")
-
-
-def effective_attention(model) -> str:
-    """What the built sub-models will actually run, for the log and reference.json."""
-    found = []
-    for module in (getattr(model, "model", model),):
-        for part in ("vision_tower", "language_model"):
-            sub = getattr(module, part, None)
-            cfg = getattr(sub, "config", None)
-            found.append(f"{part}={getattr(cfg, '_attn_implementation', '?')}")
-    return ", ".join(found)
-
-
 def build_model(config, attn: str, device: torch.device):
     # Parameters are created directly in bf16 on the GPU: an 8B model would need 32 GB in fp32 first.
     apply_attention(config, attn)
@@ -196,36 +177,6 @@ def build_model(config, attn: str, device: torch.device):
     if hasattr(model, "set_attn_implementation"):
         model.set_attn_implementation(attn)
     return model.eval()
-
-
-def normalise_hf_name(name: str) -> str:
-    """One naming for 4.5x and 5.x module trees (see parity_fixtures.py)."""
-    name = re.sub(r"^model\.(?=(vision_tower|multi_modal_projector|language_model)\.)", "", name)
-    if name.startswith("language_model.model."):
-        name = "language_model." + name[len("language_model.model."):]
-    elif name.startswith("language_model.lm_head."):
-        name = "lm_head." + name[len("language_model.lm_head."):]
-    return name
-
-
-# Chat name pattern -> normalised transformers name (attn.qkv is handled separately: it splits).
-CHAT_TO_HF = [
-    (r"vision_model\.embeddings\.class_embedding", r"vision_tower.embeddings.cls_token"),
-    (r"vision_model\.embeddings\.position_embedding", r"vision_tower.embeddings.position_embeddings"),
-    (r"vision_model\.embeddings\.patch_embedding\.(weight|bias)", r"vision_tower.embeddings.patch_embeddings.projection.\1"),
-    (r"vision_model\.encoder\.layers\.(\d+)\.attn\.proj\.(weight|bias)", r"vision_tower.encoder.layer.\1.attention.projection_layer.\2"),
-    (r"vision_model\.encoder\.layers\.(\d+)\.attn\.(q|k)_norm\.weight", r"vision_tower.encoder.layer.\1.attention.\2_norm.weight"),
-    (r"vision_model\.encoder\.layers\.(\d+)\.ls(1|2)", r"vision_tower.encoder.layer.\1.lambda_\2"),
-    (r"vision_model\.encoder\.layers\.(\d+)\.norm1\.(weight|bias)", r"vision_tower.encoder.layer.\1.layernorm_before.\2"),
-    (r"vision_model\.encoder\.layers\.(\d+)\.norm2\.(weight|bias)", r"vision_tower.encoder.layer.\1.layernorm_after.\2"),
-    (r"vision_model\.encoder\.layers\.(\d+)\.mlp\.(fc1|fc2)\.(weight|bias)", r"vision_tower.encoder.layer.\1.mlp.\2.\3"),
-    (r"mlp1\.0\.(weight|bias)", r"multi_modal_projector.layer_norm.\1"),
-    (r"mlp1\.1\.(weight|bias)", r"multi_modal_projector.linear_1.\1"),
-    (r"mlp1\.3\.(weight|bias)", r"multi_modal_projector.linear_2.\1"),
-    (r"language_model\.model\.(.+)", r"language_model.\1"),
-    (r"language_model\.lm_head\.weight", r"lm_head.weight"),
-]
-QKV = re.compile(r"vision_model\.encoder\.layers\.(\d+)\.attn\.qkv\.(weight|bias)")
 
 
 @torch.no_grad()
@@ -253,19 +204,17 @@ def load_chat_weights(model: nn.Module, files: list[Path], device: torch.device,
                     ignored += 1
                     continue
                 tensor = reader.get_tensor(chat_name)
-                match = QKV.fullmatch(chat_name)
+                match = CHAT_QKV.fullmatch(chat_name)
                 if match:
                     layer, kind = match.groups()
                     q, k, v = tensor.chunk(3, dim=0)   # rows are q, k, v in that order
                     for which, part in (("q", q), ("k", k), ("v", v)):
-                        put(f"vision_tower.encoder.layer.{layer}.attention.{which}_proj.{kind}", part)
+                        put(hf_qkv_name(layer, which, kind), part)
                     continue
-                for pattern, replacement in CHAT_TO_HF:
-                    if re.fullmatch(pattern, chat_name):
-                        put(re.sub(pattern, replacement, chat_name), tensor)
-                        break
-                else:
+                hf = chat_to_hf(chat_name)
+                if hf is None:
                     raise SystemExit(f"{path.name}: tensor '{chat_name}' has no transformers counterpart")
+                put(hf, tensor)
     if tied and head not in assigned:
         if params[head].data_ptr() != params[embed].data_ptr():
             params[head].copy_(params[embed])
