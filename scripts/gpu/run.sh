@@ -9,6 +9,8 @@
 #   scripts/gpu/run.sh all                      build, parity, bench internvl3_5-1b-flash
 #   scripts/gpu/run.sh build|parity             one step (parity builds first if needed)
 #   scripts/gpu/run.sh bench SHAPE [PX,...]     e.g. bench internvl3_5-8b-flash 1344
+#   scripts/gpu/run.sh train-demo [BASE_STEPS]  the demo model's recipe on the GPU (issue 5); the
+#                                               model, stage logs and accuracy table come back in $OUT
 #
 # Needs .carry/debs from scripts/gpu/prepare-deps.sh (run on the development machine).
 set -uo pipefail
@@ -85,10 +87,25 @@ bench() {
     python3 scripts/gpu/summarize_speed.py "$out/speed.jsonl" > "$out/speed.md" && cat "$out/speed.md"
 }
 
+trainDemo() {
+    local steps=${1:-20000}
+    [ -x "$build/app/tokenscope-cli" ] || buildAll
+    step "demo model recipe on CUDA, $steps base steps"
+    scripts/train-demo.sh --cli "$build/app/tokenscope-cli" --device cuda --base-steps "$steps" --batch 16 \
+        --work /tmp/tokenscope-demo-training || die "train-demo.sh failed"
+    local done=/tmp/tokenscope-demo-training
+    # No GUI libraries here, so no curve figure: the stage logs come back for plot-training at home.
+    cp "$done/selector/model.safetensors" "$done/selector/selector.safetensors" "$done/selector/config.json" \
+       "$done/selector/tokenizer.json" "$done/eval/summary.csv" "$out/"
+    tar czf "$out/train-logs.tar.gz" -C "$done" base/train-log.jsonl vico/train-log.jsonl router/train-log.jsonl \
+        selector/train-log.jsonl
+}
+
 case "${1:-all}" in
     all) buildAll && parity && bench internvl3_5-1b-flash ;;
     build) buildAll ;;
     parity) unpackDeps; parity ;;
     bench) [ $# -ge 2 ] || die "bench needs a shape"; unpackDeps; bench "$2" "${3:-448,896,1344}" ;;
-    *) die "unknown step '$1' (all, build, parity, bench SHAPE [PX,...])" ;;
+    train-demo) unpackDeps; trainDemo "${2:-20000}" ;;
+    *) die "unknown step '$1' (all, build, parity, bench SHAPE [PX,...], train-demo [BASE_STEPS])" ;;
 esac
