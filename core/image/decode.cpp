@@ -39,6 +39,7 @@ void requirePixelLimits(std::int64_t width, std::int64_t height, const ImageLimi
                                 + " pixels; the limit is " + std::to_string(limits.maxPixels));
 }
 
+#if TOKENSCOPE_IMAGE_CODECS
 // Any depth → 8 bit: 16-bit scales by 1/257 (65535 → 255), float assumes [0, 1].
 cv::Mat toEightBit(const cv::Mat &decoded, const std::string &source)
 {
@@ -77,6 +78,7 @@ void convertToRgb(const cv::Mat &eightBit, RgbImage &image, const std::string &s
     if (rgb.data != image.rgb.data())
         throw Error(source, "internal error: colour conversion reallocated its output");
 }
+#endif
 
 } // namespace
 

@@ -23,6 +23,9 @@ deps=/tmp/tokenscope-deps
 build=build/cuda
 step() { echo; echo "=== $* ($(date +%T))"; }
 die() { echo "run.sh: $*" >&2; exit 1; }
+# Python (torch, transformers) runs with the machine's own library path, never the carried Debian one.
+machineLibraryPath=${LD_LIBRARY_PATH:-}
+py() { LD_LIBRARY_PATH=$machineLibraryPath PYTHONUNBUFFERED=1 python3 "$@"; }
 
 unpackDeps() {
     [ -d .carry/debs ] || die ".carry/debs is missing: run scripts/gpu/prepare-deps.sh on the development machine and carry .carry"
@@ -35,10 +38,13 @@ unpackDeps() {
         for f in $(grep -o 'libopencv_[a-z0-9_]*\.so\.[0-9.]*[0-9]' "$lib/cmake/opencv4/OpenCVModules-release.cmake" | sort -u); do
             [ -e "$lib/$f" ] || : > "$lib/$f"
         done
+        # zlib1g-dev's libz.so points at Debian's /lib/.../libz.so.1.2.13; link against the machine's
+        # own libz.so.1 instead (same soname; only the headers had to come along).
+        ln -sfn /lib/x86_64-linux-gnu/libz.so.1 "$lib/libz.so"
     fi
     local torchPrefix
-    torchPrefix=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)') || die "python3 has no torch"
-    export CMAKE_PREFIX_PATH="$torchPrefix;$deps/usr"
+    torchPrefix=$(py -c 'import torch; print(torch.utils.cmake_prefix_path)') || die "python3 has no torch"
+    export CMAKE_PREFIX_PATH="$torchPrefix:$deps/usr"   # an environment list: colons
     export LD_LIBRARY_PATH="$deps/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
     export PKG_CONFIG_SYSROOT_DIR=$deps
     export PKG_CONFIG_LIBDIR=$deps/usr/lib/x86_64-linux-gnu/pkgconfig:$deps/usr/share/pkgconfig
@@ -51,7 +57,7 @@ buildAll() {
     unpackDeps
     step "machine"
     nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
-    python3 -c 'import torch, transformers; print("torch", torch.__version__, "cuda", torch.version.cuda, "transformers", transformers.__version__)'
+    py -c 'import torch, transformers; print("torch", torch.__version__, "cuda", torch.version.cuda, "transformers", transformers.__version__)'
     nvcc --version | tail -1
     step "configure (cuda preset)"
     cmake --preset cuda -DPKG_CONFIG_EXECUTABLE="$deps/usr/bin/pkgconf" || die "configure failed"
@@ -63,7 +69,7 @@ parity() {
     [ -x "$build/tests/tst_gpu_path" ] || buildAll
     step "parity fixtures from transformers"
     rm -rf "$build/parity"
-    PYTHONUNBUFFERED=1 python3 scripts/gpu/parity_fixtures.py --out "$build/parity" || die "parity_fixtures.py failed"
+    py scripts/gpu/parity_fixtures.py --out "$build/parity" || die "parity_fixtures.py failed"
     tar czf "$out/parity-fixtures.tar.gz" -C "$build" parity
     step "GPU and parity tests"
     TOKENSCOPE_PARITY_DIR=$PWD/$build/parity ctest --preset cuda --output-on-failure 2>&1 | tee "$out/ctest.log"
@@ -79,12 +85,12 @@ bench() {
     fi
     # The same weights through both, one after the other on the same GPU, in one call.
     step "transformers on $shape"
-    PYTHONUNBUFFERED=1 python3 scripts/gpu/reference_speed.py --checkpoint "$ckpt" --image-px "$sizes" \
+    py scripts/gpu/reference_speed.py --checkpoint "$ckpt" --image-px "$sizes" \
         --repeats 10 --warmup 3 --new-tokens 64 --json "$out/speed.jsonl" || echo "reference_speed.py failed"
     step "TokenScope on $shape"
     "$build/benchmarks/bench_ttft" --checkpoint "$ckpt" --device cuda --dtype bf16 --image-px "$sizes" \
         --repeats 10 --warmup 3 --new-tokens 64 --json "$out/speed.jsonl" || echo "bench_ttft failed"
-    python3 scripts/gpu/summarize_speed.py "$out/speed.jsonl" > "$out/speed.md" && cat "$out/speed.md"
+    py scripts/gpu/summarize_speed.py "$out/speed.jsonl" > "$out/speed.md" && cat "$out/speed.md"
 }
 
 trainDemo() {
