@@ -32,11 +32,13 @@ unpackDeps() {
     if [ ! -d "$deps/usr" ]; then
         step "unpacking $(ls .carry/debs/*.deb | wc -l) packages into $deps"
         for f in .carry/debs/*.deb; do dpkg -x "$f" "$deps" || die "cannot unpack $f"; done
-        # OpenCV's CMake package checks that every module's library exists; only core and
-        # imgproc came along and nothing links the others, so empty stand-ins pass the check.
+        # OpenCV's CMake package checks that every module's library exists; only core and imgproc
+        # came along and nothing links the others, so the checks of the missing ones are dropped.
+        # (Empty stand-in files would pass the check but shadow real libraries at run time.)
         local lib=$deps/usr/lib/x86_64-linux-gnu
-        for f in $(grep -o 'libopencv_[a-z0-9_]*\.so\.[0-9.]*[0-9]' "$lib/cmake/opencv4/OpenCVModules-release.cmake" | sort -u); do
-            [ -e "$lib/$f" ] || : > "$lib/$f"
+        local modules=$lib/cmake/opencv4/OpenCVModules-release.cmake
+        for f in $(grep -oE 'libopencv_[a-z0-9_]+\.so\.[0-9]+\.[0-9]+\.[0-9]+' "$modules" | sort -u); do
+            [ -e "$lib/$f" ] || sed -i "/_cmake_import_check_files_for_.*\/$f\"/d" "$modules"
         done
         # zlib1g-dev's libz.so points at Debian's /lib/.../libz.so.1.2.13; link against the machine's
         # own libz.so.1 instead (same soname; only the headers had to come along).
