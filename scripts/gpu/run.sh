@@ -73,6 +73,12 @@ parity() {
     rm -rf "$build/parity"
     py scripts/gpu/parity_fixtures.py --out "$build/parity" || die "parity_fixtures.py failed"
     tar czf "$out/parity-fixtures.tar.gz" -C "$build" parity
+    step "the demo model on the GPU, fp32 and bf16 (the CPU answers \"blue\")"
+    for dtype in fp32 bf16; do
+        "$build/app/tokenscope-cli" run --model resources/models/demo --image resources/images/synthetic-3x2.png \
+            --question "What colour is the circle?" --method visionselector --budget 0.3 --device cuda --dtype "$dtype" \
+            || echo "run.sh: the demo run on cuda $dtype failed"
+    done
     step "GPU and parity tests"
     TOKENSCOPE_PARITY_DIR=$PWD/$build/parity ctest --preset cuda --output-on-failure 2>&1 | tee "$out/ctest.log"
 }
