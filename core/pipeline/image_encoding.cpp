@@ -8,14 +8,16 @@
 
 namespace tokenscope {
 
-TilingOptions tilingFor(const ModelConfig &c)
+TilingOptions tilingFor(const InternVLModel &model)
 {
+    const ModelConfig &c = model.config();
     TilingOptions tiling;
     tiling.tileSize = c.vision.imageSize;
     tiling.minTiles = c.minDynamicPatch;
     tiling.maxTiles = c.maxDynamicPatch;
     tiling.dynamic = c.dynamicImageSize;
     tiling.useThumbnail = c.useThumbnail;
+    tiling.normalise = !deviceNormalisesPixels(model.target());
     return tiling;
 }
 
@@ -24,9 +26,7 @@ EncodedImage encodeImage(const InternVLModel &model, const RgbImage &image, Prog
     const ComputeTarget &target = model.target();
     StageTimer timer(target.device);
     EncodedImage out;
-    TilingOptions tiling = tilingFor(model.config());
-    tiling.normalise = !deviceNormalisesPixels(target);
-    out.tiled = tileImage(image, tiling);
+    out.tiled = tileImage(image, tilingFor(model));
     const auto pixels = devicePixels(out.tiled, target);
     out.tilingMs = timer.elapsedMs();
     progress.report(0.05, "tiling");

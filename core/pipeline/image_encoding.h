@@ -26,7 +26,8 @@ struct EncodedImage {
 // checked between steps.
 EncodedImage encodeImage(const InternVLModel &model, const RgbImage &image, ProgressReporter &progress);
 
-// The tiling the model's config asks for (tile size, tile range, thumbnail).
-TilingOptions tilingFor(const ModelConfig &config);
+// The tiling the model's config asks for (tile size, tile range, thumbnail), with the pixels in
+// the form its device takes (bytes where the GPU normalises them: model/device_pixels.h).
+TilingOptions tilingFor(const InternVLModel &model);
 
 } // namespace tokenscope

@@ -14,8 +14,7 @@ ImageBatch loadImageBatch(const InternVLModel &model, const TrainingSet &set, co
     ImageBatch batch;
     std::vector<torch::Tensor> pixels;
     std::int64_t tiles = 0;
-    TilingOptions tiling = tilingFor(model.config());
-    tiling.normalise = !deviceNormalisesPixels(model.target());
+    const TilingOptions tiling = tilingFor(model);
     for (std::size_t index : indices) {
         const TrainingImage &image = set.images.at(index);
         batch.images.push_back(&image);
