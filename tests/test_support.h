@@ -78,6 +78,15 @@ inline RgbImage gradientImage(int width, int height)
     return image;
 }
 
+// Uniform RGB noise from a fixed LCG: every tile equally busy, the same bytes on every platform.
+inline RgbImage noiseImage(int width, int height, std::uint32_t seed)
+{
+    RgbImage image{width, height, std::vector<std::uint8_t>(std::size_t(width) * height * 3)};
+    for (auto &v : image.rgb)
+        v = std::uint8_t((seed = seed * 1664525u + 1013904223u) >> 24);
+    return image;
+}
+
 // What a tokenscope-cli run returned. exitCode is -1 when it did not finish in time, -2 when it
 // crashed.
 struct CliOutcome {

@@ -12,29 +12,13 @@
 #include "pipeline/engine.h"
 #include "test_support.h"
 #include "train/synthetic_vqa.h"
+#include "train/train_log.h"
 #include "train/trainer.h"
-
-#include <nlohmann/json.hpp>
 
 #include <QtTest/QtTest>
 
-#include <fstream>
-#include <random>
-
 using namespace tokenscope;
-
-namespace {
-
-RgbImage noiseImage(int width, int height, unsigned seed)
-{
-    RgbImage image{width, height, std::vector<std::uint8_t>(std::size_t(width) * height * 3)};
-    std::mt19937 random(seed);
-    for (auto &v : image.rgb)
-        v = std::uint8_t(random() & 0xff);
-    return image;
-}
-
-} // namespace
+using test::noiseImage;
 
 class TestGpuPath : public QObject {
     Q_OBJECT
@@ -181,10 +165,9 @@ void TestGpuPath::trainerLearnsOnCuda()
     base.compute = {DeviceKind::Cuda, ComputeDType::Float32, 2};
     trainStage(base);
     // As tst_trainer's CPU run: the cross-entropy of the last logged steps well under the first's.
-    std::ifstream log(base.out / "train-log.jsonl");
     std::vector<double> ce;
-    for (std::string line; std::getline(log, line);)
-        ce.push_back(nlohmann::json::parse(line).at("ce").get<double>());
+    for (const TrainLogEntry &entry : readStageLog(base.out).entries)
+        ce.push_back(entry.values.at("ce"));
     QVERIFY(ce.size() >= 6);
     const double first = (ce[0] + ce[1] + ce[2]) / 3, last = (ce[ce.size() - 1] + ce[ce.size() - 2] + ce[ce.size() - 3]) / 3;
     QVERIFY2(last < 0.6 * first, qPrintable(QString("CE on CUDA %1 -> %2").arg(first).arg(last)));

@@ -82,10 +82,7 @@ void TestPngCodec::decodesLikeOpenCv()
 
 void TestPngCodec::roundTrip()
 {
-    RgbImage image{37, 23, std::vector<std::uint8_t>(37 * 23 * 3)};
-    std::uint32_t state = 11;
-    for (auto &v : image.rgb)
-        v = std::uint8_t((state = state * 1664525u + 1013904223u) >> 24);
+    const RgbImage image = noiseImage(37, 23, 11);
     const std::vector<std::byte> png = encodePng(image, "round-trip.png");
     const QByteArray bytes(reinterpret_cast<const char *>(png.data()), qsizetype(png.size()));
     QVERIFY(bytes.startsWith("\x89PNG\r\n\x1a\n"));

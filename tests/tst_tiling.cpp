@@ -3,6 +3,7 @@
 // rectangles and ImageNet normalisation.
 #include "common/error.h"
 #include "image/image.h"
+#include "test_support.h"
 
 #include <QtTest>
 
@@ -286,10 +287,7 @@ void TestTiling::twoColourImageSplitsAcrossTiles()
 // the device normalises (core/cuda/tile_kernels.h); normalising them here gives the CPU's floats.
 void TestTiling::bytesAreThePixelsBeforeNormalisation()
 {
-    RgbImage image{150, 70, std::vector<std::uint8_t>(150 * 70 * 3)};
-    std::uint32_t state = 3;
-    for (auto &v : image.rgb)
-        v = std::uint8_t((state = state * 1664525u + 1013904223u) >> 24);
+    const RgbImage image = test::noiseImage(150, 70, 3);
     TilingOptions options;
     options.tileSize = 16;
     options.maxTiles = 6;
