@@ -37,18 +37,18 @@ TILES = 3
 MAX_SEED_TRIES = 50
 
 
-def read_safetensors(path: Path) -> tuple[dict[str, np.ndarray], dict]:
+def read_safetensors(path: Path) -> dict[str, np.ndarray]:
     data = path.read_bytes()
     (length,) = struct.unpack("<Q", data[:8])
     header = json.loads(data[8:8 + length])
-    metadata = header.pop("__metadata__", {})
+    header.pop("__metadata__", None)
     tensors = {}
     for name, entry in header.items():
         if entry["dtype"] != "F32":
             sys.exit(f"{path}: {name} is {entry['dtype']}; write the base checkpoint as F32")
         begin, end = entry["data_offsets"]
         tensors[name] = np.frombuffer(data[8 + length + begin:8 + length + end], dtype="<f4").reshape(entry["shape"])
-    return tensors, metadata
+    return tensors
 
 
 def write_safetensors(path: Path, tensors: dict[str, np.ndarray]) -> None:
@@ -98,7 +98,7 @@ def main() -> int:
     config = json.loads((args.base / "config.json").read_text())
     if not config.get("flash_mode"):
         sys.exit(f"{args.base / 'config.json'}: flash_mode is not true; the fixture checks mlp2 and the router")
-    weights, _ = read_safetensors(args.base / "model.safetensors")
+    weights = read_safetensors(args.base / "model.safetensors")
 
     for seed in range(args.seed, args.seed + MAX_SEED_TRIES):
         parts = build_parts(config, seed)
