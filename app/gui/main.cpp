@@ -2,16 +2,16 @@
 // tokenscope: the desktop workbench, or (with --headless, or without a display) one run that
 // writes the overlay, the timing chart, the answer and the result JSON.
 
-#include "common/error.h"
-#include "gui_options.h"
-#include "headless_export.h"
-#include "result_text.h"
-#include "translations.h"
 #include "app_settings.h"
+#include "common/error.h"
 #include "demo_resources.h"
 #include "gallery_view.h"
+#include "gui_options.h"
+#include "headless_export.h"
 #include "main_window.h"
 #include "method_panel.h"
+#include "result_text.h"
+#include "translations.h"
 #include "window_screenshot.h"
 
 #include <QApplication>
