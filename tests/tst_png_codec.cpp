@@ -5,6 +5,7 @@
 // file, and what it encodes decodes back unchanged.
 
 #include "common/error.h"
+#include "image/encode.h"
 #include "image/image.h"
 #include "image/png_codec.h"
 #include "png_writer.h"
@@ -38,6 +39,7 @@ private Q_SLOTS:
     void roundTrip();
     void badData_data();
     void badData();
+    void otherFormatsWithoutImgcodecs();
 };
 
 void TestPngCodec::decodesLikeOpenCv_data()
@@ -114,6 +116,19 @@ void TestPngCodec::badData()
     ImageLimits limits;
     limits.maxPixels = maxPixels;
     expectError([&] { decodePng(asBytes(png), "bad.png", limits); }, {"bad.png", phrase});
+}
+
+// Where OpenCV's imgcodecs is off (the cuda preset), anything but PNG is refused by name.
+void TestPngCodec::otherFormatsWithoutImgcodecs()
+{
+#if TOKENSCOPE_IMAGE_CODECS
+    QSKIP("this build decodes every format through OpenCV's imgcodecs");
+#else
+    expectError([&] { decodeImageBytes(asBytes(QByteArray("P6\n2 1\n255\n") + QByteArray(6, 'x')), "photo.ppm"); },
+                {"photo.ppm", "reads PNG only"});
+    expectError([&] { encodeImage(noiseImage(4, 4, 1), ImageEncoding::Jpeg, "out.jpg"); },
+                {"out.jpg", "writes PNG only, not JPEG"});
+#endif
 }
 
 QTEST_GUILESS_MAIN(TestPngCodec)
