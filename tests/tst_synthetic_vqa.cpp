@@ -143,6 +143,8 @@ private Q_SLOTS:
     void splitCoversEveryCategoryAndLoads();
     void answersComeFromSmallVocabularies();
     void badOptionsAreRejected();
+    void textSitsOnThePatchGrid();
+    void readAllDescribesEveryTile();
 };
 
 void TestSyntheticVqa::sameSeedSameSamples()
@@ -410,6 +412,113 @@ void TestSyntheticVqa::badOptionsAreRejected()
     test::expectError([&] { writeSyntheticSplit(root, "train", options); }, {"images"});
     options.images = 1;
     test::expectError([&] { writeSyntheticSplit(root, "../x", options); }, {"split name"});
+    options.readAllPercent = 101;
+    test::expectError([&] { generateSyntheticSample(options, 0); }, {"read-all", "101"});
+}
+
+// Task v2: cards' and tables' rules and the bars start on the 14-px patch grid of their tile (at
+// 112-px tiles), found from the pixels, so a glyph always falls at the same phase within its patch.
+void TestSyntheticVqa::textSitsOnThePatchGrid()
+{
+    constexpr int kPatch = 14;
+    const std::array<std::uint8_t, 3> rule{90, 90, 90}, bar{70, 95, 130};
+    std::map<SyntheticRegionKind, int> checked;
+    std::set<int> cardColumns;
+    for (int index = 0; index < 120; ++index) {
+        const SyntheticSample sample = generateSyntheticSample(smallOptions(21, 0), index);
+        for (const SyntheticRegion &region : sample.regions) {
+            if (region.kind == SyntheticRegionKind::Shapes)
+                continue;
+            const int x0 = (region.tile % sample.grid.cols) * 112, y0 = (region.tile / sample.grid.cols) * 112;
+            const auto &colour = region.kind == SyntheticRegionKind::BarChart ? bar : rule;
+            int left = 112, top = 112;
+            std::set<int> barEdges;
+            for (int y = 0; y < 112; ++y)
+                for (int x = 0; x < 112; ++x)
+                    if (pixelAt(sample.image, x0 + x, y0 + y) == colour) {
+                        left = std::min(left, x);
+                        top = std::min(top, y);
+                        if (region.kind == SyntheticRegionKind::BarChart && (x == 0 || pixelAt(sample.image, x0 + x - 1, y0 + y) != bar))
+                            barEdges.insert(x);
+                    }
+            QVERIFY2(left < 112, "no rule or bar pixels in a dense tile");
+            QVERIFY2(left % kPatch == 0, qPrintable(QString("image %1 tile %2: left edge at %3").arg(index).arg(region.tile).arg(left)));
+            if (region.kind == SyntheticRegionKind::BarChart) {
+                QCOMPARE(int(barEdges.size()), int(region.barHeights.size()));
+                for (int edge : barEdges)
+                    QVERIFY2(edge % kPatch == 0, qPrintable(QString("bar edge at %1").arg(edge)));
+            } else {
+                QVERIFY2(top % kPatch == 0, qPrintable(QString("image %1 tile %2: top edge at %3").arg(index).arg(region.tile).arg(top)));
+            }
+            if (region.kind == SyntheticRegionKind::WordCard || region.kind == SyntheticRegionKind::NumberCard)
+                cardColumns.insert(left);
+            ++checked[region.kind];
+        }
+    }
+    QCOMPARE(checked.size(), std::size_t(4));
+    QVERIFY2(cardColumns.size() >= 4, "cards must still be placed at many grid positions");
+}
+
+// The read-all question: chosen by its own hash (the image and the other questions do not change),
+// at the share asked, last in the image's list, and its answer names every tile in tile order.
+void TestSyntheticVqa::readAllDescribesEveryTile()
+{
+    SyntheticOptions plain = smallOptions(31, 0), describing = plain;
+    describing.readAllPercent = 25;
+    int described = 0;
+    for (int index = 0; index < 400; ++index) {
+        const SyntheticSample a = generateSyntheticSample(plain, index);
+        const SyntheticSample b = generateSyntheticSample(describing, index);
+        QVERIFY(a.image.rgb == b.image.rgb);
+        QVERIFY(b.questions.size() == a.questions.size() || b.questions.size() == a.questions.size() + 1);
+        for (std::size_t q = 0; q < a.questions.size(); ++q)
+            QCOMPARE(b.questions[q].answer, a.questions[q].answer);
+        if (b.questions.size() == a.questions.size())
+            continue;
+        ++described;
+        const SyntheticQuestion &readAll = b.questions.back();
+        QCOMPARE(readAll.category, std::string(kReadAllCategory));
+        QCOMPARE(readAll.question, std::string(kReadAllQuestion));
+        QCOMPARE(readAll.tile, -1);
+        QCOMPARE(readAll.answer, describeSyntheticSample(b));
+        // One "; "-separated part per tile, each naming what the tile holds.
+        std::vector<std::string> parts;
+        for (std::size_t from = 0;;) {
+            const auto at = readAll.answer.find("; ", from);
+            parts.push_back(readAll.answer.substr(from, at == std::string::npos ? std::string::npos : at - from));
+            if (at == std::string::npos)
+                break;
+            from = at + 2;
+        }
+        QCOMPARE(int(parts.size()), b.grid.count());
+        for (const SyntheticRegion &region : b.regions) {
+            const std::string &part = parts[std::size_t(region.tile)];
+            switch (region.kind) {
+            case SyntheticRegionKind::WordCard: QCOMPARE(part, "word " + region.text); break;
+            case SyntheticRegionKind::NumberCard: QCOMPARE(part, "number " + region.text); break;
+            case SyntheticRegionKind::Table: {
+                std::string expected = "table";
+                for (int v : region.tableValues)
+                    expected += " " + std::to_string(v);
+                QCOMPARE(part, expected);
+                break;
+            }
+            case SyntheticRegionKind::BarChart: {
+                QVERIFY(part.starts_with("bars "));
+                const auto tallest = std::max_element(region.barHeights.begin(), region.barHeights.end()) - region.barHeights.begin();
+                QCOMPARE(part.substr(5, 1), std::string(1, char('A' + tallest)));
+                QCOMPARE(part.size(), 4 + 2 * region.barHeights.size());
+                break;
+            }
+            case SyntheticRegionKind::Shapes: {
+                const auto inTile = std::count_if(b.shapes.begin(), b.shapes.end(), [&](const SyntheticShape &s) { return s.tile == region.tile; });
+                QCOMPARE(std::count(part.begin(), part.end(), ' '), 2 * inTile - 1);   // "<colour> <shape>" each
+                break;
+            }
+            }
+        }
+    }
+    QVERIFY2(described >= 70 && described <= 130, qPrintable(QString::number(described)));   // 25% of 400
 }
 
 QTEST_GUILESS_MAIN(TestSyntheticVqa)

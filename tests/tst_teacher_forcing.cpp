@@ -46,7 +46,7 @@ private Q_SLOTS:
 
         const InternVLModel model = InternVLModel::load(modelDir, {});
         TrainingSet set;
-        set.images.push_back({imagePath, {{request.question, result.answerIds, "", 1}}});
+        set.images.push_back({imagePath, {{request.question, result.answerIds, "", -1, 1}}});
         const ImageBatch batch = loadImageBatch(model, set, {0});
         QCOMPARE(batch.tileCount(0), std::int64_t(4));
         torch::NoGradGuard noGrad;
@@ -60,6 +60,44 @@ private Q_SLOTS:
         for (std::size_t i = 0; i < result.answerIds.size(); ++i)
             QCOMPARE(predicted[std::int64_t(i)].item<std::int64_t>(), std::int64_t(result.answerIds[i]));
         QVERIFY(teacherForcedExactMatch(scored).all().item<bool>());
+    }
+
+    // An image's questions are packed into one row that shares the prompt prefix; each question's
+    // logits must equal those of the question scored alone, for every ratio mix.
+    void packedQuestionsEqualSeparateSequences()
+    {
+        const auto dir = test::scratchDir("teacher-forcing-packed");
+        const auto modelDir = dir / "tiny";
+        writeRandomCheckpoint(modelDir, fixtureShape("tiny"), {});
+        const auto imagePath = dir / "wide.png";
+        writePng(imagePath, test::gradientImage(112, 56));   // 2×1 grid + thumbnail
+        const InternVLModel model = InternVLModel::load(modelDir, {});
+        const Tokenizer tokenizer = Tokenizer::fromFile(modelDir / "tokenizer.json");
+        const std::vector<TrainingQuestion> questions{
+            {"What colour is the circle?", {5, 9, 2}, "shape_colour", 0, 1},
+            {"How many squares are there?", {7, 2}, "count_shapes", -1, 2},
+            {"Describe the image.", {3, 4, 5, 6, 8, 2}, "read_all", -1, 3}};
+        TrainingSet packed;
+        packed.images.push_back({imagePath, questions});
+        const ImageBatch batch = loadImageBatch(model, packed, {0});
+        torch::NoGradGuard noGrad;
+        const auto patches = VisionEncoder::patchTokens(model.vision().forward(batch.pixels));
+        const std::vector<TileRatio> mixed{TileRatio::Sixteenth, TileRatio::Quarter, TileRatio::Quarter};
+        const ImageView view{0, model.projectTiles(patches, mixed)};
+        const TeacherForcing teacher(model, tokenizer);
+        const AnswerLogits together = teacher.score(batch, {view, view});
+        QCOMPARE(together.sequences, std::int64_t(6));
+        QCOMPARE(together.sequenceQuestion.at(2)->category, std::string("read_all"));
+
+        std::int64_t row = 0;
+        for (const TrainingQuestion &q : questions) {
+            TrainingSet alone;
+            alone.images.push_back({imagePath, {q}});
+            const AnswerLogits single = teacher.score(loadImageBatch(model, alone, {0}), {view});
+            const auto n = single.logits.size(0);
+            QVERIFY2(torch::allclose(together.logits.narrow(0, row, n), single.logits, 1e-4, 1e-5), q.question.c_str());
+            row += n;
+        }
     }
 };
 

@@ -80,6 +80,7 @@ private Q_SLOTS:
         data.tileSize = 56;
         data.maxTiles = 4;
         data.images = 160;
+        data.readAllPercent = 50;
         writeSyntheticSplit(m_dir / "data", "train", data);
         data.images = 40;
         writeSyntheticSplit(m_dir / "data", "val", data);
@@ -102,12 +103,21 @@ private Q_SLOTS:
     {
         QElapsedTimer timer;
         timer.start();
+        // The untrained model's figures: what "chance" is on these held-out images.
+        const TrainReport init = trainStage(stage(TrainStage::Base, "init", "", 1));
         TrainOptions base = stage(TrainStage::Base, "base", "", 150);
         base.learningRate = 3e-3;
         const TrainReport b = trainStage(base);
         const auto [ce0, ce1] = firstAndLast(base.out, "ce", 3);
         QVERIFY2(ce1 < 0.6 * ce0, qPrintable(QString("base CE %1 -> %2").arg(ce0).arg(ce1)));
         QVERIFY(b.validation.count("full_em") && b.validation.count("compressed_em"));
+        QVERIFY(b.validation.count("full_em/read_all") && b.validation.count("visual_mean_norm"));
+        // The read-all answer beats chance on held-out images: it is far likelier given its own
+        // image than given another image of the batch (Δ log p in nats, summed over its tokens).
+        const double chance = init.validation.at("swap_dlogp/read_all"), learned = b.validation.at("swap_dlogp/read_all");
+        qInfo("held-out read-all: Δ log p own vs swapped image %.3f after base, %.3f untrained; all questions %.3f",
+              learned, chance, b.validation.at("swap_dlogp"));
+        QVERIFY2(learned > 0.25 && learned > chance + 0.25, qPrintable(QString("%1 vs %2").arg(learned).arg(chance)));
 
         const TrainReport v = trainStage(stage(TrainStage::Consistency, "vico", "base", 60));
         const auto [kl0, kl1] = firstAndLast(m_dir / "vico", "kl", 3);
@@ -128,6 +138,12 @@ private Q_SLOTS:
         qInfo("held-out CE: router half %.5f, random half %.5f, all at 1/4 %.5f", r.validation.at("router_half_ce"),
               r.validation.at("random_half_ce"), r.validation.at("full_ce"));
         QVERIFY(r.validation.count("router_half_ce") && r.validation.count("random_half_ce"));
+        TrainOptions ablation = stage(TrainStage::Router, "router-no-vico", "base", 60);
+        ablation.routerWindow = 128;
+        const TrainReport a = trainStage(ablation);
+        qInfo("no-ViCO router: held-out CE router half %.5f, random half %.5f, all at 1/4 %.5f; r detail %.4f plain %.4f",
+              a.validation.at("router_half_ce"), a.validation.at("random_half_ce"), a.validation.at("full_ce"),
+              readStageLog(ablation.out).entries.back().values["ratio_detail"], readStageLog(ablation.out).entries.back().values["ratio_plain"]);
 
         const TrainReport s = trainStage(stage(TrainStage::Selector, "selector", "router", 40));
         // The tiny model barely uses its visual tokens, so CE is flat at this scale; what must move
@@ -241,6 +257,22 @@ private Q_SLOTS:
         state["step"] = 1;   // the files say otherwise: an interruption between them
         std::ofstream(m_dir / "partial/train-state.json") << state.dump();
         expectError([&] { trainStage(partial); }, {"model.safetensors", "interrupted"});
+
+        // A read-all answer longer than the trained answer length: the message names the line and the option.
+        TrainOptions shortAnswers = stage(TrainStage::Base, "short-answers", "", 4);
+        shortAnswers.maxAnswerTokens = 6;
+        expectError([&] { trainStage(shortAnswers); }, {"train.jsonl:", "tokens long", "--max-answer-tokens"});
+
+        // A curriculum step whose previous run lost its checkpoint.
+        std::filesystem::copy(m_dir / "whole", m_dir / "whole-lost", std::filesystem::copy_options::recursive);
+        std::filesystem::remove(m_dir / "whole-lost/model.safetensors");
+        TrainOptions curriculum = stage(TrainStage::Base, "after-lost", "whole-lost", 4);
+        curriculum.tokenizer.clear();
+        expectError([&] { trainStage(curriculum); }, {"whole-lost/model.safetensors", "is missing", "no checkpoint"});
+
+        // A router stage from a folder of the wrong stage (a base folder serves: the no-ViCO ablation).
+        expectError([&] { trainStage(stage(TrainStage::Router, "router-from-selector", "selector", 4)); },
+                    {"selector/train-state.json", "is a 'selector' stage", "'router' needs 'vico'"});
 
         // Another stage's folder, or the same folder with other options.
         expectError([&] { trainStage(stage(TrainStage::Router, "whole", "vico", 4)); }, {"belongs to a 'base' run"});

@@ -36,7 +36,8 @@ commands:
                   (--vqa-json FILE | --lmms-eval FILE) --out FILE.jsonl [--images DIR] [--metric M]
   make-dataset  write the synthetic VQA task (train/val/test JSONL + PNG) the demo model learns
                   --out DIR [--seed N] [--train 20000] [--val 500] [--test 500] (images per split)
-                  [--max-tiles 6] [--tile 112]
+                  [--max-tiles 6] [--tile 112] [--read-all PERCENT]
+                  [--one-tile-dense PERCENT] (default 50: one-tile images with text, a table or bars)
   train-tokenizer  train a byte-level BPE tokenizer.json on datasets' questions and answers
                   --data FILE.jsonl[,FILE2...] --out tokenizer.json [--vocab 2048] [--min-frequency 2]
   train         run or resume one training stage of a demo-scale model (base, vico, router, selector)

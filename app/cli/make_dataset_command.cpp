@@ -32,20 +32,27 @@ void writeSplit(const std::filesystem::path &out, const std::string &split, int 
 
 int makeDatasetCommand(const std::vector<std::string> &args)
 {
-    const CommandLine cl("make-dataset", args, {"out", "seed", "train", "val", "test", "max-tiles", "tile"}, {});
+    const CommandLine cl("make-dataset", args, {"out", "seed", "train", "val", "test", "max-tiles", "tile", "read-all", "one-tile-dense"}, {});
     const std::filesystem::path out = cl.required("out");
     SyntheticOptions options;
     options.seed = static_cast<std::uint64_t>(cl.integer("seed", 1));
     options.maxTiles = cl.integer("max-tiles", 6);
     options.tileSize = cl.integer("tile", 112);
+    options.oneTileDensePercent = cl.integer("one-tile-dense", options.oneTileDensePercent);
+    const int readAll = cl.integer("read-all", 0);
+    if (readAll < 0 || readAll > 100)
+        throw UsageError("make-dataset: --read-all is a percentage of images, 0..100");
     const int train = cl.integer("train", 20000);
     const int val = cl.integer("val", 500);
     const int test = cl.integer("test", 500);
     if (train < 0 || val < 0 || test < 0)
         throw UsageError("make-dataset: --train, --val and --test are image counts >= 0");
     requireValidSyntheticOptions(options);
-    writeSplit(out, "train", train, options);
-    writeSplit(out, "val", val, options);
+    // The read-all question is a training signal; the test split measures the six question types.
+    SyntheticOptions trainOptions = options;
+    trainOptions.readAllPercent = readAll;
+    writeSplit(out, "train", train, trainOptions);
+    writeSplit(out, "val", val, trainOptions);
     writeSplit(out, "test", test, options);
     return 0;
 }

@@ -2,7 +2,8 @@
 // tokenscope-cli train --stage base|vico|router|selector --data train.jsonl --out DIR
 //   [--from DIR] [--tokenizer tokenizer.json --shape demo] [--val val.jsonl] [--steps N]
 //   [--batch IMAGES] [--lr RATE] [--warmup N] [--weight-decay W] [--clip NORM] [--seed S]
-//   [--checkpoint-every N] [--log-every N] [--val-images N] [--router-percentile K]
+//   [--checkpoint-every N] [--log-every N] [--val-images N] [--eval-every N] [--eval-images N]
+//   [--max-answer-tokens N] [--vision-lr-scale S] [--connector-lr-scale S] [--router-percentile K]
 //   [--router-window N] [--selector-budget B] [--lambda-start L] [--lambda-end L]
 //   [--device cpu|cuda] [--threads N]
 // Runs or resumes one training stage; prints a log line every --log-every steps (with ETA) and
@@ -47,6 +48,10 @@ TrainOptions trainOptions(const CommandLine &cl)
     o.checkpointEvery = cl.integer("checkpoint-every", o.checkpointEvery);
     o.logEvery = cl.integer("log-every", o.logEvery);
     o.validationImages = cl.integer("val-images", o.validationImages);
+    o.evalEvery = cl.integer("eval-every", o.evalEvery);
+    o.evalImages = cl.integer("eval-images", o.evalImages);
+    o.maxAnswerTokens = cl.integer("max-answer-tokens", o.maxAnswerTokens);
+    o.connectorLearningRateScale = cl.number("connector-lr-scale", o.connectorLearningRateScale);
     o.routerPercentile = cl.number("router-percentile", o.routerPercentile);
     o.routerWindow = cl.integer("router-window", o.routerWindow);
     o.selectorBudget = cl.number("selector-budget", o.selectorBudget);
@@ -62,8 +67,8 @@ int trainCommand(const std::vector<std::string> &args)
 {
     const CommandLine cl("train", args,
                          {"stage", "data", "val", "from", "out", "tokenizer", "shape", "steps", "batch", "lr", "warmup",
-                          "weight-decay", "vision-lr-scale", "clip", "seed", "checkpoint-every", "log-every", "val-images",
-                          "router-percentile", "router-window", "selector-budget", "lambda-start", "lambda-end",
+                          "weight-decay", "vision-lr-scale", "connector-lr-scale", "clip", "seed", "checkpoint-every", "log-every", "val-images",
+                          "eval-every", "eval-images", "max-answer-tokens", "router-percentile", "router-window", "selector-budget", "lambda-start", "lambda-end",
                           "device", "dtype", "threads"},
                          {});
     const TrainOptions options = trainOptions(cl);

@@ -125,6 +125,17 @@ public:
         return v->get<std::string>();
     }
 
+    // An optional non-negative integer, -1 when absent or null.
+    int optionalIndex(const char *field) const
+    {
+        const json *v = find(field);
+        if (!v || v->is_null())
+            return -1;
+        if (!v->is_number_integer() || v->get<std::int64_t>() < 0 || v->get<std::int64_t>() > 4096)
+            fail(std::string(field) + " must be an integer in 0..4096, got " + v->dump());
+        return v->get<int>();
+    }
+
 private:
     const json &m_object;
     std::string m_source;
@@ -163,6 +174,7 @@ EvalSample parseLine(std::string_view text, const fs::path &file, const fs::path
     s.answers = r.answers();
     s.metric = r.string("metric");
     s.category = r.optionalString("category");
+    s.tile = r.optionalIndex("tile");
     if (const auto problem = sampleProblem(s))
         r.fail(*problem);
     return s;
@@ -293,6 +305,8 @@ void saveDataset(const fs::path &file, const std::vector<EvalSample> &samples)
             line["metric"] = s.metric;
             if (!s.category.empty())
                 line["category"] = s.category;
+            if (s.tile >= 0)
+                line["tile"] = s.tile;
             out << line.dump() << '\n';
         }
         out.flush();

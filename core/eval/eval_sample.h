@@ -17,6 +17,8 @@ struct EvalSample {
     std::string metric;                 // a name from eval/metrics.h: "exact_match", "vqa_accuracy", …
     std::string category;               // optional; MME needs it
     int line = 0;                       // 1-based line in the dataset file, for messages
+    int tile = -1;                      // optional: the tile (row-major, thumbnail excluded) holding the
+                                        // answer; -1 when unknown or spread over tiles (training diagnostics)
 };
 
 } // namespace tokenscope

@@ -161,7 +161,7 @@ std::pair<torch::Tensor, torch::Tensor> LanguageModel::rotary(const torch::Tenso
 }
 
 torch::Tensor LanguageModel::batchedAttention(const Layer &layer, const torch::Tensor &x, const torch::Tensor &cos,
-                                              const torch::Tensor &sin) const
+                                              const torch::Tensor &sin, const torch::Tensor &additiveMask) const
 {
     const auto batch = x.size(0), length = x.size(1);
     const int heads = m_config.numHeads, kvHeads = m_config.numKvHeads, headDim = m_config.headDim;
@@ -178,18 +178,26 @@ torch::Tensor LanguageModel::batchedAttention(const Layer &layer, const torch::T
         k = k.repeat_interleave(heads / kvHeads, 1);
         v = v.repeat_interleave(heads / kvHeads, 1);
     }
-    auto out = compat::scaledDotProductAttention(q, k, v, 0, 1.0 / std::sqrt(double(headDim)));
+    const double scale = 1.0 / std::sqrt(double(headDim));
+    auto out = additiveMask.defined() ? compat::maskedAttention(q, k, v, additiveMask, scale)
+                                      : compat::scaledDotProductAttention(q, k, v, 0, scale);
     return layer.o(out.transpose(1, 2).reshape({batch, length, heads * headDim}));
 }
 
-torch::Tensor LanguageModel::hiddenStates(const torch::Tensor &embeds, const torch::Tensor &positions) const
+torch::Tensor LanguageModel::hiddenStates(const torch::Tensor &embeds, const torch::Tensor &positions,
+                                          const torch::Tensor &visible) const
 {
     auto [cos, sin] = rotary(positions, embeds);   // [B, L, d]
     cos = cos.unsqueeze(1);                         // broadcast over heads
     sin = sin.unsqueeze(1);
+    torch::Tensor mask;   // [B, 1, L, L]: 0 where visible, -inf elsewhere
+    if (visible.defined())
+        mask = torch::zeros(visible.sizes(), embeds.options())
+                   .masked_fill(visible.logical_not().to(embeds.device()), -std::numeric_limits<float>::infinity())
+                   .unsqueeze(1);
     auto x = embeds;
     for (const Layer &l : m_layers)
-        x = feedForward(l, x + batchedAttention(l, l.inputNorm(x), cos, sin));
+        x = feedForward(l, x + batchedAttention(l, l.inputNorm(x), cos, sin, mask));
     return m_finalNorm(x);
 }
 

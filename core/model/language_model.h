@@ -65,10 +65,13 @@ public:
     torch::Tensor prefill(const torch::Tensor &embeds, KVCache &cache, const torch::Tensor &positions,
                           const LayerPruning &pruning, bool allLogits = false) const;
 
-    // Training and teacher-forced scoring: embeds [B, L, D] at positions [B, L], causal, no cache.
-    // Right padding needs no mask (a causal row never sees the rows after it). Returns the final
-    // normed hidden states [B, L, D]; vocabularyLogits() turns the rows one needs into logits.
-    torch::Tensor hiddenStates(const torch::Tensor &embeds, const torch::Tensor &positions) const;
+    // Training and teacher-forced scoring: embeds [B, L, D] at positions [B, L], no cache. Causal
+    // by default (right padding needs no mask: a causal row never sees the rows after it); or
+    // `visible` [B, L, L] bool, row i attends to key j where visible[b, i, j] (packed sequences
+    // that share a prefix; every row must see at least one key). Returns the final normed hidden
+    // states [B, L, D]; vocabularyLogits() turns the rows one needs into logits.
+    torch::Tensor hiddenStates(const torch::Tensor &embeds, const torch::Tensor &positions,
+                               const torch::Tensor &visible = {}) const;
     torch::Tensor vocabularyLogits(const torch::Tensor &hidden) const { return torch::linear(hidden, m_lmHead); }
 
     const LlmConfig &config() const { return m_config; }
@@ -91,7 +94,7 @@ private:
     std::pair<torch::Tensor, torch::Tensor> rotary(const torch::Tensor &positions, const torch::Tensor &like) const;
     torch::Tensor feedForward(const Layer &layer, const torch::Tensor &y) const;
     torch::Tensor batchedAttention(const Layer &layer, const torch::Tensor &x, const torch::Tensor &cos,
-                                   const torch::Tensor &sin) const;
+                                   const torch::Tensor &sin, const torch::Tensor &additiveMask) const;
 
     LlmConfig m_config;
     torch::Tensor m_embedTokens, m_lmHead;

@@ -68,4 +68,17 @@ inline torch::Tensor scaledDotProductAttention(const torch::Tensor &q, const tor
 #endif
 }
 
+// softmax(q kᵀ · scale + mask) v with an additive mask broadcast to [..., L, S] (0 = visible,
+// -inf = hidden): packed training sequences, short enough for one explicit score map.
+inline torch::Tensor maskedAttention(const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v,
+                                     const torch::Tensor &additiveMask, double scale)
+{
+#if TORCH_VERSION_MAJOR >= 2
+    return at::scaled_dot_product_attention(q, k, v, additiveMask, 0.0, false, scale);
+#else
+    auto scores = torch::matmul(q, k.transpose(-2, -1)).mul_(scale).add_(additiveMask);
+    return torch::matmul(torch::softmax(scores, -1), v);
+#endif
+}
+
 } // namespace tokenscope::compat

@@ -6,6 +6,7 @@
 #include "train/losses.h"
 #include "train/lr_schedule.h"
 #include "train/soft_topk.h"
+#include "train/synthetic_vqa.h"
 
 #include <algorithm>
 #include <numeric>
@@ -46,17 +47,18 @@ public:
         m_sums[name] += sum;
         m_counts[name] += count;
     }
-    void addSequences(const std::string &prefix, const AnswerLogits &scored, const torch::Tensor &mask = {})
+    // <prefix>_em and <prefix>_ce over every sequence, and <prefix>_em/<category> per question category.
+    void addSequences(const std::string &prefix, const AnswerLogits &scored)
     {
-        auto em = teacherForcedExactMatch(scored).to(torch::kFloat64);
-        auto ce = groupMean(tokenCrossEntropy(scored.logits, scored.targets).to(torch::kFloat64), scored.sequence,
-                            scored.sequences);
-        if (mask.defined()) {
-            em = em.masked_select(mask);
-            ce = ce.masked_select(mask);
-        }
+        const auto em = teacherForcedExactMatch(scored).to(torch::kFloat64).cpu().contiguous();
+        const auto ce = groupMean(tokenCrossEntropy(scored.logits, scored.targets).to(torch::kFloat64), scored.sequence,
+                                  scored.sequences).cpu().contiguous();
         add(prefix + "_em", em.sum().item<double>(), double(em.numel()));
         add(prefix + "_ce", ce.sum().item<double>(), double(ce.numel()));
+        const double *exact = em.data_ptr<double>();
+        for (std::size_t i = 0; i < scored.sequenceQuestion.size(); ++i)
+            if (const std::string &category = scored.sequenceQuestion[i]->category; !category.empty())
+                add(prefix + "_em/" + category, exact[i], 1.0);
     }
     std::map<std::string, double> means() const
     {
@@ -86,6 +88,41 @@ std::map<std::string, double> overHeldOut(const InternVLModel &model, const Trai
     return sums.means();
 }
 
+// log p(answer) of every sequence: −Σ token cross-entropy. [sequences] float64.
+torch::Tensor answerLogProbabilities(const AnswerLogits &scored)
+{
+    const auto ce = tokenCrossEntropy(scored.logits, scored.targets).to(torch::kFloat64);
+    return -torch::zeros({scored.sequences}, ce.options()).index_add(0, scored.sequence, ce);
+}
+
+// Collapse metrics (docs/training.md): the norm of the mean visual token and the RMS distance of
+// the tokens from it (a collapsing connector grows the first while the second stays put, and the
+// LLM's RMSNorm then flattens what differs), and how much the answers use the image: the mean
+// drop of log p(answer) when each image's questions are asked of the next image of the batch.
+void addCollapseMetrics(const TeacherForcing &teacher, const ImageBatch &batch, const std::vector<ImageView> &views,
+                        const AnswerLogits &own, MetricSums &sums)
+{
+    std::vector<torch::Tensor> tiles;
+    for (const ImageView &v : views)
+        tiles.insert(tiles.end(), v.tiles.begin(), v.tiles.end());
+    const auto all = torch::cat(tiles, 0).to(torch::kFloat64);
+    const auto mean = all.mean(0);
+    const double n = double(all.size(0));
+    sums.add("visual_mean_norm", mean.norm().item<double>() * n, n);
+    sums.add("visual_spread", (all - mean).pow(2).sum(1).mean().sqrt().item<double>() * n, n);
+    if (views.size() < 2)
+        return;
+    std::vector<ImageView> swapped;
+    for (std::size_t i = 0; i < views.size(); ++i)
+        swapped.push_back({views[i].image, views[(i + 1) % views.size()].tiles});
+    const auto drop = (answerLogProbabilities(own) - answerLogProbabilities(teacher.score(batch, swapped))).cpu().contiguous();
+    sums.add("swap_dlogp", drop.sum().item<double>(), double(drop.numel()));
+    const double *d = drop.data_ptr<double>();
+    for (std::size_t i = 0; i < own.sequenceQuestion.size(); ++i)
+        if (const std::string &category = own.sequenceQuestion[i]->category; !category.empty())
+            sums.add("swap_dlogp/" + category, d[i], 1.0);
+}
+
 // base: every tile at 1/4, cross-entropy on the answer tokens.
 class BaseObjective : public StageObjective {
 public:
@@ -110,8 +147,10 @@ public:
     {
         return overHeldOut(model, set, images, batchImages, [&](const ImageBatch &batch, std::size_t, MetricSums &sums) {
             const auto patches = encodePatches(model, batch);
-            sums.addSequences("full", teacher.score(batch, imageViews(batch, model.projectTiles(patches,
-                                                                                            uniformRatios(batch, TileRatio::Quarter)))));
+            const auto views = imageViews(batch, model.projectTiles(patches, uniformRatios(batch, TileRatio::Quarter)));
+            const AnswerLogits full = teacher.score(batch, views);
+            sums.addSequences("full", full);
+            addCollapseMetrics(teacher, batch, views, full, sums);
             if (model.config().flash)
                 sums.addSequences("compressed",
                                   teacher.score(batch, imageViews(batch, model.projectTiles(patches,
@@ -215,12 +254,14 @@ public:
         auto p = m_c.model.router()->probabilities(patches).select(1, 0).to(torch::kFloat32);
         auto loss = binaryCrossEntropy(p, target).mean();
         const double agreement = meanOf(p.detach().ge(0.5).to(torch::kFloat32).eq(target).to(torch::kFloat32));
-        return {loss,
-                {{"bce", loss.item<double>()},
-                 {"tau", m_labels.threshold()},
-                 {"compress_labels", meanOf(target)},
-                 {"agreement", agreement},
-                 {"mean_ratio", std::accumulate(ratios.begin(), ratios.end(), 0.0) / double(ratios.size())}}};
+        StepOutcome out{loss,
+                        {{"bce", loss.item<double>()},
+                         {"tau", m_labels.threshold()},
+                         {"compress_labels", meanOf(target)},
+                         {"agreement", agreement},
+                         {"mean_ratio", std::accumulate(ratios.begin(), ratios.end(), 0.0) / double(ratios.size())}}};
+        addLabelSignal(batch, ratios, out.values);
+        return out;
     }
 
     // The router against a random choice of the same number of tiles (half of each image's,
@@ -273,6 +314,30 @@ public:
     }
 
 private:
+    // The label signal: mean r on the tiles that hold a detail answer (a word, a number, a table
+    // cell) and on those that hold only plain answers (bars, colours). Labels carry information
+    // only when the first is clearly above the second.
+    static void addLabelSignal(const ImageBatch &batch, const std::vector<double> &ratios, std::map<std::string, double> &values)
+    {
+        double detail = 0, plain = 0;
+        int detailTiles = 0, plainTiles = 0;
+        for (std::size_t i = 0; i < batch.images.size(); ++i) {
+            std::map<int, bool> needsDetail;   // tile -> holds a detail answer
+            for (const TrainingQuestion &q : batch.images[i]->questions)
+                if (q.tile >= 0 && q.tile < batch.tileCount(i))
+                    needsDetail[q.tile] = needsDetail[q.tile] || syntheticCategoryNeedsDetail(q.category);
+            for (const auto &[tile, detailed] : needsDetail) {
+                const double r = ratios[std::size_t(batch.firstTile[i] + tile)];
+                (detailed ? detail : plain) += r;
+                ++(detailed ? detailTiles : plainTiles);
+            }
+        }
+        if (detailTiles > 0)
+            values["ratio_detail"] = detail / detailTiles;
+        if (plainTiles > 0)
+            values["ratio_plain"] = plain / plainTiles;
+    }
+
     ObjectiveContext m_c;
     TeacherForcing m_teacher;
     LossRatioLabeler m_labels;

@@ -3,6 +3,11 @@
 
 // The synthetic VQA task the demo model is trained and evaluated on (DESIGN.md §4, issue 5).
 //
+// Task v2 (issue 14): text, table and bar-label origins sit on the 14-px patch grid (design pixels)
+// at one fixed font scale per kind, table cells are one 1/4 token (two patches) wide, so one 1/16
+// token must carry four cells. Optionally an image also gets a read-all question ("Describe the
+// image.") whose answer lists every tile's content in tile order (describeSyntheticSample).
+//
 // Each image is laid out on exactly the InternVL tile grid it will be cut into (cols×T by rows×T
 // pixels, a grid the tiler picks back), and every grid cell holds one region:
 //   - simple: a flat pastel background with 1–3 large filled shapes (circle, square, triangle);
@@ -39,7 +44,11 @@ struct SyntheticOptions {
     std::uint64_t seed = 1;
     int images = 100;
     int maxTiles = 6;       // the tiler's max tiles: every image gets a grid of 1..maxTiles tiles
-    int tileSize = 112;     // drawing is designed at 112 px and scaled for other sizes (56..1024)
+    int tileSize = 112;     // drawing is designed at 112 px and scaled for other sizes (56..1024);
+                            // glyphs stay on a 14-px patch grid when tileSize is a multiple of 112
+    int readAllPercent = 0; // share of images (0..100) that also get the read-all question, chosen by a
+                            // hash of (seed, index) so that the rest of the image does not change
+    int oneTileDensePercent = 50;   // share of one-tile images whose cell is dense (text, table, bars)
 };
 
 enum class SyntheticRegionKind { Shapes, WordCard, NumberCard, Table, BarChart };
@@ -79,7 +88,8 @@ struct SyntheticSample {
     std::vector<SyntheticQuestion> questions;
 };
 
-// Throws Error naming the bad option (images < 0, maxTiles outside 1..12, tileSize outside 56..1024).
+// Throws Error naming the bad option (images < 0, maxTiles outside 1..12, tileSize outside 56..1024,
+// readAllPercent or oneTileDensePercent outside 0..100).
 void requireValidSyntheticOptions(const SyntheticOptions &options);
 
 // The grids with 1..maxTiles tiles that chooseTileGrid() returns for an image of exactly
@@ -105,12 +115,20 @@ struct SyntheticSplitSummary {
 SyntheticSplitSummary writeSyntheticSplit(const std::filesystem::path &dir, const std::string &splitName,
                                           const SyntheticOptions &options);
 
+// The read-all answer: every tile's content in tile order, tiles separated by "; " (the thumbnail is
+// not described). Shapes: "<colour> <shape>" in quadrant order (top-left, top-right, bottom-left,
+// bottom-right); cards: "word <w>", "number <n>"; tables: "table" and the values row-major; bar
+// charts: "bars" and the letters tallest first. E.g. "red circle blue square; table 4 17 80 9".
+std::string describeSyntheticSample(const SyntheticSample &sample);
+inline constexpr std::string_view kReadAllQuestion = "Describe the image.";
+inline constexpr std::string_view kReadAllCategory = "read_all";
+
 // The vocabularies answers are drawn from.
 std::span<const std::string_view> syntheticWords();        // 40 short lower-case words
 std::span<const std::string_view> syntheticColourNames();  // 8
 std::array<std::uint8_t, 3> syntheticColourRgb(int colour); // the RGB a colour name is drawn with
 std::span<const std::string_view> syntheticShapeNames();   // circle, square, triangle
-std::span<const std::string_view> syntheticCategories();   // the six question types
+std::span<const std::string_view> syntheticCategories();   // the six question types (read_all aside)
 bool syntheticCategoryNeedsDetail(std::string_view category);
 
 } // namespace tokenscope

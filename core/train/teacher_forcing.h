@@ -2,9 +2,11 @@
 #pragma once
 
 // The differentiable pass the trainer and its evaluations share: images through the encoder,
-// each tile through the connector its ratio asks for, then every question of an image as one
-// sequence laid out exactly as the engine lays it out (chat template, interleaved 1/4 and 1/16
-// tiles, contiguous positions), scored teacher-forced on its answer tokens.
+// each tile through the connector its ratio asks for, then every question of an image laid out
+// exactly as the engine lays it out (chat template, interleaved 1/4 and 1/16 tiles, contiguous
+// positions) and scored teacher-forced on its answer tokens. An image's questions are packed into
+// one row that computes the shared prompt prefix (system message and image) once; a mask keeps
+// each question from seeing the others, so the result equals one sequence per question.
 // Private to core: includes LibTorch.
 
 #include "image/image.h"
@@ -41,6 +43,7 @@ struct AnswerLogits {
     torch::Tensor sequence;   // [N] int64: which sequence each token belongs to
     std::int64_t sequences = 0;
     std::vector<std::size_t> sequenceView;   // per sequence: the view it came from
+    std::vector<const TrainingQuestion *> sequenceQuestion;   // per sequence: its question
 };
 
 class TeacherForcing {

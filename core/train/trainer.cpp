@@ -64,7 +64,7 @@ std::optional<TrainStage> previousStage(TrainStage stage)
     switch (stage) {
     case TrainStage::Base: return std::nullopt;
     case TrainStage::Consistency: return TrainStage::Base;
-    case TrainStage::Router: return TrainStage::Consistency;
+    case TrainStage::Router: return TrainStage::Consistency;   // (a 'base' folder serves too: the no-ViCO ablation)
     case TrainStage::Selector: return TrainStage::Router;   // (a 'vico' folder serves too: the scorer reads the backbone only)
     }
     return std::nullopt;
@@ -116,6 +116,7 @@ nlohmann::json runIdentity(const TrainOptions &o)
             {"seed", o.seed},
             {"learning_rate", o.learningRate},
             {"vision_lr_scale", o.visionLearningRateScale},
+            {"connector_lr_scale", o.connectorLearningRateScale},
             {"selector_budget", o.selectorBudget},
             {"router_percentile", o.routerPercentile},
             {"router_window", o.routerWindow}};
@@ -135,12 +136,18 @@ void requireFinishedStage(const std::filesystem::path &from, TrainStage previous
                               " is missing" + hint);
     const nlohmann::json state = readJsonFile(stateFile);
     const std::string held = state.value("stage", "");
-    if (held != trainStageName(previous) && !(stage == TrainStage::Selector && held == "vico"))
+    // The selector reads the backbone only, so a 'vico' folder serves; a router from 'base' is the no-ViCO ablation.
+    const char *alternative = stage == TrainStage::Selector ? "vico" : stage == TrainStage::Router ? "base" : nullptr;
+    if (held != trainStageName(previous) && !(alternative && held == alternative))
         throw Error(stateFile, "is a '" + held + "' stage, but '" + trainStageName(stage) + "' needs '" +
-                                   trainStageName(previous) + "'" + hint);
+                                   trainStageName(previous) + "'" +
+                                   (alternative ? std::string(" or '") + alternative + "'" : std::string()) + hint);
     if (!state.value("complete", false))
         throw Error(stateFile, "records an unfinished '" + held + "' run (step " + std::to_string(state.value("step", 0)) +
                                    " of " + std::to_string(state.value("steps", 0)) + "): finish it first" + hint);
+    for (const char *file : {"config.json", "tokenizer.json", "model.safetensors"})
+        if (!std::filesystem::exists(from / file))
+            throw Error(from / file, "is missing: the finished '" + held + "' stage has no checkpoint to start from" + hint);
 }
 
 // The base stage's starting point: the fixture initialiser at the requested shape, sized to the
@@ -251,6 +258,12 @@ void validateOptions(const TrainOptions &o)
         throw Error("--selector-budget", "must be in (0, 1)");
     if (o.out.empty())
         throw Error("--out", "is required");
+    if (o.maxAnswerTokens < 1)
+        throw Error("--max-answer-tokens", "must be at least 1");
+    if (o.evalEvery < 0 || o.evalImages < 1)
+        throw Error("--eval-every", "must be >= 0 with --eval-images >= 1");
+    if (o.connectorLearningRateScale < 0 || o.visionLearningRateScale < 0)
+        throw Error("--connector-lr-scale", "learning-rate scales must not be negative");
 }
 
 } // namespace
@@ -315,6 +328,7 @@ TrainReport trainStage(const TrainOptions &optionsIn, const TrainCallbacks &call
     AnswerRules rules;
     rules.endOfTurn = *tokenizer.tokenToId(kImEnd);
     rules.vocabSize = model.config().llm.vocabSize;
+    rules.maxAnswerTokens = o.maxAnswerTokens;
     const TrainingSet data = loadTrainingSet(o.data, tokenizer, rules);
     const std::optional<TrainingSet> validation =
         o.validation.empty() ? std::nullopt : std::optional<TrainingSet>(loadTrainingSet(o.validation, tokenizer, rules));
@@ -351,6 +365,8 @@ TrainReport trainStage(const TrainOptions &optionsIn, const TrainCallbacks &call
     adamOptions.weightDecay = o.weightDecay;
     AdamW optimizer(*trained, names, adamOptions);
     optimizer.scaleLearningRate("vision_model.", o.visionLearningRateScale);
+    optimizer.scaleLearningRate("mlp1.", o.connectorLearningRateScale);
+    optimizer.scaleLearningRate("mlp2.", o.connectorLearningRateScale);
     const auto optimizerFile = o.out / "optimizer.safetensors";
     if (startStep > 0) {
         const CheckpointTensors state = loadCheckpointTensors(optimizerFile, target);
@@ -395,8 +411,7 @@ TrainReport trainStage(const TrainOptions &optionsIn, const TrainCallbacks &call
             std::filesystem::remove(optimizerFile);
     };
 
-    std::map<std::string, double> sums;
-    int summed = 0;
+    std::map<std::string, double> sums, counts;   // per value: a step may leave one out (no such tile in its batch)
     int step = startStep;
     try {
         while (step < o.steps) {
@@ -413,24 +428,29 @@ TrainReport trainStage(const TrainOptions &optionsIn, const TrainCallbacks &call
             optimizer.step(lr);
             optimizer.zeroGradients();
             outcome.values["loss"] = outcome.loss.item<double>();
-            for (const auto &[k, v] : outcome.values)
+            for (const auto &[k, v] : outcome.values) {
                 sums[k] += v;
-            ++summed;
+                counts[k] += 1;
+            }
             const int done = ++step;   // counted before anything below can throw Cancelled
-            if (done % o.logEvery == 0 || done == o.steps) {
+            const bool evaluate = validation && o.evalEvery > 0 && done % o.evalEvery == 0 && done < o.steps;
+            if (done % o.logEvery == 0 || done == o.steps || evaluate) {
                 TrainLogEntry entry{done, {}};
                 for (const auto &[k, v] : sums)
-                    entry.values[k] = v / summed;
+                    entry.values[k] = v / counts[k];
                 entry.values["lr"] = lr;
                 entry.values["elapsed_s"] = seconds();
                 entry.values["images"] = double(done) * o.batchImages;
+                if (evaluate)
+                    for (const auto &[k, v] : objective->validate(*validation, std::size_t(o.evalImages), o.batchImages))
+                        entry.values["val_" + k] = v;
                 nlohmann::json line = entry.values;
                 line["step"] = done;
                 log << line.dump() << "\n" << std::flush;
                 if (callbacks.log)
                     callbacks.log(entry);
                 sums.clear();
-                summed = 0;
+                counts.clear();
             }
             if (done % o.checkpointEvery == 0 && done < o.steps)
                 saveCheckpoint(done, false, {});

@@ -6,7 +6,8 @@
 //   base      the whole model, every tile at 1/4 (next-token cross-entropy on answers)
 //   vico      ViCO stage 1: a frozen copy of the base model at 1/4 is the reference; the policy
 //             sees each tile at a ratio drawn from {1/4, 1/16}; loss = KL(π_ref ‖ π_θ)
-//   router    ViCO stage 2 (ViR): only the router learns, BCE against loss-ratio labels
+//   router    ViCO stage 2 (ViR): only the router learns, BCE against loss-ratio labels (from
+//             'vico', or from 'base' for the no-ViCO ablation)
 //   selector  VisionSelector: only the scorer learns, CE + λ(step)·BCE(soft mask, hard mask)
 // AdamW, linear warm-up + cosine decay, gradient clipping; the data order and every random
 // choice are functions of (seed, step), so a run resumed from its last checkpoint continues
@@ -44,12 +45,16 @@ struct TrainOptions {
     double learningRate = 0;            // peak; 0 = the stage's default
     int warmupSteps = -1;               // -1 = 5% of the steps
     double visionLearningRateScale = 1.0;   // multiplies the rate of the vision encoder (0 freezes it)
+    double connectorLearningRateScale = 1.0;   // multiplies the rate of mlp1 and mlp2 (the connectors)
     double weightDecay = 0.01;
     double clipNorm = 1.0;
     std::uint64_t seed = 1;
     int checkpointEvery = 100;
     int logEvery = 10;
     int validationImages = 200;         // held-out images evaluated at the end (0 = all)
+    int evalEvery = 0;                  // steps between held-out evaluations logged as val_* (0 = end only)
+    int evalImages = 64;                // held-out images of each of those evaluations
+    int maxAnswerTokens = 96;           // longest answer trained (the read-all answers of 6-tile images fit)
     ComputeOptions compute;
 
     double routerPercentile = 50;       // router: τ is this percentile of recent loss ratios

@@ -38,7 +38,7 @@ std::vector<TokenId> answerTokens(const EvalSample &sample, const std::string &w
     }
     if (int(ids.size()) > rules.maxAnswerTokens)
         throw Error(where, "answer '" + answer + "' is " + std::to_string(ids.size()) + " tokens long (at most " +
-                               std::to_string(rules.maxAnswerTokens) + " are trained)");
+                               std::to_string(rules.maxAnswerTokens) + " are trained; raise --max-answer-tokens)");
     ids.push_back(rules.endOfTurn);
     return ids;
 }
@@ -52,7 +52,8 @@ TrainingSet loadTrainingSet(const std::filesystem::path &file, const Tokenizer &
     set.file = file;
     for (const EvalSample &sample : dataset.samples) {
         const std::string where = file.string() + ":" + std::to_string(sample.line);
-        TrainingQuestion q{sample.question, answerTokens(sample, where, tokenizer, rules), sample.category, sample.line};
+        TrainingQuestion q{sample.question, answerTokens(sample, where, tokenizer, rules), sample.category, sample.tile,
+                           sample.line};
         if (set.images.empty() || set.images.back().path != sample.image)
             set.images.push_back({sample.image, {}});
         set.images.back().questions.push_back(std::move(q));

@@ -17,6 +17,7 @@ struct TrainingQuestion {
     std::string question;
     std::vector<TokenId> answer;   // the first answer's tokens, then the end-of-turn token
     std::string category;
+    int tile = -1;                 // the tile holding the answer, -1 when unknown (dataset field `tile`)
     int line = 0;                  // in the dataset file, for messages
 };
 
@@ -34,7 +35,7 @@ struct TrainingSet {
 struct AnswerRules {
     TokenId endOfTurn = 0;         // <|im_end|>, appended to every answer
     std::int64_t vocabSize = 0;    // the model's llm_config.vocab_size
-    int maxAnswerTokens = 16;
+    int maxAnswerTokens = 96;      // the trainer's --max-answer-tokens
 };
 
 // Throws Error("<file>:<line>", …) for an answer that is empty, holds a special token (such as
