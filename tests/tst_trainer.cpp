@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 // A CI-sized run of every training stage on the tiny shape (56-px tiles) and the synthetic task:
-// each stage's objective falls (router vs random on held-out images is printed, not asserted: see
-// everyStageLearns), a cancelled run resumes to exactly the uninterrupted result, and bad input
-// (an answer that cannot be trained, a truncated or interrupted checkpoint, a stage started
-// without its predecessor) is refused with the file and the reason.
+// each stage's objective falls, the read-all answer beats chance on held-out images (router vs
+// random on held-out images is printed, not asserted: see everyStageLearns), a cancelled run
+// resumes to exactly the uninterrupted result, and bad input (an answer that cannot be trained or
+// is too long, a truncated or interrupted checkpoint, a stage started without its predecessor, from
+// the wrong stage or from a folder that lost its checkpoint) is refused with the file and the reason.
 
 #include "test_support.h"
 
@@ -131,10 +132,13 @@ private Q_SLOTS:
         const TrainReport r = trainStage(router);
         const auto [bce0, bce1] = firstAndLast(router.out, "bce", 3);
         QVERIFY2(bce1 < bce0, qPrintable(QString("router BCE %1 -> %2").arg(bce0).arg(bce1)));
-        // Issue 5 asks that the trained router beat a random one on held-out images. At this size the
-        // base model does not use the image yet (compressing tiles does not raise its loss), so the
-        // two differ by noise (~1e-4 nats) and asserting an order would pass or fail by luck. The
-        // figures are printed; the assertion waits for a CI-sized model that reads its tiles.
+        // Issue 14 asks that the trained router beat a random one on held-out images. At this size the
+        // base model barely uses the image for the six question types (compressing tiles does not
+        // raise its loss), so the two differ by noise and asserting an order would pass or fail by
+        // luck. Tried on 2026-12-07 with a colour/count/read-all subset, 800 base steps and 120
+        // held-out images: router minus random half CE was −0.011 and −0.003 nats (two seeds, no
+        // ViCO) and +0.008 after ViCO. The figures are printed; the assertion waits for a CI-sized
+        // model that reads its tiles.
         qInfo("held-out CE: router half %.5f, random half %.5f, all at 1/4 %.5f", r.validation.at("router_half_ce"),
               r.validation.at("random_half_ce"), r.validation.at("full_ce"));
         QVERIFY(r.validation.count("router_half_ce") && r.validation.count("random_half_ce"));

@@ -50,6 +50,8 @@ const std::vector<TokenId> &TeacherForcing::prompt(const std::string &question, 
     return it->second;
 }
 
+namespace {
+
 // One packed row per view: the prompt up to where the image's questions differ (system message,
 // image, its visual rows) once, then each question's own tail and answer as a segment that sees the
 // shared prefix and itself, at the positions it would have alone. Attention is therefore exactly
@@ -65,6 +67,8 @@ struct PackedRow {
     };
     std::vector<Answer> answers;
 };
+
+} // namespace
 
 AnswerLogits TeacherForcing::score(const ImageBatch &batch, const std::vector<ImageView> &views) const
 {
@@ -128,20 +132,18 @@ AnswerLogits TeacherForcing::score(const ImageBatch &batch, const std::vector<Im
     std::int64_t sequence = 0;
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const PackedRow &r = rows[i];
-        const auto length = std::int64_t(r.ids.size());
         std::vector<std::int64_t> ids(r.ids.begin(), r.ids.end()), pos = r.positions, seg = r.segment;
-        ids.resize(std::size_t(longest), 0);       // padding rows: never read, see only themselves
+        ids.resize(std::size_t(longest), 0);       // padding: a segment of its own, never read
         pos.resize(std::size_t(longest), 0);
         seg.resize(std::size_t(longest), -2);
         auto e = llm.embed(torch::tensor(ids, intOptions).to(device));
         embeds.push_back(e.index_put({torch::tensor(r.visualRows, intOptions).to(device)}, r.visuals.to(e.scalar_type())));
         positions.push_back(torch::tensor(pos, intOptions));
-        // Row a sees key b when b <= a and b is in the prefix or in a's own segment.
+        // Row a sees key b when b <= a and b is in the prefix or in a's own segment (so every row
+        // sees itself; real rows never see the padding after them).
         auto s = torch::tensor(seg, intOptions);
         auto causal = torch::ones({longest, longest}, torch::kBool).tril();
-        auto sameOrPrefix = s.unsqueeze(1).eq(s.unsqueeze(0)).logical_or(s.eq(-1).unsqueeze(0));
-        auto padding = torch::arange(longest, intOptions).ge(length);
-        visible.push_back(causal.logical_and(sameOrPrefix).logical_or(torch::eye(longest, torch::kBool).logical_and(padding.unsqueeze(1))));
+        visible.push_back(causal.logical_and(s.unsqueeze(1).eq(s.unsqueeze(0)).logical_or(s.eq(-1).unsqueeze(0))));
         for (std::size_t q = 0; q < r.answers.size(); ++q, ++sequence)
             for (std::int64_t j = 0; j < r.answers[q].length; ++j) {
                 // Row t predicts token t + 1.

@@ -262,8 +262,10 @@ void validateOptions(const TrainOptions &o)
         throw Error("--max-answer-tokens", "must be at least 1");
     if (o.evalEvery < 0 || o.evalImages < 1)
         throw Error("--eval-every", "must be >= 0 with --eval-images >= 1");
-    if (o.connectorLearningRateScale < 0 || o.visionLearningRateScale < 0)
-        throw Error("--connector-lr-scale", "learning-rate scales must not be negative");
+    if (o.visionLearningRateScale < 0)
+        throw Error("--vision-lr-scale", "must not be negative");
+    if (o.connectorLearningRateScale < 0)
+        throw Error("--connector-lr-scale", "must not be negative");
 }
 
 } // namespace
