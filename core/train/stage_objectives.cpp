@@ -47,7 +47,8 @@ public:
         m_sums[name] += sum;
         m_counts[name] += count;
     }
-    // <prefix>_em and <prefix>_ce over every sequence, and <prefix>_em/<category> per question category.
+    // <prefix>_em and <prefix>_ce over every sequence, and both per question category
+    // (<prefix>_em/<category>, <prefix>_ce/<category>: the loss shows progress before exact match does).
     void addSequences(const std::string &prefix, const AnswerLogits &scored)
     {
         const auto em = teacherForcedExactMatch(scored).to(torch::kFloat64).cpu().contiguous();
@@ -55,10 +56,12 @@ public:
                                   scored.sequences).cpu().contiguous();
         add(prefix + "_em", em.sum().item<double>(), double(em.numel()));
         add(prefix + "_ce", ce.sum().item<double>(), double(ce.numel()));
-        const double *exact = em.data_ptr<double>();
+        const double *exact = em.data_ptr<double>(), *loss = ce.data_ptr<double>();
         for (std::size_t i = 0; i < scored.sequenceQuestion.size(); ++i)
-            if (const std::string &category = scored.sequenceQuestion[i]->category; !category.empty())
+            if (const std::string &category = scored.sequenceQuestion[i]->category; !category.empty()) {
                 add(prefix + "_em/" + category, exact[i], 1.0);
+                add(prefix + "_ce/" + category, loss[i], 1.0);
+            }
     }
     std::map<std::string, double> means() const
     {
