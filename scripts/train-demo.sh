@@ -91,7 +91,7 @@ six=(--data "$work/data-6/train.jsonl" --val "$work/data-6/val.jsonl" --batch 8 
 stamp "training"
 trained=$(( $(date +%s) - started ))
 "$cli" plot-training "$work/read" "$work/base3" "$work/base" "$work/vico" "$work/router" "$work/selector" \
-  --out "$work/training-curves.png"
+  --out "$work/training-curves.png" --held-out "$work/held-out-curves.png"
 
 if [[ $eval -eq 1 ]]; then
   # The accuracy table: full tokens, ViR, every tile at 1/16, and the token-selection methods.
@@ -111,6 +111,6 @@ if [[ $install -eq 1 ]]; then
   mkdir -p "$dest"
   cp "$work/selector/config.json" "$work/selector/model.safetensors" "$work/selector/selector.safetensors" \
      "$work/selector/tokenizer.json" "$dest/"
-  cp "$work/training-curves.png" "$dest/training-curves.png"
+  cp "$work/training-curves.png" "$work/held-out-curves.png" "$dest/"
   echo "train-demo: installed the model in $dest (update MODEL_CARD.md from $work/eval/summary.csv)"
 fi

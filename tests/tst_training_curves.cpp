@@ -43,6 +43,36 @@ private Q_SLOTS:
         }
     }
 
+    // Held-out exact match: one panel per stage that logged it, a curve per category; none is an error.
+    void drawsTheHeldOutCategories()
+    {
+        const auto dir = test::scratchDir("held-out-curves");
+        StageLog read{"base", {}}, router{"router", {}}, base{"base", {}};
+        for (int step = 100; step <= 500; step += 100) {
+            read.entries.push_back({step, {{"ce", 1.0}, {"val_full_em/read_word", step / 500.0}, {"val_full_em/compare_bars", 0.5}}});
+            router.entries.push_back({step, {{"bce", 0.6}}});
+            base.entries.push_back({step, {{"val_full_em/table_cell", 1 - step / 1000.0}}});
+        }
+        const QString png = QString::fromStdString((dir / "held-out.png").string());
+        widgets::renderHeldOutCurves({read, router, base}, png);
+        const QImage image(png);
+        QCOMPARE(image.size(), QSize(1280, 340));   // two stages evaluated, side by side
+        // The first category of each panel is drawn in the first colour (compare_bars, table_cell),
+        // the second panel's only category likewise; the first panel also has the second colour.
+        auto has = [&](const QRect &area, const QColor &colour) {
+            for (int y = area.top(); y < area.bottom(); ++y)
+                for (int x = area.left(); x < area.right(); ++x)
+                    if (image.pixelColor(x, y) == colour)
+                        return true;
+            return false;
+        };
+        QVERIFY(has(QRect(0, 0, 640, 340), QColor(0, 114, 178)));
+        QVERIFY(has(QRect(0, 0, 640, 340), QColor(213, 94, 0)));
+        QVERIFY(has(QRect(640, 0, 640, 340), QColor(0, 114, 178)));
+        QVERIFY(!has(QRect(640, 0, 640, 340), QColor(213, 94, 0)));
+        test::expectError([&] { widgets::renderHeldOutCurves({router}, png); }, {"held-out.png", "--eval-every"});
+    }
+
     void aFolderWithoutALogIsNamed()
     {
         const auto dir = test::scratchDir("training-curves-missing");

@@ -53,7 +53,75 @@ void addPanel(QCustomPlot &plot, const StageLog &log, int row, int col)
     }
 }
 
+// Okabe–Ito: distinguishable with the common colour-vision deficiencies.
+const QColor kCategoryColours[] = {QColor(0, 114, 178), QColor(213, 94, 0), QColor(0, 158, 115), QColor(204, 121, 167),
+                                   QColor(230, 159, 0),  QColor(86, 180, 233), QColor(0, 0, 0),     QColor(240, 228, 66)};
+
+constexpr const char *kHeldOutPrefix = "val_full_em/";
+
+// Per category: (step, exact match) points in step order.
+std::map<std::string, std::pair<QVector<double>, QVector<double>>> heldOutSeries(const StageLog &log)
+{
+    std::map<std::string, std::pair<QVector<double>, QVector<double>>> series;
+    for (const TrainLogEntry &e : log.entries)
+        for (const auto &[key, value] : e.values)
+            if (key.rfind(kHeldOutPrefix, 0) == 0) {
+                auto &[x, y] = series[key.substr(std::string(kHeldOutPrefix).size())];
+                x.push_back(e.step);
+                y.push_back(100 * value);
+            }
+    return series;
+}
+
+void addHeldOutPanel(QCustomPlot &plot, const StageLog &log, int row, int col)
+{
+    // The legend to the right of the axes: the curves fill the whole panel.
+    auto *panel = new QCPLayoutGrid;
+    plot.plotLayout()->addElement(row, col, panel);
+    auto *rect = new QCPAxisRect(&plot);
+    auto *legend = new QCPLegend;
+    panel->addElement(0, 0, rect);
+    panel->addElement(0, 1, legend);
+    panel->setColumnStretchFactors({4, 1});
+    legend->setLayer("legend");
+    rect->axis(QCPAxis::atBottom)->setLabel(QString::fromStdString(log.stage) + " step");
+    rect->axis(QCPAxis::atLeft)->setLabel("held-out exact match (%)");
+    rect->axis(QCPAxis::atLeft)->setRange(0, 100);
+    int i = 0;
+    double first = 0, last = 1;
+    for (const auto &[category, points] : heldOutSeries(log)) {
+        auto *graph = plot.addGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+        graph->setData(points.first, points.second);
+        graph->setPen(QPen(kCategoryColours[i++ % std::size(kCategoryColours)], 2));
+        graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
+        graph->setName(QString::fromStdString(category));
+        legend->addItem(new QCPPlottableLegendItem(legend, graph));
+        first = i == 1 ? points.first.front() : std::min(first, points.first.front());
+        last = std::max(last, points.first.back());
+    }
+    rect->axis(QCPAxis::atBottom)->setRange(0, last + (last - first) * 0.02);
+}
+
 } // namespace
+
+void renderHeldOutCurves(const std::vector<StageLog> &stages, const QString &png)
+{
+    std::vector<const StageLog *> evaluated;
+    for (const StageLog &log : stages)
+        if (!heldOutSeries(log).empty())
+            evaluated.push_back(&log);
+    if (evaluated.empty())
+        throw Error(png.toStdString(), "not drawn: no stage logged held-out evaluations (train --eval-every N --val FILE)");
+    QCustomPlot plot;
+    plot.setAutoAddPlottableToLegend(false);
+    plot.plotLayout()->clear();
+    const int cols = evaluated.size() > 1 ? 2 : 1;
+    for (std::size_t i = 0; i < evaluated.size(); ++i)
+        addHeldOutPanel(plot, *evaluated[i], int(i) / cols, int(i) % cols);
+    const int rows = (int(evaluated.size()) + cols - 1) / cols;
+    if (!plot.savePng(png, 640 * cols, 340 * rows))
+        throw Error(png.toStdString(), "cannot write PNG");
+}
 
 void renderTrainingCurves(const std::vector<StageLog> &stages, const QString &png)
 {

@@ -44,8 +44,9 @@ commands:
                   --stage S --data train.jsonl --out DIR [--from PREVIOUS_DIR] [--val val.jsonl]
                   [--tokenizer tokenizer.json --shape demo] (base) [--steps N] [--batch IMAGES] [--lr R]
                   [--seed N] [--checkpoint-every N] (see docs/training.md for every option)
-  plot-training  draw the training curves of stage folders as one PNG
-                  STAGE_DIR... --out curves.png
+  plot-training  draw the training curves of stage folders as one PNG (and the held-out exact
+                  match per category of the stages that logged it)
+                  STAGE_DIR... --out curves.png [--held-out held-out.png]
   tokenize      read text lines on stdin, print token ids
                   --tokenizer FILE [--json]
   make-fixture  write a random-weight checkpoint in the HF InternVL-Flash layout

@@ -47,6 +47,13 @@ bool renderTrainingPlot(const std::vector<StageLog> &stages, const std::filesyst
     return true;
 }
 
+bool renderHeldOutPlot(const std::vector<StageLog> &stages, const std::filesystem::path &png)
+{
+    PlotApplication app;
+    widgets::renderHeldOutCurves(stages, QString::fromStdString(png.string()));
+    return true;
+}
+
 std::vector<std::filesystem::path> renderReportPlots(const std::vector<SummaryRow> &rows, const std::filesystem::path &dir)
 {
     PlotApplication app;

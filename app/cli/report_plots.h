@@ -16,4 +16,8 @@ std::vector<std::filesystem::path> renderReportPlots(const std::vector<SummaryRo
 // The training curves of the given stages as one PNG; false (with a note on stderr) without the GUI.
 bool renderTrainingPlot(const std::vector<StageLog> &stages, const std::filesystem::path &png);
 
+// The held-out exact match per question category of the stages that logged it, as one PNG; false
+// (with a note on stderr) without the GUI.
+bool renderHeldOutPlot(const std::vector<StageLog> &stages, const std::filesystem::path &png);
+
 } // namespace tokenscope::cli

@@ -18,4 +18,10 @@ bool renderTrainingPlot(const std::vector<StageLog> &, const std::filesystem::pa
     return false;
 }
 
+bool renderHeldOutPlot(const std::vector<StageLog> &, const std::filesystem::path &)
+{
+    std::fputs("tokenscope-cli: this build has no GUI libraries, so no held-out figure is drawn\n", stderr);
+    return false;
+}
+
 } // namespace tokenscope::cli

@@ -112,10 +112,10 @@ int trainCommand(const std::vector<std::string> &args)
 
 namespace tokenscope::cli {
 
-// tokenscope-cli plot-training STAGE_DIR... --out curves.png
+// tokenscope-cli plot-training STAGE_DIR... --out curves.png [--held-out held-out.png]
 int plotTrainingCommand(const std::vector<std::string> &args)
 {
-    const CommandLine cl("plot-training", args, {"out"}, {}, /*positionals=*/true);
+    const CommandLine cl("plot-training", args, {"out", "held-out"}, {}, /*positionals=*/true);
     if (cl.positionals().empty())
         throw UsageError("plot-training: name at least one stage folder (the --out of `train`)");
     std::vector<StageLog> stages;
@@ -125,6 +125,8 @@ int plotTrainingCommand(const std::vector<std::string> &args)
     if (!renderTrainingPlot(stages, out))
         return 0;
     std::printf("wrote %s (%zu stages)\n", out.string().c_str(), stages.size());
+    if (const auto heldOut = cl.value("held-out"); heldOut && renderHeldOutPlot(stages, *heldOut))
+        std::printf("wrote %s (held-out exact match per category)\n", heldOut->c_str());
     return 0;
 }
 
