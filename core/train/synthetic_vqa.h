@@ -15,9 +15,10 @@
 //             numbers, or a 3–4 bar chart labelled A–D. Each dense kind occurs at most once per image,
 //             so questions about it are unambiguous.
 // Questions: 2–4 per image (about 2.7 on average), one per available type before any type repeats;
-// shape counts repeat only to reach 2, and a one-tile card image gets one shape count (answer 0).
+// shape counts repeat only to reach 2, and a one-tile card image gets one shape count (answer 0);
+// a one-tile image is dense on oneTileDensePercent of images.
 // Categories:
-//   needs fine detail in one tile: read_word, read_number, table_cell  (glyphs ~7–11 px tall)
+//   needs fine detail in one tile: read_word, read_number, table_cell  (cap height ~8–10 px)
 //   answerable at coarse resolution: compare_bars, count_shapes, shape_colour (large shapes,
 //                                    bar heights differ by ≥ 12 px, labels always A, B, C, D in order)
 // Answers come from small vocabularies (40 words, numbers 0–99, 8 colours, A–D) so that a ~6M-parameter
