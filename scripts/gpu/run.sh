@@ -9,8 +9,9 @@
 #   scripts/gpu/run.sh all                      build, parity, bench internvl3_5-1b-flash
 #   scripts/gpu/run.sh build|parity             one step (parity builds first if needed)
 #   scripts/gpu/run.sh bench SHAPE [PX,...]     e.g. bench internvl3_5-8b-flash 1344
-#   scripts/gpu/run.sh train-demo [BASE_STEPS]  the demo model's recipe on the GPU (issue 5); the
-#                                               model, stage logs and accuracy table come back in $OUT
+#   scripts/gpu/run.sh train-demo [SCALE]       the demo model's recipe on the GPU (issue 14), every
+#                                               stage's steps × SCALE (default 4); the model, stage
+#                                               logs and accuracy table come back in $OUT
 #
 # Needs .carry/debs from scripts/gpu/prepare-deps.sh (run on the development machine).
 set -uo pipefail
@@ -102,17 +103,17 @@ bench() {
 }
 
 trainDemo() {
-    local steps=${1:-20000}
+    local scale=${1:-4}
     [ -x "$build/app/tokenscope-cli" ] || buildAll
-    step "demo model recipe on CUDA, $steps base steps"
-    scripts/train-demo.sh --cli "$build/app/tokenscope-cli" --device cuda --base-steps "$steps" --batch 16 \
+    step "demo model recipe on CUDA, steps x $scale"
+    scripts/train-demo.sh --cli "$build/app/tokenscope-cli" --device cuda --scale "$scale" --batch 16 \
         --work /tmp/tokenscope-demo-training || die "train-demo.sh failed"
     local done=/tmp/tokenscope-demo-training
     # No GUI libraries here, so no curve figure: the stage logs come back for plot-training at home.
     cp "$done/selector/model.safetensors" "$done/selector/selector.safetensors" "$done/selector/config.json" \
        "$done/selector/tokenizer.json" "$done/eval/summary.csv" "$out/"
-    tar czf "$out/train-logs.tar.gz" -C "$done" base/train-log.jsonl vico/train-log.jsonl router/train-log.jsonl \
-        selector/train-log.jsonl
+    tar czf "$out/train-logs.tar.gz" -C "$done" read/train-log.jsonl base3/train-log.jsonl base/train-log.jsonl \
+        vico/train-log.jsonl router/train-log.jsonl router-no-vico/train-log.jsonl selector/train-log.jsonl
 }
 
 case "${1:-all}" in
@@ -120,6 +121,6 @@ case "${1:-all}" in
     build) buildAll ;;
     parity) unpackDeps; parity ;;
     bench) [ $# -ge 2 ] || die "bench needs a shape"; unpackDeps; bench "$2" "${3:-448,896,1344}" ;;
-    train-demo) unpackDeps; trainDemo "${2:-20000}" ;;
-    *) die "unknown step '$1' (all, build, parity, bench SHAPE [PX,...], train-demo [BASE_STEPS])" ;;
+    train-demo) unpackDeps; trainDemo "${2:-4}" ;;
+    *) die "unknown step '$1' (all, build, parity, bench SHAPE [PX,...], train-demo [SCALE])" ;;
 esac
