@@ -115,6 +115,10 @@ void TestCli::errors_data()
                                       << 1 << "budget: must be in (0, 1], got 1.5";
     QTest::newRow("unknown parameter") << QStringList{"run", "--model", model, "--image", image, "--question", "q", "--method", "uniform", "--params", "seed=3"}
                                        << 1 << "parameter 'seed': is not a parameter of method 'uniform'";
+    QTest::newRow("unknown choice") << QStringList{"run", "--model", model, "--image", image, "--question", "q", "--method", "fastv", "--params", "query=first"}
+                                    << 1 << "parameter 'query' of method 'fastv': 'first' is not one of last, all";
+    QTest::newRow("parameter not a number") << QStringList{"run", "--model", model, "--image", image, "--question", "q", "--method", "random", "--params", "seed=three"}
+                                            << 1 << "parameter 'seed' of method 'random': expects a number, got 'three'";
     QTest::newRow("bad number") << QStringList{"run", "--model", model, "--image", image, "--question", "q", "--budget", "half"}
                                 << 2 << "--budget expects a number";
     QTest::newRow("missing image") << QStringList{"run", "--model", model, "--image", "/no/such/photo.png", "--question", "q"}

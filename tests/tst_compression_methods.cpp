@@ -86,7 +86,9 @@ void TestCompressionMethods::topKProperties()
     for (int i = 0; i < n; ++i)
         if (plan.tokens[std::size_t(i)].kept)
             kept.push_back(i);
-    QCOMPARE(int(kept.size()), k);   // each index once, so no duplicates
+    // Each index once, so no duplicates; PruMerge+ sends one appended token beside its kept ones.
+    QCOMPARE(plan.appendedTokens, method.endsWith("prumerge+") && k >= 2 && k < n ? 1 : 0);
+    QCOMPARE(int(kept.size()) + plan.appendedTokens, k);
     for (const VisualToken &t : plan.tokens)
         if (t.mergedInto >= 0) {
             QVERIFY(!t.kept);
@@ -97,7 +99,7 @@ void TestCompressionMethods::topKProperties()
     for (const TilePlan &tile : plan.tiles)
         for (int i = tile.firstToken; i < tile.firstToken + tile.tokenCount; ++i)
             sentPerTile += plan.tokens[std::size_t(i)].kept ? 1 : 0;
-    QCOMPARE(sentPerTile, k);
+    QCOMPARE(sentPerTile + plan.appendedTokens, k);
 
     const MethodChoice choice = chooseMethod(method.toStdString(), budget);
     if (choice.tokens->kind == MethodKind::TokenSelection)

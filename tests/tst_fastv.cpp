@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 using namespace tokenscope;
 
@@ -51,8 +52,9 @@ LayerPruning keepAll(int layer, torch::Tensor &hiddenOut)
 }
 
 // Attention received per row in layer `index`, from the hidden states entering it, with loops:
-// RMSNorm, projections, Qwen3 q/k norm, rotary by hand, causal softmax, mean over heads and rows.
-std::vector<double> naiveReceived(const InternVLModel &model, int index, const torch::Tensor &x)
+// RMSNorm, projections, Qwen3 q/k norm, rotary by hand, causal softmax, mean over heads and rows
+// (or over heads from the last row only: the official FastV ranking).
+std::vector<double> naiveReceived(const InternVLModel &model, int index, const torch::Tensor &x, bool lastRowOnly)
 {
     const LlmConfig &c = model.config().llm;
     const auto &params = model.parameters();
@@ -79,7 +81,7 @@ std::vector<double> naiveReceived(const InternVLModel &model, int index, const t
     std::vector<double> received(std::size_t(kLength), 0), qi, kj;
     for (int h = 0; h < heads; ++h) {
         const int kvHead = h / (heads / kvHeads);
-        for (std::int64_t i = 0; i < kLength; ++i) {
+        for (std::int64_t i = lastRowOnly ? kLength - 1 : 0; i < kLength; ++i) {
             rotate(Q, i, h, qi);
             std::vector<double> scores;
             for (std::int64_t j = 0; j <= i; ++j) {
@@ -94,10 +96,57 @@ std::vector<double> naiveReceived(const InternVLModel &model, int index, const t
             for (double &s : scores)
                 sum += (s = std::exp(s - top));
             for (std::int64_t j = 0; j <= i; ++j)
-                received[std::size_t(j)] += scores[std::size_t(j)] / sum / double(heads * kLength);
+                received[std::size_t(j)] += scores[std::size_t(j)] / sum / double(heads * (lastRowOnly ? 1 : kLength));
         }
     }
     return received;
+}
+
+// DART's selection transcribed from the reference (VisionSelector dart.py get_retained_image_token,
+// which ZichenWen1/DART's LLaVA code matches) for visual rows [first, first + count) of a prefill of
+// `length` rows: 4 image and 4 text pivots by key L1 norm, then each pivot in ascending row order
+// takes the `perPivot` remaining visual rows least cosine-similar to it. With keep = 4 + 8·perPivot
+// this is the reference's own count (TOKEN_TOPK = int(keep / 8)). Returns indices into the visual rows.
+std::vector<std::int64_t> referenceDart(const torch::Tensor &normed, const torch::Tensor &keys, std::int64_t first,
+                                        std::int64_t count, std::int64_t perPivot)
+{
+    const std::int64_t length = normed.size(0);
+    const auto flat = keys.transpose(0, 1).reshape({length, -1}).to(torch::kFloat64);
+    std::vector<double> l1(static_cast<std::size_t>(length));
+    for (std::int64_t r = 0; r < length; ++r)
+        l1[std::size_t(r)] = flat[r].abs().sum().item<double>();
+    auto largest = [&](std::int64_t from, std::int64_t to, int n) {
+        std::vector<std::int64_t> rows;
+        for (std::int64_t r = from; r < to; ++r)
+            rows.push_back(r);
+        std::stable_sort(rows.begin(), rows.end(), [&](auto a, auto b) { return l1[std::size_t(a)] > l1[std::size_t(b)]; });
+        rows.resize(std::size_t(std::min<std::int64_t>(n, to - from)));
+        return rows;
+    };
+    const auto imagePivots = largest(first, first + count, 4);
+    const auto textPivots = largest(first + count, length, 4);
+    std::set<std::int64_t> pivots(imagePivots.begin(), imagePivots.end()), retained = pivots, pool;
+    pivots.insert(textPivots.begin(), textPivots.end());
+    for (std::int64_t r = first; r < first + count; ++r)
+        if (!retained.count(r))
+            pool.insert(r);
+    auto cosine = [&](std::int64_t a, std::int64_t b) {
+        const auto x = normed[a].to(torch::kFloat64), y = normed[b].to(torch::kFloat64);
+        return (x * y).sum().item<double>() / (x.norm().item<double>() * y.norm().item<double>());
+    };
+    for (std::int64_t pivot : pivots) {   // std::set: ascending rows
+        std::vector<std::int64_t> candidates(pool.begin(), pool.end());
+        std::stable_sort(candidates.begin(), candidates.end(),
+                         [&](auto a, auto b) { return cosine(pivot, a) < cosine(pivot, b); });
+        for (std::int64_t c = 0; c < perPivot && c < std::int64_t(candidates.size()); ++c) {
+            retained.insert(candidates[std::size_t(c)]);
+            pool.erase(candidates[std::size_t(c)]);
+        }
+    }
+    std::vector<std::int64_t> kept;
+    for (std::int64_t r : retained)
+        kept.push_back(r - first);
+    return kept;
 }
 
 } // namespace
@@ -108,6 +157,7 @@ private Q_SLOTS:
     void initTestCase();
     void rankingEqualsNaiveAttention_data();
     void rankingEqualsNaiveAttention();
+    void dartEqualsReference();
     void fullBudgetChangesNothing_data();
     void fullBudgetChangesNothing();
     void decodeAfterPruningEqualsRecomputation_data();
@@ -139,15 +189,19 @@ void TestFastV::rankingEqualsNaiveAttention_data()
 {
     QTest::addColumn<int>("layer");
     QTest::addColumn<double>("budget");
-    QTest::newRow("K=2 b=0.5") << 2 << 0.5;
-    QTest::newRow("K=1 b=0.3") << 1 << 0.3;
-    QTest::newRow("K=3 b=0.25") << 3 << 0.25;
+    QTest::addColumn<QString>("query");
+    for (const char *query : {"last", "all"}) {
+        QTest::addRow("K=2 b=0.5 %s", query) << 2 << 0.5 << query;
+        QTest::addRow("K=1 b=0.3 %s", query) << 1 << 0.3 << query;
+        QTest::addRow("K=3 b=0.25 %s", query) << 3 << 0.25 << query;
+    }
 }
 
 void TestFastV::rankingEqualsNaiveAttention()
 {
     QFETCH(int, layer);
     QFETCH(double, budget);
+    QFETCH(QString, query);
     torch::NoGradGuard noGrad;
     const LanguageModel &llm = m_model->language();
 
@@ -157,9 +211,9 @@ void TestFastV::rankingEqualsNaiveAttention()
         KVCache probe = llm.newCache(kLength, torch::kFloat32);
         llm.prefill(m_embeds, probe, {}, keepAll(layer - 1, entering));
     }
-    const std::vector<double> received = naiveReceived(*m_model, layer - 1, entering);
+    const std::vector<double> received = naiveReceived(*m_model, layer - 1, entering, query == "last");
 
-    const MethodChoice choice = chooseMethod("fastv", budget, {{"layer", double(layer)}});
+    const MethodChoice choice = chooseMethod("fastv", budget, parseMethodParameters("fastv", "layer=" + std::to_string(layer) + ",query=" + query.toStdString()));
     const std::int64_t keep = keptCount(budget, int(kVisual));
     InsideLlmSelection selection;
     const LayerPruning pruning = makeInsideLlmPruning(choice, visualRows(), keep, selection);
@@ -182,6 +236,61 @@ void TestFastV::rankingEqualsNaiveAttention()
         QCOMPARE(cache.layerLengths[std::size_t(i)], i < layer ? kLength : kLength - kVisual + keep);
     QCOMPARE(cache.length, kLength);
     QCOMPARE(cache.nextPosition, kLength);
+}
+
+void TestFastV::dartEqualsReference()
+{
+    torch::NoGradGuard noGrad;
+    // The selection rule on a prefill long enough for the reference's own count: 20 visual rows,
+    // 8 text rows after them, keep = 4 + 8·q.
+    {
+        at::manual_seed(5);
+        const std::int64_t first = 2, count = 20, length = 30;
+        const auto normed = torch::randn({length, 16});
+        const auto keys = torch::randn({2, length, 8});
+        std::vector<std::int64_t> rows;
+        for (std::int64_t i = 0; i < count; ++i)
+            rows.push_back(first + i);
+        for (std::int64_t perPivot : {1, 2}) {
+            const DartSelection chosen = dartSelect(normed, keys, rows, 4 + 8 * perPivot);
+            QCOMPARE(chosen.kept, referenceDart(normed, keys, first, count, perPivot));
+        }
+    }
+
+    // Inside the prefill the cosine is on the hidden states through the final RMSNorm, whose
+    // per-channel weight changes cosines (a uniform weight would not): give it an uneven one.
+    const LanguageModel &llm = m_model->language();
+    auto weight = m_model->parameters().at("language_model.model.norm.weight");
+    const auto saved = weight.clone();
+    weight.uniform_(0.1, 3.0);
+    torch::Tensor hidden, keys;
+    LayerPruning probe;
+    probe.layer = 2;
+    probe.needKeys = true;
+    probe.keepRows = [&](const PruningInput &in) {
+        hidden = in.hidden.clone();
+        keys = in.keys.clone();
+        return torch::arange(in.hidden.size(0), torch::TensorOptions().dtype(torch::kInt64));
+    };
+    KVCache probeCache = llm.newCache(kLength, torch::kFloat32);
+    llm.prefill(m_embeds, probeCache, {}, probe);
+    const auto normed = hidden * torch::rsqrt(hidden.pow(2).mean(-1, true) + llm.config().rmsNormEps) * weight;
+    const std::int64_t keep = 6;
+    const DartSelection expected = dartSelect(normed, keys, visualRows(), keep);
+    const DartSelection raw = dartSelect(hidden, keys, visualRows(), keep);
+
+    InsideLlmSelection selection;
+    KVCache cache = llm.newCache(kLength, torch::kFloat32);
+    llm.prefill(m_embeds, cache, {}, makeInsideLlmPruning(chooseMethod("dart", 0.75, {{"layer", 2.0}}), visualRows(), keep, selection));
+    weight.copy_(saved);
+    QCOMPARE(selection.kept, expected.kept);
+    double fromNormed = 0, fromRaw = 0;
+    for (std::size_t i = 0; i < expected.scores.size(); ++i) {
+        fromNormed = std::max(fromNormed, double(std::abs(selection.scores[i] - expected.scores[i])));
+        fromRaw = std::max(fromRaw, double(std::abs(selection.scores[i] - raw.scores[i])));
+    }
+    QVERIFY2(fromNormed < 1e-5, qPrintable(QString("scores differ from the normed reference by %1").arg(fromNormed)));
+    QVERIFY2(fromRaw > 1e-3, qPrintable(QString("the norm did not change the scores (%1): the test proves nothing").arg(fromRaw)));
 }
 
 void TestFastV::fullBudgetChangesNothing_data()

@@ -19,6 +19,7 @@ class TestModelConfig : public QObject {
 private Q_SLOTS:
     void roundTripsFixtureShapes();
     void derivedTokenCounts();
+    void flashModeSetsTheDefaultOnly();
     void expectedTensorsForRealShapes();
     void badField_data();
     void badField();
@@ -72,6 +73,21 @@ void TestModelConfig::derivedTokenCounts()
     const ModelConfig demo = fixtureShape("demo");
     QCOMPARE(demo.tokensPerTileFull(), 16);
     QCOMPARE(demo.tokensPerTileCompressed(), 4);
+}
+
+// The reference routes only when flash_mode is truthy; mlp2 and the router exist either way.
+void TestModelConfig::flashModeSetsTheDefaultOnly()
+{
+    const auto parse = [](const QJsonValue &flashMode) {
+        const QByteArray text = QJsonDocument(withField(tinyConfig(), QStringLiteral("flash_mode"), flashMode)).toJson();
+        return parseModelConfigText(text.toStdString(), "config.json");
+    };
+    const ModelConfig on = parse(true), off = parse(false), absent = parse(QJsonValue::Null);
+    QVERIFY(on.flash && on.flashMode);
+    QVERIFY(off.flash && !off.flashMode);
+    QVERIFY(absent.flash && !absent.flashMode);   // the thresholds alone still mean mlp2 + router
+    QCOMPARE(parseModelConfigText(modelConfigToJson(off), "config.json").flashMode, false);
+    QVERIFY_THROWS_EXCEPTION(Error, parse(QStringLiteral("yes")));
 }
 
 void TestModelConfig::expectedTensorsForRealShapes()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // PruMerge+ on InternVL tokens: IQR outliers (quartiles written by hand), the uniform top-up, the
-// CLS-attention-weighted merge against a plain-loop computation; one run through the Engine.
+// merge (x_i + Σ a_j·x_j over the 32 most key-similar others, plus the appended Σ_dropped a_j·x_j)
+// against plain loops written from 42Shawn/LLaVA-PruMerge clip_encoder.py; one run through the Engine.
 
 #include "compress/prumerge.h"
 #include "fixtures/random_checkpoint.h"
@@ -13,6 +14,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 using namespace tokenscope;
 
@@ -50,12 +52,54 @@ torch::Tensor patchAttention()
 struct Fixture {
     ModelConfig config;
     CompressionPlan plan = tinyPlan();
-    torch::Tensor cls = patchAttention();
+    torch::Tensor cls = patchAttention();            // PruMerge+ reads the full-width score
+    torch::Tensor keys = torch::randn({3, 16, 6});
     torch::Tensor visual = torch::randn({12, 5});
     MethodChoice choice = chooseMethod("prumerge+", 0.5);
     SelectionInput input() const
     {
-        return SelectionInput{config, plan, visual, torch::Tensor(), cls, nullptr, choice, 0};
+        return SelectionInput{config, plan, visual, LastLayerSignals{torch::Tensor(), cls, keys}, nullptr, choice, 0};
+    }
+};
+
+// 48 tokens (three 1/4 tiles of 4×4 tokens on 8×8 patches): more than the 32 a cluster takes.
+struct LargeFixture {
+    ModelConfig config;
+    CompressionPlan plan;
+    torch::Tensor cls = torch::rand({3, 64}) / 64;
+    torch::Tensor keys = torch::randn({3, 64, 6});
+    torch::Tensor visual = torch::randn({48, 5});
+    MethodChoice choice = chooseMethod("prumerge+", 0.25);
+    LargeFixture()
+    {
+        TiledImage image;
+        image.tileSize = 112;
+        for (int i = 0; i < 3; ++i)
+            image.tiles.push_back({i, i, 0, false, RectF{112.0 * i, 0, 112, 112}});
+        plan = planForRatios(image, {TileRatio::Quarter, TileRatio::Quarter, TileRatio::Quarter}, {}, 4, 2);
+    }
+    SelectionInput input() const
+    {
+        return SelectionInput{config, plan, visual, LastLayerSignals{torch::Tensor(), cls, keys}, nullptr, choice, 0};
+    }
+    // Token i's score and key by hand: sums over its 2×2 patches.
+    double score(std::int64_t i) const
+    {
+        const VisualToken &t = plan.tokens[std::size_t(i)];
+        double sum = 0;
+        for (int y = 2 * t.gridY; y < 2 * t.gridY + 2; ++y)
+            for (int x = 2 * t.gridX; x < 2 * t.gridX + 2; ++x)
+                sum += cls[t.tile][y * 8 + x].item<double>();
+        return sum;
+    }
+    torch::Tensor key(std::int64_t i) const
+    {
+        const VisualToken &t = plan.tokens[std::size_t(i)];
+        auto sum = torch::zeros({6}, torch::kFloat64);
+        for (int y = 2 * t.gridY; y < 2 * t.gridY + 2; ++y)
+            for (int x = 2 * t.gridX; x < 2 * t.gridX + 2; ++x)
+                sum += keys[t.tile][y * 8 + x].to(torch::kFloat64);
+        return sum;
     }
 };
 
@@ -68,7 +112,7 @@ private Q_SLOTS:
     void iqrOutliersByHand();
     void outliersThenUniformFill();
     void tooManyOutliersKeepTheHighest();
-    void attentionWeightedMerge();
+    void mergeMatchesReference();
     void composesAfterVir();
     void engineRun();
 };
@@ -86,9 +130,12 @@ void TestPruMerge::outliersThenUniformFill()
 {
     const Fixture f;
     const TokenSelection s = PruMergePlusSelector().select(f.input(), 6);
-    // Outliers 2 and 7; the other ten are 0 1 3 4 5 6 8 9 10 11 and the fill takes j·10/4 for
-    // j = 0..3 of them: positions 0 2 5 7 -> tokens 0 3 6 9.
-    QCOMPARE(s.kept, (std::vector<std::int64_t>{0, 2, 3, 6, 7, 9}));
+    // k = 6: five kept tokens and the appended one. Outliers 2 and 7; the other ten are
+    // 0 1 3 4 5 6 8 9 10 11 and the fill takes j·10/3 for j = 0..2 of them: positions 0 3 6 ->
+    // tokens 0 4 8.
+    QCOMPARE(s.kept, (std::vector<std::int64_t>{0, 2, 4, 7, 8}));
+    QVERIFY(s.appendedEmbeddings.defined());
+    QCOMPARE(s.appendedEmbeddings.size(0), std::int64_t(1));
     for (std::size_t i = 0; i < kScores.size(); ++i)
         QVERIFY(std::abs(s.scores[i] - kScores[i]) < 1e-5f);
 }
@@ -96,54 +143,56 @@ void TestPruMerge::outliersThenUniformFill()
 void TestPruMerge::tooManyOutliersKeepTheHighest()
 {
     const Fixture f;
-    QCOMPARE(PruMergePlusSelector().select(f.input(), 1).kept, (std::vector<std::int64_t>{2}));
+    // k = 1: the top token alone, nothing appended; k = 2: the top token and the appended one.
+    const TokenSelection one = PruMergePlusSelector().select(f.input(), 1);
+    QCOMPARE(one.kept, (std::vector<std::int64_t>{2}));
+    QVERIFY(!one.appendedEmbeddings.defined());
+    const TokenSelection two = PruMergePlusSelector().select(f.input(), 2);
+    QCOMPARE(two.kept, (std::vector<std::int64_t>{2}));
+    QCOMPARE(two.appendedEmbeddings.size(0), std::int64_t(1));
+    // k = N drops nothing: every row passes unchanged.
+    const TokenSelection all = PruMergePlusSelector().select(f.input(), 12);
+    QCOMPARE(all.kept.size(), std::size_t(12));
+    QVERIFY(!all.keptEmbeddings.defined() && !all.appendedEmbeddings.defined());
 }
 
-void TestPruMerge::attentionWeightedMerge()
+void TestPruMerge::mergeMatchesReference()
 {
-    const Fixture f;
-    const TokenSelection s = PruMergePlusSelector().select(f.input(), 6);
-    QVERIFY(s.keptEmbeddings.defined());
-    QCOMPARE(s.keptEmbeddings.size(0), std::int64_t(6));
-    QCOMPARE(s.mergedInto.size(), std::size_t(12));
+    const LargeFixture f;
+    const std::int64_t n = 48, keep = 12;
+    const TokenSelection s = PruMergePlusSelector().select(f.input(), keep);
+    QCOMPARE(std::int64_t(s.kept.size()), keep - 1);
+    QVERIFY(s.keptEmbeddings.defined() && s.appendedEmbeddings.defined());
+    const std::set<std::int64_t> kept(s.kept.begin(), s.kept.end());
 
-    // The same computation in plain loops: nearest kept token by cosine, then Σ a·x / Σ a.
-    auto value = [&](std::int64_t i, int d) { return f.visual[i][d].item<float>(); };
     auto cosine = [&](std::int64_t i, std::int64_t j) {
-        double dot = 0, ni = 0, nj = 0;
-        for (int d = 0; d < 5; ++d) {
-            dot += double(value(i, d)) * value(j, d);
-            ni += double(value(i, d)) * value(i, d);
-            nj += double(value(j, d)) * value(j, d);
-        }
-        return dot / std::sqrt(ni * nj);
+        const auto a = f.key(i), b = f.key(j);
+        return (a.dot(b) / (a.norm() * b.norm())).item<double>();
     };
-    std::vector<std::vector<double>> sums(6, std::vector<double>(5, 0.0));
-    std::vector<double> weight(6, 0.0);
-    for (std::int64_t j = 0; j < 12; ++j) {
-        std::size_t slot = 0;
-        const auto found = std::find(s.kept.begin(), s.kept.end(), j);
-        if (found != s.kept.end()) {
-            QCOMPARE(s.mergedInto[std::size_t(j)], -1);
-            slot = std::size_t(found - s.kept.begin());
-        } else {
-            for (std::size_t k = 1; k < 6; ++k)
-                if (cosine(j, s.kept[k]) > cosine(j, s.kept[slot]))
-                    slot = k;
-            QCOMPARE(s.mergedInto[std::size_t(j)], int(s.kept[slot]));
-        }
-        const double a = kScores[std::size_t(j)];
-        for (int d = 0; d < 5; ++d)
-            sums[slot][std::size_t(d)] += a * value(j, d);
-        weight[slot] += a;
+    for (std::size_t row = 0; row < s.kept.size(); ++row) {
+        const std::int64_t i = s.kept[row];
+        // The 32 most key-similar other tokens, kept or dropped.
+        std::vector<std::int64_t> others;
+        for (std::int64_t j = 0; j < n; ++j)
+            if (j != i)
+                others.push_back(j);
+        std::stable_sort(others.begin(), others.end(), [&](auto a, auto b) { return cosine(i, a) > cosine(i, b); });
+        others.resize(32);
+        auto expected = f.visual[i].to(torch::kFloat64).clone();
+        for (std::int64_t j : others)
+            expected += f.score(j) * f.visual[j].to(torch::kFloat64);
+        QVERIFY2(torch::allclose(s.keptEmbeddings[std::int64_t(row)].to(torch::kFloat64), expected, 1e-4, 1e-5),
+                 qPrintable(QString("kept token %1").arg(i)));
     }
-    for (std::size_t k = 0; k < 6; ++k)
-        for (int d = 0; d < 5; ++d)
-            QVERIFY(std::abs(s.keptEmbeddings[std::int64_t(k)][d].item<float>() - sums[k][std::size_t(d)] / weight[k]) < 1e-4);
-
-    // One group written out: if token 1 (a = 1) joined token 0 (a = 5) alone, row 0 = (5·x0 + 1·x1) / 6.
-    if (std::count(s.mergedInto.begin(), s.mergedInto.end(), 0) == 1 && s.mergedInto[1] == 0)
-        QVERIFY(torch::allclose(s.keptEmbeddings[0], (5 * f.visual[0] + f.visual[1]) / 6, 1e-5, 1e-6));
+    auto appended = torch::zeros({5}, torch::kFloat64);
+    for (std::int64_t j = 0; j < n; ++j)
+        if (!kept.count(j))
+            appended += f.score(j) * f.visual[j].to(torch::kFloat64);
+    QVERIFY(torch::allclose(s.appendedEmbeddings[0].to(torch::kFloat64), appended, 1e-4, 1e-5));
+    // Every dropped token that some cluster took is drawn merged into a kept token.
+    for (std::int64_t j = 0; j < n; ++j)
+        QVERIFY(kept.count(j) ? s.mergedInto[std::size_t(j)] == -1
+                              : (s.mergedInto[std::size_t(j)] == -1 || kept.count(s.mergedInto[std::size_t(j)])));
 }
 
 void TestPruMerge::composesAfterVir()
@@ -161,7 +210,9 @@ void TestPruMerge::engineRun()
 {
     const RunResult r = test::runOnTinyFixture("prumerge", "prumerge+", 0.5);   // 3 tiles × 4 tokens
     QCOMPARE(int(r.plan.tokens.size()), 12);
-    QCOMPARE(r.plan.tokensSent, 6);
+    QCOMPARE(r.plan.tokensSent, 6);   // five kept and the appended token
+    QCOMPARE(r.plan.appendedTokens, 1);
+    QCOMPARE(int(std::count_if(r.plan.tokens.begin(), r.plan.tokens.end(), [](const VisualToken &t) { return t.kept; })), 5);
     QCOMPARE(r.promptTokens, r.textTokens + 6);
     QCOMPARE(r.plan.method, std::string("prumerge+"));
 }

@@ -12,6 +12,7 @@
 #include <QtTest/QtTest>
 
 #include <algorithm>
+#include <map>
 #include <numeric>
 #include <set>
 
@@ -33,14 +34,31 @@ struct Fixture {
     ModelConfig config;
     CompressionPlan plan = mixedPlan();
     torch::Tensor cls = torch::rand({3, 64}, torch::TensorOptions().dtype(torch::kFloat32));
+    torch::Tensor keys = torch::randn({3, 64, 6});   // 2 heads of 3
     torch::Tensor visual = torch::randn({36, 8});
     MethodChoice choice;
 
     explicit Fixture(double budget, std::map<std::string, double> parameters = {})
-        : choice(chooseMethod("visionzip", budget, parameters)) {}
+        : choice(chooseMethod("visionzip", budget, parameters))
+    {
+        config.vision.numHeads = 2;
+    }
     SelectionInput input() const
     {
-        return SelectionInput{config, plan, visual, torch::Tensor(), cls, nullptr, choice, 0};
+        return SelectionInput{config, plan, visual, LastLayerSignals{cls, torch::Tensor(), keys}, nullptr, choice, 0};
+    }
+    // Token i's key by hand: per patch the mean of its 2 heads, summed over the token's patches.
+    torch::Tensor tokenKey(std::int64_t i) const
+    {
+        const VisualToken &t = plan.tokens[std::size_t(i)];
+        const int f = 8 / plan.tiles[std::size_t(t.tile)].gridSide;
+        auto sum = torch::zeros({3});
+        for (int y = t.gridY * f; y < (t.gridY + 1) * f; ++y)
+            for (int x = t.gridX * f; x < (t.gridX + 1) * f; ++x) {
+                const auto patch = keys[t.tile][y * 8 + x];
+                sum += (patch.slice(0, 0, 3) + patch.slice(0, 3, 6)) / 2;
+            }
+        return sum;
     }
 };
 
@@ -54,7 +72,7 @@ private Q_SLOTS:
     void initTestCase() { torch::manual_seed(7); }
     void tokenAttentionSumsItsPatches();
     void dominantAreTheTopTokens();
-    void contextualAreGroupMeans();
+    void contextualAreTargetPlusMembersMean();
     void noContextualMeansTopK();
     void engineRun();
 };
@@ -103,49 +121,55 @@ void TestVisionZip::dominantAreTheTopTokens()
         QVERIFY(m == -1 || !top.count(m));
 }
 
-void TestVisionZip::contextualAreGroupMeans()
+// visionzip/clip_encoder.py: members join the target whose head-mean key is most cosine-similar;
+// contextual = target + Σ members / max(count, 1). Dominant rows pass unchanged.
+void TestVisionZip::contextualAreTargetPlusMembersMean()
 {
-    const Fixture f(0.5);
+    const Fixture f(0.5);   // k = 18: 15 dominant, 3 contextual
     const TokenSelection s = VisionZipSelector().select(f.input(), 18);
     QVERIFY(s.keptEmbeddings.defined());
     QCOMPARE(s.keptEmbeddings.size(0), std::int64_t(18));
     QCOMPARE(s.mergedInto.size(), std::size_t(36));
-    const std::set<std::int64_t> kept(s.kept.begin(), s.kept.end());
 
-    std::vector<std::int64_t> targets;
-    for (std::int64_t i = 0; i < 36; ++i) {
-        if (kept.count(i)) {
-            QCOMPARE(s.mergedInto[std::size_t(i)], -1);
+    // The reference, from the scores alone: dominant = top 15, targets = remaining[0, 7, 14]
+    // (stride ⌊21/3⌋ = 7), members = the other remaining tokens.
+    std::vector<std::int64_t> order(36);
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return s.scores[a] > s.scores[b]; });
+    const std::set<std::int64_t> dominant(order.begin(), order.begin() + 15);
+    std::vector<std::int64_t> remaining;
+    for (std::int64_t i = 0; i < 36; ++i)
+        if (!dominant.count(i))
+            remaining.push_back(i);
+    const std::vector<std::int64_t> targets{remaining[0], remaining[7], remaining[14]};
+    std::map<std::int64_t, torch::Tensor> expected;
+    std::map<std::int64_t, int> members;
+    for (std::int64_t t : targets)
+        expected[t] = torch::zeros({8});
+    for (std::int64_t j : remaining) {
+        if (std::find(targets.begin(), targets.end(), j) != targets.end())
             continue;
+        std::int64_t best = -1;
+        double bestCos = -2;
+        for (std::int64_t t : targets) {
+            const auto a = f.tokenKey(j), b = f.tokenKey(t);
+            const double cos = (a.dot(b) / (a.norm() * b.norm())).item<double>();
+            if (cos > bestCos)
+                bestCos = cos, best = t;
         }
-        // Every dropped token is merged, into a kept token that is a target.
-        const int m = s.mergedInto[std::size_t(i)];
-        QVERIFY(m >= 0 && kept.count(m));
-        if (std::find(targets.begin(), targets.end(), m) == targets.end())
-            targets.push_back(m);
+        QCOMPARE(s.mergedInto[std::size_t(j)], int(best));
+        expected[best] += f.visual[j];
+        ++members[best];
     }
-    const auto unit = torch::nn::functional::normalize(f.visual, torch::nn::functional::NormalizeFuncOptions().dim(1));
+    for (std::int64_t t : targets)
+        expected[t] = f.visual[t] + expected[t] / std::max(1, members[t]);
+
     for (std::size_t row = 0; row < s.kept.size(); ++row) {
         const std::int64_t i = s.kept[row];
-        std::vector<std::int64_t> group{i};
-        for (std::int64_t j = 0; j < 36; ++j)
-            if (s.mergedInto[std::size_t(j)] == i)
-                group.push_back(j);
-        auto expected = torch::zeros({8});
-        for (std::int64_t j : group)
-            expected += f.visual[j];
-        expected /= double(group.size());
-        QVERIFY2(torch::allclose(s.keptEmbeddings[std::int64_t(row)], expected, 1e-5, 1e-6),
-                 qPrintable(QString("row %1 (token %2, %3 members)").arg(row).arg(i).arg(group.size() - 1)));
-    }
-    // Each member chose its most similar target.
-    for (std::int64_t j = 0; j < 36; ++j) {
-        const int m = s.mergedInto[std::size_t(j)];
-        if (m < 0)
-            continue;
-        const float own = unit[j].dot(unit[m]).item<float>();
-        for (std::int64_t t : targets)
-            QVERIFY(unit[j].dot(unit[t]).item<float>() <= own + 1e-6f);
+        QCOMPARE(s.mergedInto[std::size_t(i)], -1);
+        const torch::Tensor want = dominant.count(i) ? f.visual[i] : expected.at(i);
+        QVERIFY2(torch::allclose(s.keptEmbeddings[std::int64_t(row)], want, 1e-5, 1e-5),
+                 qPrintable(QString("row %1 (token %2)").arg(row).arg(i)));
     }
 }
 

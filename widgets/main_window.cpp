@@ -443,8 +443,9 @@ void MainWindow::onModelLoaded(const tokenscope::ModelInfo &info)
     m_modelSummary = describeModel(info);
     m_modelLabel->setText(m_modelSummary);
     m_modelLabel->setToolTip(QString::fromStdString(info.directory.string()));
-    m_methods->setCapabilities(info.flash, info.hasSelector, info.defaultThresholds);
-    m_compareMethods->setCapabilities(info.flash, info.hasSelector, info.defaultThresholds);
+    const QString defaultRatio = QString::fromStdString(info.defaultMethod);
+    m_methods->setCapabilities(info.flash, info.hasSelector, info.defaultThresholds, defaultRatio);
+    m_compareMethods->setCapabilities(info.flash, info.hasSelector, info.defaultThresholds, defaultRatio);
     m_modelDir = QString::fromStdString(info.directory.string());
     m_sweeps->setModel(m_modelDir, m_compute);
     m_settings->addRecent(RecentKind::Model, QString::fromStdString(info.directory.string()));

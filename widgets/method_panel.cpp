@@ -101,6 +101,7 @@ MethodPanel::MethodPanel(QWidget *parent)
         rebuildParameters();
         Q_EMIT choiceChanged();
     });
+    connect(m_ratio, &QComboBox::activated, this, [this] { m_ratioPicked = true; });
     connect(m_tokens, &QComboBox::currentIndexChanged, this, [this] {
         updateEnabled();
         rebuildParameters();
@@ -151,6 +152,7 @@ bool MethodPanel::setMethodName(const QString &name)
         m_ratio->setCurrentIndex(ratio);
         m_tokens->setCurrentIndex(tokens);
     }
+    m_ratioPicked = true;
     updateEnabled();
     rebuildParameters();
     Q_EMIT choiceChanged();
@@ -199,11 +201,29 @@ void MethodPanel::onBudgetSpinChanged(int percent)
     Q_EMIT choiceChanged();
 }
 
+double MethodPanel::ParameterEditor::value() const
+{
+    return choices ? double(choices->currentIndex()) : spin->value();
+}
+
+bool MethodPanel::ParameterEditor::setValue(double value)
+{
+    if (choices) {
+        const int index = static_cast<int>(value);
+        if (index != value || index < 0 || index >= choices->count())
+            return false;
+        choices->setCurrentIndex(index);
+        return true;
+    }
+    spin->setValue(value);
+    return spin->value() == value;
+}
+
 std::map<std::string, double> MethodPanel::parameters() const
 {
     std::map<std::string, double> out;
     for (const ParameterEditor &editor : m_parameterEditors) {
-        const double value = editor.spin->value();
+        const double value = editor.value();
         if (editor.sentinelDefault ? value != editor.spin->minimum() : value != editor.parameter.defaultValue)
             out[editor.parameter.name] = value;
     }
@@ -214,8 +234,7 @@ bool MethodPanel::setParameter(const QString &name, double value)
 {
     for (ParameterEditor &editor : m_parameterEditors)
         if (editor.parameter.name == name.toStdString()) {
-            editor.spin->setValue(value);
-            return editor.spin->value() == value;
+            return editor.setValue(value);
         }
     return false;
 }
@@ -240,7 +259,8 @@ void MethodPanel::setLiveVisible(bool visible)
     m_live->setVisible(visible);
 }
 
-void MethodPanel::setCapabilities(bool flash, bool selector, const RouterThresholds &modelThresholds)
+void MethodPanel::setCapabilities(bool flash, bool selector, const RouterThresholds &modelThresholds,
+                                  const QString &defaultRatio)
 {
     m_flash = flash;
     m_selector = selector;
@@ -250,9 +270,15 @@ void MethodPanel::setCapabilities(bool flash, bool selector, const RouterThresho
     for (int i = 1; i < m_tokens->count(); ++i)
         setItemEnabled(m_tokens, i, selector || m_tokens->itemData(i).toString() != QLatin1String("visionselector"));
     // A choice the new model cannot run falls back to what every model runs.
-    const bool changed = !isItemEnabled(m_ratio, m_ratio->currentIndex()) || !isItemEnabled(m_tokens, m_tokens->currentIndex());
+    const int defaultIndex = m_ratio->findData(defaultRatio);
+    const bool toDefault = !m_ratioPicked && defaultIndex >= 0 && isItemEnabled(m_ratio, defaultIndex)
+                           && defaultIndex != m_ratio->currentIndex();
+    const bool changed = toDefault || !isItemEnabled(m_ratio, m_ratio->currentIndex())
+                         || !isItemEnabled(m_tokens, m_tokens->currentIndex());
     {
         const QSignalBlocker blockRatio(m_ratio), blockTokens(m_tokens);
+        if (toDefault)
+            m_ratio->setCurrentIndex(defaultIndex);
         if (!isItemEnabled(m_ratio, m_ratio->currentIndex()))
             m_ratio->setCurrentIndex(m_ratio->findData(QStringLiteral("none")));
         if (!isItemEnabled(m_tokens, m_tokens->currentIndex()))
@@ -274,6 +300,18 @@ void MethodPanel::rebuildParameters()
         if (!part)
             continue;
         for (const MethodParameter &p : part->parameters) {
+            const auto previous = kept.find(p.name);
+            if (!p.choices.empty()) {
+                ParameterEditor editor{p, nullptr, new QComboBox(this)};
+                for (const std::string &name : p.choices)
+                    editor.choices->addItem(QString::fromStdString(name));
+                editor.setValue(previous != kept.end() ? previous->second : p.defaultValue);
+                editor.choices->setToolTip(QString::fromStdString(p.description));
+                connect(editor.choices, &QComboBox::currentIndexChanged, this, &MethodPanel::choiceChanged);
+                m_parameterForm->addRow(QString::fromStdString(p.name) + QLatin1Char(':'), editor.choices);
+                m_parameterEditors.push_back(editor);
+                continue;
+            }
             ParameterEditor editor{p, new QDoubleSpinBox(this)};
             QDoubleSpinBox *spin = editor.spin;
             spin->setDecimals(p.integer ? 0 : 3);
@@ -286,7 +324,6 @@ void MethodPanel::rebuildParameters()
                 const double model = p.name == "relative" ? m_modelThresholds.relative : m_modelThresholds.absolute;
                 spin->setSpecialValueText(tr("model (%1)").arg(model, 0, 'g', 3));
             }
-            const auto previous = kept.find(p.name);
             spin->setValue(previous != kept.end() ? previous->second : editor.sentinelDefault ? low : p.defaultValue);
             spin->setToolTip(QString::fromStdString(p.description));
             connect(spin, &QDoubleSpinBox::valueChanged, this, &MethodPanel::choiceChanged);

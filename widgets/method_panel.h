@@ -52,8 +52,10 @@ public:
     void setLiveVisible(bool visible);   // a second panel follows the first one's switch
 
     // Greys out what the loaded model cannot run: the ratio methods without mlp2 + router, the
-    // learned scorer without selector.safetensors. Shows the model's own ViR thresholds.
-    void setCapabilities(bool flash, bool selector, const RouterThresholds &modelThresholds);
+    // learned scorer without selector.safetensors. Shows the model's own ViR thresholds. Until the
+    // user picks tile ratios, they follow the model's default ("vir" or "none": ModelInfo::defaultMethod).
+    void setCapabilities(bool flash, bool selector, const RouterThresholds &modelThresholds,
+                         const QString &defaultRatio = QStringLiteral("vir"));
 
     QSlider *budgetSlider() const { return m_slider; }
 
@@ -76,12 +78,16 @@ private:
     QFormLayout *m_parameterForm;
     struct ParameterEditor {
         MethodParameter parameter;
-        QDoubleSpinBox *spin = nullptr;
+        QDoubleSpinBox *spin = nullptr;   // numeric parameters
+        QComboBox *choices = nullptr;     // named choices (MethodParameter::choices): value = index
         bool sentinelDefault = false;   // the default lies outside the range: it means "the model's"
+        double value() const;
+        bool setValue(double value);
     };
     std::vector<ParameterEditor> m_parameterEditors;
     RouterThresholds m_modelThresholds;
     bool m_flash = true;
+    bool m_ratioPicked = false;   // the user chose tile ratios: a new model's default no longer applies
     bool m_selector = true;
 };
 

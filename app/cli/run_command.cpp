@@ -7,7 +7,6 @@
 #include "pipeline/engine.h"
 #include "pipeline/result_json.h"
 
-#include <charconv>
 #include <cstdio>
 #include <map>
 #include <iostream>
@@ -41,32 +40,6 @@ void printHuman(const RunResult &r, const ModelInfo &info)
 
 } // namespace
 
-namespace {
-
-// "--params seed=3,relative=0.2" -> {seed: 3, relative: 0.2}
-std::map<std::string, double> parseParameters(const std::string &text)
-{
-    std::map<std::string, double> out;
-    std::size_t start = 0;
-    while (start < text.size()) {
-        const std::size_t comma = std::min(text.find(',', start), text.size());
-        const std::string item = text.substr(start, comma - start);
-        const std::size_t eq = item.find('=');
-        if (eq == std::string::npos || eq == 0)
-            throw UsageError("run: --params expects key=value[,key=value…], got '" + item + "'");
-        const std::string value = item.substr(eq + 1);
-        double number = 0;
-        auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
-        if (ec != std::errc() || end != value.data() + value.size())
-            throw UsageError("run: --params " + item.substr(0, eq) + " expects a number, got '" + value + "'");
-        out[item.substr(0, eq)] = number;
-        start = comma + 1;
-    }
-    return out;
-}
-
-} // namespace
-
 int runCommand(const std::vector<std::string> &args)
 {
     const CommandLine cl("run", args,
@@ -80,19 +53,23 @@ int runCommand(const std::vector<std::string> &args)
     request.question = cl.required("question");
     request.maxNewTokens = cl.integer("max-new-tokens", 64);
     request.seed = static_cast<std::uint64_t>(cl.integer("seed", 0));
-    std::map<std::string, double> parameters = parseParameters(cl.value("params").value_or(""));
-    if (cl.has("relative-threshold"))
-        parameters["relative"] = cl.number("relative-threshold", 0);
-    if (cl.has("absolute-threshold"))
-        parameters["absolute"] = cl.number("absolute-threshold", 0);
     const double budget = cl.number("budget", 1.0);
+    // "--params seed=3,query=all": numbers or a choice's name, as the method declares them.
+    const auto choiceFor = [&](const std::string &method) {
+        std::map<std::string, double> parameters = parseMethodParameters(method, cl.value("params").value_or(""));
+        if (cl.has("relative-threshold"))
+            parameters["relative"] = cl.number("relative-threshold", 0);
+        if (cl.has("absolute-threshold"))
+            parameters["absolute"] = cl.number("absolute-threshold", 0);
+        return chooseMethod(method, budget, parameters);
+    };
     if (auto method = cl.value("method"))
-        chooseMethod(*method, budget, parameters);   // bad names and budgets fail before the model loads
+        choiceFor(*method);   // bad names, budgets and parameters fail before the model loads
 
     ProgressBar bar("run");
     auto engine = Engine::load(cl.required("model"), compute);
-    const std::string method = cl.value("method").value_or(engine->info().flash ? "vir" : "none");
-    applyMethodChoice(request, chooseMethod(method, budget, parameters));
+    const std::string method = cl.value("method").value_or(engine->info().defaultMethod);
+    applyMethodChoice(request, choiceFor(method));
     const RunResult result = engine->run(request, bar.callbacks());
     bar.finish();
     if (cl.has("json"))

@@ -36,13 +36,13 @@ torch::Tensor fastvScores(const torch::Tensor &received, const std::vector<std::
     return received.to(torch::kFloat32).index_select(0, rowIndex(visualRows, received.device())).cpu().contiguous();
 }
 
-DartSelection dartSelect(const torch::Tensor &hidden, const torch::Tensor &keys,
+DartSelection dartSelect(const torch::Tensor &normedHidden, const torch::Tensor &keys,
                          const std::vector<std::int64_t> &visualRows, std::int64_t keep, int pivotImage, int pivotText)
 {
     const auto n = static_cast<std::int64_t>(visualRows.size());
     if (n == 0 || keep < 1 || keep > n)
         throw std::invalid_argument("DART: keep must be in [1, N]");
-    const auto length = hidden.size(0);
+    const auto length = normedHidden.size(0);
     // Key L1 norm over all KV heads (the official code flattens heads before the norm).
     auto keyNorm = keys.to(torch::kFloat32).transpose(0, 1).reshape({length, -1}).abs().sum(-1).cpu();   // [L]
     auto visualNorm = keyNorm.index_select(0, rowIndex(visualRows, torch::kCPU));
@@ -56,8 +56,11 @@ DartSelection dartSelect(const torch::Tensor &hidden, const torch::Tensor &keys,
     if (textStart < length)
         for (std::int64_t i : largestFirst(keyNorm.slice(0, textStart), pivotText))
             pivotRows.push_back(textStart + i);
+    // Pivots take their picks in sequence order (the reference iterates a Python set of small
+    // row indices: ascending); picks leave the pool, so the order matters.
+    std::sort(pivotRows.begin(), pivotRows.end());
 
-    auto h = torch::nn::functional::normalize(hidden.to(torch::kFloat32),
+    auto h = torch::nn::functional::normalize(normedHidden.to(torch::kFloat32),
                                               torch::nn::functional::NormalizeFuncOptions().dim(-1));
     auto visual = h.index_select(0, rowIndex(visualRows, h.device()));                        // [N, D]
     auto cosine = torch::matmul(h.index_select(0, rowIndex(pivotRows, h.device())), visual.t()).cpu();   // [P, N]
@@ -107,7 +110,10 @@ LayerPruning makeInsideLlmPruning(const MethodChoice &choice, std::vector<std::i
     LayerPruning pruning;
     pruning.layer = static_cast<int>(choice.parameter("layer"));
     pruning.needAttention = name == "fastv";
+    // FastV's "query" choice: 0 = last (the official ranking), 1 = all (VisionSelector's port).
+    pruning.lastQueryOnly = name == "fastv" && choice.parameter("query") == 0;
     pruning.needKeys = name == "dart";
+    pruning.needNormedHidden = name == "dart";
     if (name != "fastv" && name != "dart")
         throw std::logic_error("no implementation for method " + name);
     pruning.keepRows = [name, rows = std::move(visualRows), keep, &out](const PruningInput &in) -> torch::Tensor {
@@ -117,7 +123,7 @@ LayerPruning makeInsideLlmPruning(const MethodChoice &choice, std::vector<std::i
             out.kept = topKSorted(scores, keep);
             out.scores.assign(scores.data_ptr<float>(), scores.data_ptr<float>() + scores.numel());
         } else {
-            DartSelection d = dartSelect(in.hidden, in.keys, rows, keep);
+            DartSelection d = dartSelect(in.normedHidden, in.keys, rows, keep);
             out.kept = std::move(d.kept);
             out.scores = std::move(d.scores);
         }

@@ -12,10 +12,10 @@
 
 namespace tokenscope {
 
-// FastV (arXiv 2403.06764): attention each visual row receives in layer K-1, averaged over heads
-// and over every query row (DESIGN.md §1.3, the paper, and the VisionSelector port's default;
-// the official code uses the last query row only). received [L] (PruningInput::attentionReceived),
-// visualRows [N] -> [N].
+// FastV (arXiv 2403.06764): attention each visual row receives in layer K-1, averaged over heads,
+// from the last query row (query=last: pkunlp-icler/FastV modeling_llama.py, last_layer_attention_avg[-1])
+// or over every query row (query=all: VisionSelector fastv.py). received [L]
+// (PruningInput::attentionReceived), visualRows [N] -> [N].
 torch::Tensor fastvScores(const torch::Tensor &received, const std::vector<std::int64_t> &visualRows);
 
 struct DartSelection {
@@ -24,10 +24,12 @@ struct DartSelection {
 };
 
 // DART (arXiv 2502.11494): pivots are the `pivotImage` visual rows and the `pivotText` rows after
-// the last visual row with the largest key L1 norm (layer K-1 keys); each pivot in turn takes
-// the remaining visual rows least cosine-similar to it (hidden states entering layer K) until
-// exactly `keep` visual rows are kept. hidden [L, D], keys [kvHeads, L, d].
-DartSelection dartSelect(const torch::Tensor &hidden, const torch::Tensor &keys,
+// the last visual row with the largest key L1 norm (layer K-1 keys); each pivot in turn (in row
+// order) takes the remaining visual rows least cosine-similar to it until exactly `keep` visual
+// rows are kept. The cosine is on `normedHidden`: the hidden states entering layer K through the
+// final RMSNorm (VisionSelector dart.py: last_layer_state = self.norm(hidden_states)).
+// normedHidden [L, D], keys [kvHeads, L, d].
+DartSelection dartSelect(const torch::Tensor &normedHidden, const torch::Tensor &keys,
                          const std::vector<std::int64_t> &visualRows, std::int64_t keep, int pivotImage = 4,
                          int pivotText = 4);
 

@@ -4,11 +4,35 @@
 #include "common/error.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <cstdio>
 
 namespace tokenscope {
 
 namespace {
+
+MethodParameter number(std::string name, std::string description, double fallback, double minimum, double maximum)
+{
+    return {std::move(name), std::move(description), fallback, minimum, maximum, false, {}};
+}
+
+MethodParameter integer(std::string name, std::string description, double fallback, double minimum, double maximum)
+{
+    return {std::move(name), std::move(description), fallback, minimum, maximum, true, {}};
+}
+
+// A named choice: the value is the index of `fallback` among `choices`.
+MethodParameter choice(std::string name, std::string description, const std::string &fallback,
+                       std::vector<std::string> choices)
+{
+    const auto index = double(std::find(choices.begin(), choices.end(), fallback) - choices.begin());
+    const auto last = double(choices.size()) - 1;
+    return {std::move(name), std::move(description), index, 0, last, true, std::move(choices)};
+}
+
+const MethodParameter layerK =
+    integer("layer", "K: layers < K see every visual token, layers >= K only the kept ones", 2, 1, 1024);
 
 std::vector<MethodInfo> buildCatalog()
 {
@@ -21,32 +45,35 @@ std::vector<MethodInfo> buildCatalog()
     m.push_back({"vir", "ViR router: compress tile i iff p_i > quantile(p, relative) and p_i >= absolute",
                  "ViCO (arXiv 2510.12793); rule from modeling_internvl_chat.py generate_flash", MethodKind::TileRatio,
                  false, false, true,
-                 {{"relative", "flash_relative_threshold (default: the model's config)", -1, 0, 1, false},
-                  {"absolute", "flash_absolute_threshold (default: the model's config)", -1, 0, 1, false}}});
+                 {number("relative", "flash_relative_threshold (default: the model's config)", -1, 0, 1),
+                  number("absolute", "flash_absolute_threshold (default: the model's config)", -1, 0, 1)}});
     m.push_back({"vir-budget", "ViR probabilities: compress the most compressible tiles until the budget is met",
                  "TokenScope's target-budget mode on the ViR router of ViCO (arXiv 2510.12793)", MethodKind::TileRatio,
                  true, false, true, {}});
     m.push_back({"random", "keep k = max(1, floor(b*N)) visual tokens drawn uniformly (seeded)",
                  "the floor every method must beat (e.g. VisionZip, arXiv 2412.04467, random baseline)",
                  MethodKind::TokenSelection, true, false, false,
-                 {{"seed", "random seed", 0, 0, 2147483647, true}}});
+                 {integer("seed", "random seed", 0, 0, 2147483647)}});
     m.push_back({"uniform", "keep k visual tokens evenly spaced over the sequence (spatially even subsample)",
                  "uniform-stride baseline (PruMerge+'s spatial fill, arXiv 2403.15388)", MethodKind::TokenSelection, true,
                  false, false, {}});
     m.push_back({"fastv",
-                 "inside the LLM: keep the k visual tokens receiving the most layer K-1 attention (mean over heads "
-                 "and query rows), drop the rest from layer K on",
-                 "FastV (arXiv 2403.06764); pkunlp-icler/FastV (official: last query row only) and VisionSelector "
-                 "fastv.py (mean over query rows, eager fp32 attention at layer K-1)",
+                 "inside the LLM: keep the k visual tokens receiving the most layer K-1 attention (query=last: from "
+                 "the last prompt row, the official ranking; query=all: mean over every row), drop the rest from "
+                 "layer K on; k = max(1, floor(b*N)) (the official code rounds N*(1-R))",
+                 "FastV (arXiv 2403.06764); pkunlp-icler/FastV modeling_llama.py (last_layer_attention_avg[-1]) and "
+                 "VisionSelector fastv.py (mean over query rows, eager fp32 attention at layer K-1)",
                  MethodKind::InsideLlm, true, false, false,
-                 {{"layer", "K: layers < K see every visual token, layers >= K only the kept ones", 2, 1, 1024, true}}});
+                 {layerK,
+                  choice("query", "which attention rows rank the visual tokens: last (official FastV) or all (VisionSelector's port)",
+                         "last", {"last", "all"})}});
     m.push_back({"dart",
                  "inside the LLM: pivots = 4 image + 4 text tokens with the largest layer K-1 key L1 norm; each pivot "
                  "keeps the visual tokens least cosine-similar to it until k",
                  "DART (arXiv 2502.11494); ZichenWen1/DART get_retained_image_token (exact k instead of N*ratio/8 "
                  "per pivot)",
                  MethodKind::InsideLlm, true, false, false,
-                 {{"layer", "K: layers < K see every visual token, layers >= K only the kept ones", 2, 1, 1024, true}}});
+                 {layerK}});
     m.push_back({"visionselector", "learned scorer (selector.safetensors): keep the k highest mean_j q_i.k_j/sqrt(h) over all tiles",
                  "VisionSelector (arXiv 2510.16598), selector_scorer.py TransformerScorer + topk(...).indices.sort()",
                  MethodKind::TokenSelection, true, true, false, {}});
@@ -54,19 +81,39 @@ std::vector<MethodInfo> buildCatalog()
                  "DivPrune (arXiv 2503.02175, CVPR 2025), vbdi/divprune llava_arch.py DivPrune", MethodKind::TokenSelection,
                  true, false, false, {}});
     m.push_back({"visionzip",
-                 "keep the k-c tokens with the highest CLS attention (summed over each token's patches), merge the "
-                 "rest into c contextual tokens (evenly spaced targets, cosine on connector outputs)",
-                 "VisionZip (arXiv 2412.04467, CVPR 2025); dominant/contextual split of visionzip/clip_encoder.py",
+                 "keep the k-c tokens with the highest CLS attention (summed over each token's patches); the other "
+                 "c slots are evenly spaced targets, each target + the mean of the tokens whose last-layer key "
+                 "(mean over heads) is most similar to its key",
+                 "VisionZip (arXiv 2412.04467, CVPR 2025); dvlab-research/VisionZip visionzip/clip_encoder.py",
                  MethodKind::TokenSelection, true, false, false,
-                 {{"contextual_fraction", "share of the k slots given to contextual (merged) tokens; VisionZip: 10/64",
-                   10.0 / 64.0, 0, 1, false}}});
+                 {number("contextual_fraction", "share of the k slots given to contextual (merged) tokens; VisionZip: 10/64",
+                         10.0 / 64.0, 0, 1)}});
     m.push_back({"prumerge+",
-                 "keep the IQR outliers of CLS attention, fill up to k with a uniform stride, merge every dropped "
-                 "token into its most similar kept one (CLS-attention-weighted mean); fixed k = max(1, floor(b*N)) "
-                 "instead of PruMerge's adaptive budget, for comparability",
-                 "LLaVA-PruMerge (arXiv 2403.15388); PruMerge+ spatially uniform fill of 42Shawn/LLaVA-PruMerge",
+                 "keep the IQR outliers of the full-width CLS attention, fill up to k-1 with a uniform stride; each "
+                 "kept token adds its 32 most key-similar tokens weighted by attention, and one appended token sums "
+                 "the dropped ones; fixed k = max(1, floor(b*N)) instead of PruMerge's adaptive budget",
+                 "LLaVA-PruMerge (arXiv 2403.15388); 42Shawn/LLaVA-PruMerge clip_encoder.py "
+                 "token_prune_merge_advanced_plus",
                  MethodKind::TokenSelection, true, false, false, {}});
     return m;
+}
+
+std::string joinChoices(const MethodParameter &p)
+{
+    std::string out;
+    for (const std::string &c : p.choices)
+        out += (out.empty() ? "" : ", ") + c;
+    return out;
+}
+
+const MethodParameter *declaredParameter(const MethodChoice &choice, const std::string &key)
+{
+    for (const MethodInfo *part : {choice.ratio, choice.tokens})
+        if (part)
+            for (const MethodParameter &p : part->parameters)
+                if (p.name == key)
+                    return &p;
+    return nullptr;
 }
 
 std::string knownNames()
@@ -153,16 +200,12 @@ MethodChoice chooseMethod(const std::string &name, double budget, const std::map
             choice.parameters[p.name] = p.defaultValue;
     }
     for (const auto &[key, value] : parameters) {
-        const MethodParameter *declared = nullptr;
-        for (const MethodInfo *part : {choice.ratio, choice.tokens}) {
-            if (!part)
-                continue;
-            for (const MethodParameter &p : part->parameters)
-                if (p.name == key)
-                    declared = &p;
-        }
+        const MethodParameter *declared = declaredParameter(choice, key);
         if (!declared)
             throw Error("parameter '" + key + "'", "is not a parameter of method '" + name + "'");
+        if (!declared->choices.empty() &&
+            !(value >= 0 && value < double(declared->choices.size()) && value == std::floor(value)))
+            throw Error("parameter '" + key + "'", "must be one of " + joinChoices(*declared) + ", got " + std::to_string(value));
         if (!(value >= declared->minimum && value <= declared->maximum) ||
             (declared->integer && value != std::floor(value)))
             throw Error("parameter '" + key + "'", "must be " + std::string(declared->integer ? "an integer " : "") +
@@ -171,6 +214,49 @@ MethodChoice chooseMethod(const std::string &name, double budget, const std::map
         choice.parameters[key] = value;
     }
     return choice;
+}
+
+std::map<std::string, double> parseMethodParameters(const std::string &name, const std::string &text)
+{
+    const MethodChoice choice = chooseMethod(name, 1.0);   // validates the name, declares the parameters
+    std::map<std::string, double> out;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        const std::size_t comma = std::min(text.find(',', start), text.size());
+        const std::string item = text.substr(start, comma - start);
+        start = comma + 1;
+        const std::size_t eq = item.find('=');
+        if (eq == std::string::npos || eq == 0)
+            throw Error("parameters '" + text + "'", "expected key=value[,key=value...], got '" + item + "'");
+        const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
+        const MethodParameter *declared = declaredParameter(choice, key);
+        if (!declared)
+            throw Error("parameter '" + key + "'", "is not a parameter of method '" + name + "'");
+        if (!declared->choices.empty()) {
+            const auto it = std::find(declared->choices.begin(), declared->choices.end(), value);
+            if (it == declared->choices.end())
+                throw Error("parameter '" + key + "' of method '" + name + "'",
+                            "'" + value + "' is not one of " + joinChoices(*declared));
+            out[key] = double(it - declared->choices.begin());
+            continue;
+        }
+        double number = 0;
+        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+        if (ec != std::errc() || end != value.data() + value.size())
+            throw Error("parameter '" + key + "' of method '" + name + "'", "expects a number, got '" + value + "'");
+        out[key] = number;
+    }
+    chooseMethod(name, 1.0, out);   // ranges
+    return out;
+}
+
+std::string formatParameterValue(const MethodParameter &parameter, double value)
+{
+    if (!parameter.choices.empty() && value >= 0 && value < double(parameter.choices.size()))
+        return parameter.choices[std::size_t(value)];
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%g", value);
+    return buffer;
 }
 
 } // namespace tokenscope

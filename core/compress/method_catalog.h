@@ -17,6 +17,9 @@ struct MethodParameter {
     double minimum = 0;
     double maximum = 0;
     bool integer = false;
+    // A named choice ("query": last, all): the value is the index of the chosen name, the names
+    // are what users type and see. Empty for numeric parameters.
+    std::vector<std::string> choices;
 };
 
 // How a method acts: by choosing each tile's connector ratio (ViR and its forced modes), by
@@ -55,6 +58,13 @@ struct MethodChoice {
 // Validates a method name, budget and parameters; errors name the value ("method 'fastv2' is not
 // known (…)", "budget: must be in (0, 1], got 0").
 MethodChoice chooseMethod(const std::string &name, double budget, const std::map<std::string, double> &parameters = {});
+
+// "seed=3,query=all" -> {seed: 3, query: 1}: numbers, or a choice parameter's name, for the
+// parameters of method `name`. Errors name the item ("parameter 'query' of method 'fastv': 'first'
+// is not one of last, all").
+std::map<std::string, double> parseMethodParameters(const std::string &name, const std::string &text);
+// A parameter's value as users write it: the choice name, or the number.
+std::string formatParameterValue(const MethodParameter &parameter, double value);
 
 // k = max(1, ⌊b·N⌋): the kept count of every Top-K style method.
 int keptCount(double budget, int tokens);

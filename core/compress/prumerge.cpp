@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "compress/prumerge.h"
 
-#include "compress/visionzip.h"
+#include "compress/patch_pooling.h"
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace tokenscope {
 
@@ -42,15 +43,19 @@ std::vector<std::int64_t> iqrOutliers(const torch::Tensor &scores)
 TokenSelection PruMergePlusSelector::select(const SelectionInput &input, std::int64_t keep) const
 {
     const auto n = static_cast<std::int64_t>(input.plan.tokens.size());
-    const auto scores = tokenClsAttention(input);
+    const auto scores = tokenClsAttentionFullWidth(input);
     TokenSelection selection;
     selection.scores.assign(scores.data_ptr<float>(), scores.data_ptr<float>() + n);
     selection.mergedInto.assign(std::size_t(n), -1);
+    // One of the k slots carries the appended token of everything dropped; with k = 1 or k = N
+    // nothing is appended (a lone slot keeps the top token; keeping all drops nothing).
+    const bool appends = keep >= 2 && keep < n;
+    const std::int64_t kept = appends ? keep - 1 : keep;
 
     // Outliers first; PruMerge+ then adds an arithmetic sequence of positions (spatially uniform).
     std::vector<std::int64_t> outliers = iqrOutliers(scores);
-    if (static_cast<std::int64_t>(outliers.size()) >= keep) {
-        selection.kept = topKSorted(scores, keep);   // the outliers are the highest scores
+    if (static_cast<std::int64_t>(outliers.size()) >= kept) {
+        selection.kept = topKSorted(scores, kept);   // the outliers are the highest scores
     } else {
         std::vector<bool> chosen(std::size_t(n), false);
         for (std::int64_t i : outliers)
@@ -59,15 +64,15 @@ TokenSelection PruMergePlusSelector::select(const SelectionInput &input, std::in
         for (std::int64_t i = 0; i < n; ++i)
             if (!chosen[std::size_t(i)])
                 rest.push_back(i);
-        const std::int64_t fill = keep - static_cast<std::int64_t>(outliers.size());
+        const std::int64_t fill = kept - static_cast<std::int64_t>(outliers.size());
         const auto r = static_cast<std::int64_t>(rest.size());
         selection.kept = outliers;
         for (std::int64_t j = 0; j < fill; ++j)
             selection.kept.push_back(rest[std::size_t(j * r / fill)]);   // strictly increasing since fill <= r
         std::sort(selection.kept.begin(), selection.kept.end());
     }
-    if (static_cast<std::int64_t>(selection.kept.size()) == n)
-        return selection;   // nothing dropped, nothing to merge
+    if (!appends)
+        return selection;   // nothing to merge into the kept rows' slots either way: rows pass unchanged
 
     std::vector<bool> isKept(std::size_t(n), false);
     for (std::int64_t i : selection.kept)
@@ -77,36 +82,33 @@ TokenSelection PruMergePlusSelector::select(const SelectionInput &input, std::in
         if (!isKept[std::size_t(i)])
             dropped.push_back(i);
 
+    // 42Shawn/LLaVA-PruMerge clip_encoder.py token_prune_merge_advanced_plus: every kept token i
+    // becomes x_i + Σ a_j·x_j over the 32 tokens (kept or dropped, i excluded) whose keys are most
+    // cosine-similar to its key, unnormalised (the "/ torch.sum(weights)" is commented out there),
+    // and one extra token Σ_dropped a_j·x_j is appended after the kept ones.
+    namespace F = torch::nn::functional;
     const auto x = input.visualTokens.to(torch::kFloat32);
-    const auto options = torch::TensorOptions().dtype(torch::kInt64);
-    const auto keptIndex = torch::tensor(selection.kept, options).to(x.device());
-    const auto droppedIndex = torch::tensor(dropped, options).to(x.device());
-    const auto weights = scores.to(x.device());
-    const auto xk = x.index_select(0, keptIndex), xd = x.index_select(0, droppedIndex);
-    const auto normalize = torch::nn::functional::NormalizeFuncOptions().dim(-1);
-    const auto assignment = torch::nn::functional::normalize(xd, normalize)
-                                .matmul(torch::nn::functional::normalize(xk, normalize).t())
-                                .argmax(1);                                    // [dropped] -> kept slot
+    const auto keys = F::normalize(tokenKeysFullWidth(input), F::NormalizeFuncOptions().dim(-1));   // [N, C]
+    const auto keptIndex = torch::tensor(selection.kept, torch::TensorOptions().dtype(torch::kInt64));
+    auto similarity = keys.index_select(0, keptIndex).matmul(keys.t());                            // [K, N]
+    similarity.scatter_(1, keptIndex.unsqueeze(1), -std::numeric_limits<float>::infinity());   // i excluded
+    const auto members = std::get<1>(similarity.topk(std::min<std::int64_t>(32, n - 1), 1));      // [K, 32]
+    const auto a = scores.to(torch::kFloat32).cpu();
+    // The clusters as one sparse-in-spirit [K, N] weight matrix: row i holds a_j at its members.
+    auto weights = torch::zeros_like(similarity);
+    weights.scatter_(1, members, a.index_select(0, members.flatten()).view_as(members));
+    const auto device = x.device();
+    selection.keptEmbeddings = x.index_select(0, keptIndex.to(device)) + weights.to(device).matmul(x);
 
-    // Weighted sums: each kept token with weight a_i, plus its joiners with weights a_j.
-    const auto wk = weights.index_select(0, keptIndex), wd = weights.index_select(0, droppedIndex);
-    auto sums = xk * wk.unsqueeze(1);
-    auto total = wk.clone();
-    sums.index_add_(0, assignment, xd * wd.unsqueeze(1));
-    total.index_add_(0, assignment, wd);
-    // A group with no attention mass at all (hand-made inputs) keeps its plain mean instead of 0/0.
-    auto plainSums = xk.clone();
-    auto counts = torch::ones({xk.size(0)}, x.options());
-    plainSums.index_add_(0, assignment, xd);
-    counts.index_add_(0, assignment, torch::ones({xd.size(0)}, x.options()));
-    const auto positive = (total > 0).unsqueeze(1);
-    selection.keptEmbeddings = torch::where(positive, sums / total.clamp_min(1e-30f).unsqueeze(1),
-                                            plainSums / counts.unsqueeze(1));
-
-    const auto assigned = assignment.cpu().contiguous();
-    for (std::size_t d = 0; d < dropped.size(); ++d)
-        selection.mergedInto[std::size_t(dropped[d])] =
-            static_cast<int>(selection.kept[std::size_t(assigned.data_ptr<std::int64_t>()[d])]);
+    // For the overlay: a dropped token is drawn merged into its most key-similar absorber, if any.
+    const auto absorbs = torch::zeros_like(similarity, torch::kBool).scatter_(1, members, true);
+    const auto best = similarity.masked_fill(absorbs.logical_not(), -std::numeric_limits<float>::infinity()).max(0);
+    const auto bestValue = std::get<0>(best).contiguous(), bestRow = std::get<1>(best).contiguous();
+    for (std::int64_t j : dropped)
+        if (std::isfinite(bestValue.data_ptr<float>()[j]))
+            selection.mergedInto[std::size_t(j)] = static_cast<int>(selection.kept[std::size_t(bestRow.data_ptr<std::int64_t>()[j])]);
+    const auto droppedIndex = torch::tensor(dropped, torch::TensorOptions().dtype(torch::kInt64));
+    selection.appendedEmbeddings = a.index_select(0, droppedIndex).to(device).unsqueeze(0).matmul(x.index_select(0, droppedIndex.to(device)));
     return selection;
 }
 

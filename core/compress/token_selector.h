@@ -8,6 +8,7 @@
 #include "compress/method_catalog.h"
 #include "io/model_config.h"
 #include "model/layers.h"
+#include "model/vision_encoder.h"
 #include "pipeline/compression_plan.h"
 
 #include <torch/torch.h>
@@ -23,10 +24,7 @@ struct SelectionInput {
     const ModelConfig &config;
     const CompressionPlan &plan;          // tiles (with their ratios) and every visual token, in order
     torch::Tensor visualTokens;           // [N, D] connector outputs, plan order (LLM width)
-    torch::Tensor patchTokens;            // [tiles, P, C] encoder outputs before pixel shuffle
-    // [tiles, P]: attention the CLS query pays to each patch in the encoder's last layer,
-    // averaged over heads (captured during the one encoder pass).
-    torch::Tensor clsAttention;
+    LastLayerSignals lastLayer;           // the encoder's last-layer CLS attention and keys, per tile
     const nn::ParameterMap *selector = nullptr;   // selector.safetensors weights, when loaded
     const MethodChoice &choice;           // budget and parameters
     std::uint64_t seed = 0;
@@ -37,6 +35,9 @@ struct TokenSelection {
     std::vector<float> scores;            // one per visual token for the heatmap (may be empty)
     std::vector<int> mergedInto;          // per visual token: the kept token it was merged into, or -1
     torch::Tensor keptEmbeddings;         // [kept, D] when merging changed them; undefined: gather rows
+    // [a, D]: tokens that are no input token (PruMerge+'s merge of everything dropped), sent after
+    // the last kept one; they count toward `keep`, so kept.size() + a == keep.
+    torch::Tensor appendedEmbeddings;
     PositionPolicy positions = PositionPolicy::Contiguous;
 };
 

@@ -1,40 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "compress/visionzip.h"
 
+#include "compress/patch_pooling.h"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
 namespace tokenscope {
-
-torch::Tensor tokenClsAttention(const SelectionInput &input)
-{
-    const auto attention = input.clsAttention.to(torch::kFloat32).cpu().contiguous();   // [tiles, P]
-    const CompressionPlan &plan = input.plan;
-    if (attention.dim() != 2 || attention.size(0) != static_cast<std::int64_t>(plan.tiles.size()))
-        throw std::logic_error("clsAttention: [tiles, P] expected");
-    const auto g = static_cast<std::int64_t>(std::lround(std::sqrt(double(attention.size(1)))));
-    if (g * g != attention.size(1))
-        throw std::logic_error("clsAttention: a square patch grid expected");
-
-    // Per tile: [g, g] -> [s, f, s, f] -> sum over each f×f block -> [s, s] token grid.
-    std::vector<torch::Tensor> pooled;
-    for (std::size_t t = 0; t < plan.tiles.size(); ++t) {
-        const std::int64_t s = plan.tiles[t].gridSide;
-        if (s <= 0 || g % s != 0)
-            throw std::logic_error("clsAttention: tile grid does not divide the patch grid");
-        const std::int64_t f = g / s;
-        pooled.push_back(attention[std::int64_t(t)].view({s, f, s, f}).sum({1, 3}).contiguous());
-    }
-    auto scores = torch::empty({static_cast<std::int64_t>(plan.tokens.size())}, torch::kFloat32);
-    auto *out = scores.data_ptr<float>();
-    for (std::size_t i = 0; i < plan.tokens.size(); ++i) {
-        const VisualToken &token = plan.tokens[i];
-        const auto &grid = pooled[std::size_t(token.tile)];
-        out[i] = grid.data_ptr<float>()[std::int64_t(token.gridY) * grid.size(1) + token.gridX];
-    }
-    return scores;
-}
 
 TokenSelection VisionZipSelector::select(const SelectionInput &input, std::int64_t keep) const
 {
@@ -75,33 +48,37 @@ TokenSelection VisionZipSelector::select(const SelectionInput &input, std::int64
     if (targets.empty())
         return selection;   // no merging: the gathered rows are the output
 
+    // Members join the target whose key is most cosine-similar (visionzip/clip_encoder.py: the
+    // layer's keys averaged over heads, normalised, argmax over targets); the contextual token is
+    // the target plus its members' mean (target_hidden + aggregated_hidden / counts, counts >= 1).
     const auto x = input.visualTokens.to(torch::kFloat32);
     const auto options = torch::TensorOptions().dtype(torch::kInt64);
-    const auto targetIndex = torch::tensor(targets, options).to(x.device());
-    auto sums = x.index_select(0, targetIndex).clone();                       // [c, D], the target itself
-    auto counts = torch::ones({contextual}, x.options());
+    const auto targetIndex = torch::tensor(targets, options);
+    auto contextualTokens = x.index_select(0, targetIndex.to(x.device())).clone();   // [c, D], the targets
     if (!members.empty()) {
-        const auto memberIndex = torch::tensor(members, options).to(x.device());
-        const auto xm = x.index_select(0, memberIndex);
-        const auto similarity = torch::nn::functional::normalize(xm, torch::nn::functional::NormalizeFuncOptions().dim(-1))
-                                    .matmul(torch::nn::functional::normalize(sums, torch::nn::functional::NormalizeFuncOptions().dim(-1)).t());
-        const auto assignment = similarity.argmax(1);                         // [M] -> target slot
-        sums.index_add_(0, assignment, xm);
-        counts.index_add_(0, assignment, torch::ones({xm.size(0)}, x.options()));
-        const auto assigned = assignment.cpu().contiguous();
+        namespace F = torch::nn::functional;
+        const auto keys = F::normalize(tokenKeysHeadMean(input), F::NormalizeFuncOptions().dim(-1));   // [N, d]
+        const auto memberIndex = torch::tensor(members, options);
+        const auto similarity = keys.index_select(0, memberIndex).matmul(keys.index_select(0, targetIndex).t());
+        const auto assignment = similarity.argmax(1).contiguous();             // [M] -> target slot
+        auto sums = torch::zeros_like(contextualTokens);
+        auto counts = torch::zeros({contextualTokens.size(0)}, x.options());
+        const auto onDevice = assignment.to(x.device());
+        sums.index_add_(0, onDevice, x.index_select(0, memberIndex.to(x.device())));
+        counts.index_add_(0, onDevice, torch::ones({onDevice.size(0)}, x.options()));
+        contextualTokens += sums / counts.clamp_min(1).unsqueeze(1);
         for (std::size_t m = 0; m < members.size(); ++m)
             selection.mergedInto[std::size_t(members[m])] =
-                static_cast<int>(targets[std::size_t(assigned.data_ptr<std::int64_t>()[m])]);
+                static_cast<int>(targets[std::size_t(assignment.data_ptr<std::int64_t>()[m])]);
     }
-    const auto means = sums / counts.unsqueeze(1);
 
-    // Rows in `kept` order: dominant rows unchanged, target rows replaced by their group means.
+    // Rows in `kept` order: dominant rows unchanged, target rows replaced by their contextual tokens.
     std::vector<torch::Tensor> rows;
     rows.reserve(selection.kept.size());
     std::size_t nextTarget = 0;
     for (std::int64_t i : selection.kept) {
         if (nextTarget < targets.size() && targets[nextTarget] == i)
-            rows.push_back(means[std::int64_t(nextTarget++)]);
+            rows.push_back(contextualTokens[std::int64_t(nextTarget++)]);
         else
             rows.push_back(x[i]);
     }

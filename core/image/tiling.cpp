@@ -3,9 +3,8 @@
 // ImageNet normalisation (InternVL internvl_chat/internvl/train/dataset.py, dynamic_preprocess).
 #include "common/error.h"
 #include "image/image.h"
+#include "image/pil_resize.h"
 #include "image/rgb_mat.h"
-
-#include <opencv2/imgproc.hpp>
 
 #include <array>
 #include <cmath>
@@ -43,24 +42,14 @@ struct NormalisationTable {
     }
 };
 
-// Pixel values differ slightly from the reference's PIL bicubic (which antialiases when shrinking):
-// OpenCV cubic when enlarging, area averaging when shrinking, one axis at a time when they differ.
-cv::Mat resizeRgb(const cv::Mat &source, cv::Size target)
+// The reference resizes with PIL (dynamic_preprocess: image.resize((w, h)), default bicubic):
+// the same bytes here, so features and near-threshold router decisions match it.
+cv::Mat resizedLikePil(const RgbImage &image, int width, int height, RgbImage &storage)
 {
-    if (source.size() == target)
-        return source;
-    const bool widthShrinks = target.width < source.cols;
-    const bool heightShrinks = target.height < source.rows;
-    cv::Mat out;
-    if (widthShrinks == heightShrinks) {
-        cv::resize(source, out, target, 0, 0, widthShrinks ? cv::INTER_AREA : cv::INTER_CUBIC);
-        return out;
-    }
-    cv::Mat horizontal;
-    cv::resize(source, horizontal, {target.width, source.rows}, 0, 0,
-               widthShrinks ? cv::INTER_AREA : cv::INTER_CUBIC);
-    cv::resize(horizontal, out, target, 0, 0, heightShrinks ? cv::INTER_AREA : cv::INTER_CUBIC);
-    return out;
+    if (image.width == width && image.height == height)
+        return wrapRgb(image);
+    storage = resizeBicubicPil(image, width, height);
+    return wrapRgb(storage);
 }
 
 // Writes the tileSize² block at (x0, y0) of an RGB image as planar, normalised [3, T, T] floats.
@@ -153,28 +142,25 @@ TiledImage tileImage(const RgbImage &image, const TilingOptions &options)
         else
             copyTile(rgb, x0, y0, tileSize, tiled.bytes.data() + offset);
     };
-    const cv::Mat source = wrapRgb(image);
-    try {
-        // One resize for the whole grid; tiles are read straight out of it.
-        const cv::Mat resized = resizeRgb(source, {tileSize * grid.cols, tileSize * grid.rows});
-        const double cellWidth = static_cast<double>(image.width) / grid.cols;
-        const double cellHeight = static_cast<double>(image.height) / grid.rows;
-        for (int row = 0; row < grid.rows; ++row) {
-            for (int col = 0; col < grid.cols; ++col) {
-                const int index = row * grid.cols + col;
-                tiled.tiles.push_back({index, col, row, false,
-                                       {col * cellWidth, row * cellHeight, cellWidth, cellHeight}});
-                emitTile(resized, col * tileSize, row * tileSize, index);
-            }
+    // One resize for the whole grid; tiles are read straight out of it.
+    RgbImage storage;
+    const cv::Mat resized = resizedLikePil(image, tileSize * grid.cols, tileSize * grid.rows, storage);
+    const double cellWidth = static_cast<double>(image.width) / grid.cols;
+    const double cellHeight = static_cast<double>(image.height) / grid.rows;
+    for (int row = 0; row < grid.rows; ++row) {
+        for (int col = 0; col < grid.cols; ++col) {
+            const int index = row * grid.cols + col;
+            tiled.tiles.push_back({index, col, row, false,
+                                   {col * cellWidth, row * cellHeight, cellWidth, cellHeight}});
+            emitTile(resized, col * tileSize, row * tileSize, index);
         }
-        if (withThumbnail) {
-            const int index = grid.count();
-            tiled.tiles.push_back({index, -1, -1, true,
-                                   {0.0, 0.0, static_cast<double>(image.width), static_cast<double>(image.height)}});
-            emitTile(resizeRgb(source, {tileSize, tileSize}), 0, 0, index);
-        }
-    } catch (const cv::Exception &e) {
-        throw Error(std::string("image"), "resizing for tiling failed: " + e.msg);
+    }
+    if (withThumbnail) {
+        const int index = grid.count();
+        tiled.tiles.push_back({index, -1, -1, true,
+                               {0.0, 0.0, static_cast<double>(image.width), static_cast<double>(image.height)}});
+        RgbImage thumbnail;
+        emitTile(resizedLikePil(image, tileSize, tileSize, thumbnail), 0, 0, index);
     }
     return tiled;
 }

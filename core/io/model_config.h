@@ -59,6 +59,10 @@ struct ModelConfig {
     bool useThumbnail = true;
     // InternVL3.5-Flash: a second connector (mlp2, ratio 1/16) and the ViR router.
     bool flash = false;
+    // flash_mode is truthy: the reference routes by default (modeling_internvl_chat.py generate()
+    // calls generate_flash only then; lmdeploy internvl.py `if self.flash_mode:`). A config whose
+    // flash_mode is false still has mlp2 and the router, but its default is every tile at 1/4.
+    bool flashMode = false;
     double flashRelativeThreshold = 0.0;
     double flashAbsoluteThreshold = 0.5;
 

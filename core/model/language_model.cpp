@@ -77,16 +77,21 @@ torch::Tensor applyRotary(const torch::Tensor &x, const torch::Tensor &cos, cons
 
 namespace {
 
-// Mean causal attention probability each row receives, over heads and query rows, from explicit
-// fp32 softmax (the FastV port's recomputation). queries [H, L, d], keys [KV, L, d] of one
-// prefill. Blocks of query rows bound the memory to H × kQueryBlock × L, never the whole map.
-torch::Tensor attentionReceived(const torch::Tensor &queries, torch::Tensor keys, double scale)
+// Mean causal attention probability each row receives, over heads and query rows (or from the
+// last row only), from explicit fp32 softmax (the FastV port's recomputation; the official code's
+// last_layer_attention_avg[-1] row). queries [H, L, d], keys [KV, L, d] of one prefill. Blocks of
+// query rows bound the memory to H × kQueryBlock × L, never the whole map.
+torch::Tensor attentionReceived(const torch::Tensor &queries, torch::Tensor keys, double scale, bool lastQueryOnly)
 {
     constexpr std::int64_t kQueryBlock = 128;
     const auto heads = queries.size(0), length = queries.size(1);
     if (keys.size(0) != heads)
         keys = keys.repeat_interleave(heads / keys.size(0), 0);
     const auto keysT = keys.transpose(-2, -1);
+    if (lastQueryOnly) {
+        auto probs = torch::softmax(compat::blockScores(queries, keysT, length - 1, 1, /*causalOffset=*/0, scale, torch::kFloat32), -1);
+        return probs.sum(at::IntArrayRef{0, 1}).div_(double(heads));
+    }
     auto sum = torch::zeros({length}, queries.options().dtype(torch::kFloat32));
     for (std::int64_t r = 0; r < length; r += kQueryBlock) {
         const auto rows = std::min(kQueryBlock, length - r);
@@ -251,9 +256,12 @@ torch::Tensor LanguageModel::prefill(const torch::Tensor &embeds, KVCache &cache
                   last && (pruning.needKeys || pruning.needAttention) ? &input.keys : nullptr);
     }
     input.hidden = x;
+    if (pruning.needNormedHidden)
+        input.normedHidden = m_finalNorm(x);
     if (pruning.needAttention) {
         StageTimer timer(embeds.device());
-        input.attentionReceived = attentionReceived(queries, input.keys, 1.0 / std::sqrt(double(m_config.headDim)));
+        input.attentionReceived =
+            attentionReceived(queries, input.keys, 1.0 / std::sqrt(double(m_config.headDim)), pruning.lastQueryOnly);
         input.attentionMs = timer.elapsedMs();
     }
 

@@ -30,9 +30,10 @@ struct KVCache {
 struct PruningInput {
     torch::Tensor hidden;      // [L, D] hidden states entering layer K
     torch::Tensor attentionReceived;   // [L] fp32: layer K-1 attention each row receives, mean over
-                                       // heads and query rows (when needAttention)
+                                       // heads and query rows, or from the last row only (lastQueryOnly)
     double attentionMs = 0;            // what computing attentionReceived cost (a method's overhead)
     torch::Tensor keys;        // [kvHeads, L, headDim] layer K-1 keys after rotary (when needKeys)
+    torch::Tensor normedHidden;   // [L, D] `hidden` through the final RMSNorm (when needNormedHidden)
 };
 
 // A prefill that drops rows inside the LLM: layers < K run on every row, `keepRows` picks the
@@ -42,7 +43,9 @@ struct PruningInput {
 struct LayerPruning {
     int layer = 2;
     bool needAttention = false;
+    bool lastQueryOnly = false;      // attentionReceived from the last row (official FastV) instead of all
     bool needKeys = false;
+    bool needNormedHidden = false;   // PruningInput::normedHidden (DART)
     std::function<torch::Tensor(const PruningInput &)> keepRows;
 };
 

@@ -53,14 +53,22 @@ std::array<torch::Tensor, 3> VisionEncoder::projectQkv(const Block &block, const
     return {q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)};
 }
 
-torch::Tensor VisionEncoder::attention(const Block &block, const torch::Tensor &x, torch::Tensor *clsAttention) const
+torch::Tensor VisionEncoder::attention(const Block &block, const torch::Tensor &x, LastLayerSignals *signals) const
 {
     const auto [q, k, v] = projectQkv(block, x);
     const double scale = 1.0 / std::sqrt(double(q.size(-1)));
-    if (clsAttention) {
+    if (signals) {
         // Explicit probabilities for the CLS row only: [n, heads, 1, T] -> mean over heads -> drop CLS.
-        auto probs = torch::softmax(torch::matmul(q.slice(2, 0, 1), k.transpose(-2, -1)).to(torch::kFloat32).mul(scale), -1);
-        *clsAttention = probs.mean(1).squeeze(1).slice(1, 1);
+        const auto q0 = q.slice(2, 0, 1).to(torch::kFloat32), kf = k.to(torch::kFloat32);
+        auto probs = torch::softmax(torch::matmul(q0, kf.transpose(-2, -1)).mul(scale), -1);
+        signals->clsAttention = probs.mean(1).squeeze(1).slice(1, 1);
+        // The same row with the heads side by side as one C-wide head: [n, 1, C] · [n, C, T].
+        const auto n = x.size(0), t = x.size(1), c = x.size(2);
+        const auto qWide = q0.transpose(1, 2).reshape({n, 1, c});
+        const auto kWide = kf.transpose(1, 2).reshape({n, t, c});
+        signals->clsAttentionFullWidth =
+            torch::softmax(torch::matmul(qWide, kWide.transpose(1, 2)).mul(1.0 / std::sqrt(double(c))), -1).squeeze(1).slice(1, 1);
+        signals->keys = kWide.slice(1, 1).contiguous();
     }
     auto out = compat::scaledDotProductAttention(q, k, v, std::nullopt, scale);
     return block.proj(out.transpose(1, 2).reshape({x.size(0), x.size(1), x.size(2)}));
@@ -75,17 +83,17 @@ torch::Tensor VisionEncoder::embed(const torch::Tensor &pixels) const
     return torch::cat({m_classEmbedding.expand({n, 1, -1}), patches}, 1) + m_positionEmbedding;
 }
 
-void VisionEncoder::runBlock(const Block &b, torch::Tensor &x, torch::Tensor *clsAttention) const
+void VisionEncoder::runBlock(const Block &b, torch::Tensor &x, LastLayerSignals *signals) const
 {
-    x = x + attention(b, b.norm1(x), clsAttention) * b.ls1;
+    x = x + attention(b, b.norm1(x), signals) * b.ls1;
     x = x + b.fc2(nn::gelu(b.fc1(b.norm2(x)))) * b.ls2;
 }
 
-torch::Tensor VisionEncoder::forward(const torch::Tensor &pixels, torch::Tensor *clsAttention) const
+torch::Tensor VisionEncoder::forward(const torch::Tensor &pixels, LastLayerSignals *signals) const
 {
     auto x = embed(pixels);
     for (std::size_t i = 0; i < m_blocks.size(); ++i)
-        runBlock(m_blocks[i], x, i + 1 == m_blocks.size() ? clsAttention : nullptr);
+        runBlock(m_blocks[i], x, i + 1 == m_blocks.size() ? signals : nullptr);
     return x;
 }
 

@@ -42,7 +42,8 @@ struct CompressionPlan {
     std::vector<TilePlan> tiles;
     std::vector<VisualToken> tokens;    // the connector's output tokens, tile by tile
     int tokensBeforeCompression = 0;    // all tiles at 1/4
-    int tokensSent = 0;                 // visual tokens that reach the LLM
+    int tokensSent = 0;                 // visual tokens that reach the LLM (kept + appended)
+    int appendedTokens = 0;             // sent after the last kept token, made from dropped ones (PruMerge+)
     PositionPolicy positions = PositionPolicy::Contiguous;
 
     int compressedTiles() const;

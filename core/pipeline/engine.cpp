@@ -82,6 +82,7 @@ ModelInfo describeModel(const std::filesystem::path &dir, const InternVLModel &m
     info.llmArchitecture = c.llm.arch == LlmArch::Qwen2 ? "Qwen2ForCausalLM" : "Qwen3ForCausalLM";
     info.parameters = model.parameterCount();
     info.flash = c.flash;
+    info.defaultMethod = c.flash && c.flashMode ? "vir" : "none";
     info.tileSize = c.vision.imageSize;
     info.tokensPerTileFull = c.tokensPerTileFull();
     info.tokensPerTileCompressed = c.flash ? c.tokensPerTileCompressed() : 0;
@@ -189,8 +190,7 @@ SelectedVisuals Engine::Impl::selectTokens(const MethodChoice &choice, std::uint
     const SelectionInput input{model.config(),
                                before,
                                torch::cat(tileEmbeddings, 0),
-                               encoded.patches,
-                               encoded.clsAttention,
+                               encoded.lastLayer,
                                selectorWeights.empty() ? nullptr : &selectorWeights,
                                choice,
                                seed};

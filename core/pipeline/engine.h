@@ -77,6 +77,9 @@ struct ModelInfo {
     std::string llmArchitecture;   // "Qwen3ForCausalLM"
     std::int64_t parameters = 0;
     bool flash = false;            // has mlp2 + ViR router
+    // What a run uses when no method is named: "vir" when the config's flash_mode is true (the
+    // reference routes only then), else "none" (every tile at 1/4; ViR still runs on request).
+    std::string defaultMethod = "none";
     bool hasSelector = false;      // selector.safetensors was loaded (VisionSelector can run)
     int tileSize = 0;
     int tokensPerTileFull = 0;

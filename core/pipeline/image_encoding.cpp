@@ -36,16 +36,18 @@ EncodedImage encodeImage(const InternVLModel &model, const RgbImage &image, Prog
     // and no loss (a tile's products already keep the cores busy). One tile leaves most of a GPU
     // idle, so there the tiles go in batches (all 13 of InternVL's 12 + thumbnail in one).
     const std::int64_t batch = target.device.is_cuda() ? 16 : 1;
-    std::vector<torch::Tensor> patches, cls;
+    std::vector<torch::Tensor> patches, cls, clsWide, keys;
     for (std::int64_t i = 0; i < n; i += batch) {
         const std::int64_t count = std::min(batch, n - i);
-        torch::Tensor attention;
-        patches.push_back(VisionEncoder::patchTokens(model.vision().forward(pixels.slice(0, i, i + count), &attention)));
-        cls.push_back(attention);
+        LastLayerSignals signals;
+        patches.push_back(VisionEncoder::patchTokens(model.vision().forward(pixels.slice(0, i, i + count), &signals)));
+        cls.push_back(signals.clsAttention);
+        clsWide.push_back(signals.clsAttentionFullWidth);
+        keys.push_back(signals.keys);
         progress.report(0.05 + 0.45 * double(i + count) / double(n), "encoder");
     }
     out.patches = torch::cat(patches, 0);
-    out.clsAttention = torch::cat(cls, 0);
+    out.lastLayer = {torch::cat(cls, 0), torch::cat(clsWide, 0), torch::cat(keys, 0)};
     out.encoderMs = timer.elapsedMs();
 
     // p(compress) costs two small attention layers; computing it for every mode lets the plan

@@ -17,7 +17,7 @@ namespace tokenscope {
 struct EncodedImage {
     TiledImage tiled;
     torch::Tensor patches;                     // [tiles, P, C] encoder outputs without CLS
-    torch::Tensor clsAttention;                // [tiles, P] fp32, last layer, mean over heads
+    LastLayerSignals lastLayer;                // CLS attention and keys of the encoder's last layer
     std::vector<double> compressProbability;   // ViR p(compress) per tile; empty without a router
     double tilingMs = 0, encoderMs = 0, routerMs = 0;
 };

@@ -34,6 +34,7 @@ json planJson(const CompressionPlan &plan, bool withTokens)
                 {"budget", plan.budget},
                 {"tokens_before_compression", plan.tokensBeforeCompression},
                 {"tokens_sent", plan.tokensSent},
+                {"appended_tokens", plan.appendedTokens},
                 {"compressed_tiles", plan.compressedTiles()},
                 {"positions", plan.positions == PositionPolicy::Contiguous ? "contiguous" : "original_with_gaps"},
                 {"tiles", std::move(tiles)}};

@@ -11,8 +11,10 @@ namespace {
 void checkSelection(const TokenSelection &s, std::int64_t keep, std::int64_t n, const std::string &method)
 {
     auto fail = [&](const std::string &what) { throw std::logic_error("method " + method + ": " + what); };
-    if (static_cast<std::int64_t>(s.kept.size()) != keep)
-        fail("kept " + std::to_string(s.kept.size()) + " tokens, asked for " + std::to_string(keep));
+    const std::int64_t appended = s.appendedEmbeddings.defined() ? s.appendedEmbeddings.size(0) : 0;
+    if (static_cast<std::int64_t>(s.kept.size()) + appended != keep)
+        fail("kept " + std::to_string(s.kept.size()) + " + appended " + std::to_string(appended) +
+             " tokens, asked for " + std::to_string(keep));
     for (std::size_t i = 0; i < s.kept.size(); ++i) {
         if (s.kept[i] < 0 || s.kept[i] >= n)
             fail("kept index out of range");
@@ -23,7 +25,7 @@ void checkSelection(const TokenSelection &s, std::int64_t keep, std::int64_t n, 
         fail("one score per visual token expected");
     if (!s.mergedInto.empty() && static_cast<std::int64_t>(s.mergedInto.size()) != n)
         fail("one merge target per visual token expected");
-    if (s.keptEmbeddings.defined() && s.keptEmbeddings.size(0) != keep)
+    if (s.keptEmbeddings.defined() && s.keptEmbeddings.size(0) != static_cast<std::int64_t>(s.kept.size()))
         fail("replacement embeddings for every kept token expected");
 }
 
@@ -48,6 +50,7 @@ SelectedVisuals applyTokenSelection(const TokenSelector &selector, const Selecti
     for (std::int64_t i : selection.kept)
         plan.tokens[std::size_t(i)].kept = true;
     plan.tokensSent = static_cast<int>(keep);
+    plan.appendedTokens = selection.appendedEmbeddings.defined() ? static_cast<int>(selection.appendedEmbeddings.size(0)) : 0;
     plan.budget = input.choice.budget;
     plan.positions = selection.positions;
 
@@ -64,6 +67,12 @@ SelectedVisuals applyTokenSelection(const TokenSelector &selector, const Selecti
     for (int count : out.keptPerTile) {
         out.tileEmbeddings.push_back(kept.slice(0, row, row + count));
         row += count;
+    }
+    // Appended tokens follow the last kept one: they close the last tile's block.
+    if (plan.appendedTokens > 0 && !out.tileEmbeddings.empty()) {
+        const auto appended = selection.appendedEmbeddings.to(all.device(), all.scalar_type());
+        out.tileEmbeddings.back() = torch::cat({out.tileEmbeddings.back(), appended}, 0);
+        out.keptPerTile.back() += plan.appendedTokens;
     }
     return out;
 }

@@ -163,6 +163,7 @@ void initialiseBaseModel(const TrainOptions &o)
     ModelConfig config = fixtureShape(o.shape);
     config.llm.vocabSize = int(tokenizer.vocabSize());
     config.flash = true;
+    config.flashMode = true;
     // A trained router's p(compress) is calibrated: compress where it exceeds one half.
     config.flashRelativeThreshold = 0.0;
     config.flashAbsoluteThreshold = 0.5;
