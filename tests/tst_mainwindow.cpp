@@ -149,6 +149,11 @@ void TestMainWindow::askDrawsThePlanAndCountsTokens()
     else   // random weights may answer whitespace only; the view says so instead of staying blank
         QVERIFY(!window.answerText().isEmpty());
     QVERIFY(window.timingChart()->hasTimings());
+    // The line under the bars says what these tokens can save at most (analytic FLOPs).
+    const QString bound = window.timingChart()->boundText();
+    QVERIFY2(result.flops.prefillBound() > 1.005 ? bound.contains(QStringLiteral("%1%").arg(qRound(100 * result.flops.encoderShare())))
+                                                 : bound.contains(QStringLiteral("cannot speed")),
+             qPrintable(bound));
     QCOMPARE(errors.count(), 0);
 
     // Hover: the left half is tile 0, the right half tile 1; the thumbnail is never hit.

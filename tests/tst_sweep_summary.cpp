@@ -11,6 +11,7 @@
 #include <QJsonObject>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -110,6 +111,7 @@ private Q_SLOTS:
     void bootstrapContainsMeanAndShrinks();
     void relativeToFull();
     void countsAndMedians();
+    void speedupBoundAndMeasured();
     void groupsAndOrder();
     void mmeSums();
     void badOptions();
@@ -133,6 +135,7 @@ void TestSweepSummary::recordRoundTrip()
     record.keptTokens = 333;
     record.tileRatios = {0.25, 0.0625, 0.1 + 0.2, 1e-300, 5e-324};
     record.latencyMs = {{"encoder", 12.345678901234567}, {"prefill", 0.1}, {"total", 1e308}};
+    record.flops = {{"full", 3.25e12}, {"plan", 1.5e12}, {"llm_full", 2e12}, {"llm_plan", 2.5e11}};
     record.device = "cuda:0";
     record.dtype = "bfloat16";
 
@@ -156,6 +159,7 @@ void TestSweepSummary::recordRoundTrip()
     QCOMPARE(back.tileRatios.size(), record.tileRatios.size());
     for (std::size_t i = 0; i < record.tileRatios.size(); ++i)
         QVERIFY2(sameBits(back.tileRatios[i], record.tileRatios[i]), qPrintable(QString::number(i)));
+    QCOMPARE(back.flops, record.flops);
     QCOMPARE(back.latencyMs.size(), record.latencyMs.size());
     for (const auto &[stage, ms] : record.latencyMs)
         QVERIFY2(sameBits(back.latencyMs.at(stage), ms), stage.c_str());
@@ -435,6 +439,41 @@ void TestSweepSummary::countsAndMedians()
     QVERIFY(std::isnan(bare.meanKeptFraction));
 }
 
+// Bounds are summed FLOPs over summed FLOPs; the measured LLM speed-up divides the reference's
+// median prefill by the row's, and measured/bound says how much of the bound a method delivered.
+void TestSweepSummary::speedupBoundAndMeasured()
+{
+    std::vector<SampleRecord> records;
+    for (int i = 0; i < 3; ++i) {
+        SampleRecord full = makeRecord("none", 1.0, std::to_string(i), 1.0);
+        full.latencyMs["prefill"] = 12.0;
+        full.flops = {{"full", 10.0}, {"plan", 10.0}, {"llm_full", 6.0}, {"llm_plan", 6.0}};
+        SampleRecord cut = makeRecord("random", 0.25, std::to_string(i), 0.5);
+        cut.latencyMs["prefill"] = 4.0 + i;   // median 5
+        cut.flops = {{"full", 10.0}, {"plan", 5.0 + i}, {"llm_full", 6.0}, {"llm_plan", 1.0 + i}};
+        records.push_back(full);
+        records.push_back(cut);
+    }
+    const auto rows = summarize(records);
+    QCOMPARE(rows.size(), std::size_t(2));
+    const SummaryRow &none = rows[0], &random = rows[1];
+    QCOMPARE(none.llmBound, 1.0);
+    QCOMPARE(none.measuredLlmSpeedup, 1.0);
+    QCOMPARE(random.llmBound, 18.0 / 6.0);          // (6+6+6) / (1+2+3)
+    QCOMPARE(random.prefillBound, 30.0 / 18.0);     // (10+10+10) / (5+6+7)
+    QCOMPARE(random.measuredLlmSpeedup, 12.0 / 5.0);
+    QCOMPARE(random.measuredOverBound, (12.0 / 5.0) / 3.0);
+
+    // Records from before the FLOPs were written, and no reference row: NaN, not 0 or inf.
+    for (SampleRecord &record : records)
+        record.flops.clear();
+    records.erase(std::remove_if(records.begin(), records.end(), [](const SampleRecord &r) { return r.method == "none"; }),
+                  records.end());
+    const SummaryRow bare = summarize(records).at(0);
+    QVERIFY(std::isnan(bare.llmBound) && std::isnan(bare.prefillBound));
+    QVERIFY(std::isnan(bare.measuredLlmSpeedup) && std::isnan(bare.measuredOverBound));
+}
+
 void TestSweepSummary::groupsAndOrder()
 {
     const std::vector<SampleRecord> records{
@@ -524,10 +563,11 @@ void TestSweepSummary::csvQuoting()
     const std::string csv = readText(path);
     const std::string header = "method,budget,metric,samples,mean_score,ci_low,ci_high,relative_to_full,"
                                "mean_kept_tokens,mean_kept_fraction,median_prefill_ms,median_total_ms,"
+                               "llm_bound,prefill_bound,measured_llm_speedup,measured_over_bound,"
                                "mme_perception,mme_cognition\r\n";
     QCOMPARE(csv.substr(0, header.size()), header);
     QCOMPARE(csv.substr(header.size()),
-             std::string("\"odd, \"\"quoted\"\"\nname\",0.1,anls,3,0.3333333333333333,0,0,,0,0,0,0,,\r\n"));
+             std::string("\"odd, \"\"quoted\"\"\nname\",0.1,anls,3,0.3333333333333333,0,0,,0,0,0,0,0,0,0,0,,\r\n"));
     expectError([&] { writeSummaryCsv(path / "sub.csv", {row}); }, {"sub.csv"});
 }
 

@@ -752,6 +752,14 @@ Droite : %2</translation>
         <source>Stage timings (no run yet)</source>
         <translation>Durées des étapes (aucune exécution)</translation>
     </message>
+    <message>
+        <source>Every token reaches the LLM: compression cannot speed this prefill up.</source>
+        <translation>Chaque jeton atteint le LLM : la compression ne peut pas accélérer ce préremplissage.</translation>
+    </message>
+    <message>
+        <source>The encoder is %1% of this prefill: these tokens cannot make it more than %2× faster (%3× in the LLM).</source>
+        <translation>L’encodeur représente %1 % de ce préremplissage : ces jetons ne peuvent pas le rendre plus de %2× plus rapide (%3× dans le LLM).</translation>
+    </message>
 </context>
 <context>
     <name>tokenscope::widgets::SweepPanel</name>

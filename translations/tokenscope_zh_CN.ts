@@ -750,6 +750,14 @@ Right: %2</source>
         <source>Stage timings (no run yet)</source>
         <translation>各阶段耗时（尚未运行）</translation>
     </message>
+    <message>
+        <source>Every token reaches the LLM: compression cannot speed this prefill up.</source>
+        <translation>每个令牌都进入 LLM：压缩无法加快这次预填充。</translation>
+    </message>
+    <message>
+        <source>The encoder is %1% of this prefill: these tokens cannot make it more than %2× faster (%3× in the LLM).</source>
+        <translation>编码器占这次预填充的 %1%：这些令牌最多只能使其加快 %2×（LLM 内 %3×）。</translation>
+    </message>
 </context>
 <context>
     <name>tokenscope::widgets::SweepPanel</name>

@@ -65,7 +65,7 @@ ExportResult exportRun(const ExportRequest &request, const ProgressCallbacks &ca
 
     const auto stagesPath = request.outDir / "stages.png";
     StageTimingChart chart;
-    chart.setTimings(out.run.timings);
+    chart.setTimings(out.run.timings, out.run.flops);
     if (!chart.savePng(qPath(stagesPath), chartWidth, chartHeight))
         throw Error(stagesPath, "could not be written");
     out.written.push_back(stagesPath);

@@ -499,7 +499,7 @@ void MainWindow::onAnswerReady(quint64 generation, const tokenscope::RunResult &
     m_appliedGeneration = generation;
     m_canvas->setPlan(result.plan);
     updateInspector();
-    m_chart->setTimings(result.timings);
+    m_chart->setTimings(result.timings, result.flops);
     QString answer = describeAnswer(result);
     QString tokens = describeTokenCounts(result);
     if (m_pendingComparison && m_pendingComparison->first == generation) {

@@ -47,6 +47,7 @@ StageTimingChart::StageTimingChart(QWidget *parent) : QWidget(parent), m_plot(ne
     layout->addWidget(m_plot);
     m_plot->plotLayout()->insertRow(0);
     m_plot->plotLayout()->addElement(0, 0, new QCPTextElement(m_plot, QString(), QFont(font().family(), -1, QFont::Bold)));
+    m_plot->plotLayout()->addElement(2, 0, new QCPTextElement(m_plot, QString(), font()));
     clear();
 }
 
@@ -57,19 +58,43 @@ QSize StageTimingChart::sizeHint() const
     return {420, 240};
 }
 
-void StageTimingChart::setTimings(const StageTimings &timings)
+void StageTimingChart::setTimings(const StageTimings &timings, const PrefillFlops &flops)
 {
     m_hasTimings = true;
-    rebuild(timings);
+    rebuild(timings, flops);
 }
 
 void StageTimingChart::clear()
 {
     m_hasTimings = false;
-    rebuild({});
+    rebuild({}, {});
 }
 
-void StageTimingChart::rebuild(const StageTimings &timings)
+QString StageTimingChart::boundText() const
+{
+    const auto *caption = qobject_cast<QCPTextElement *>(m_plot->plotLayout()->element(2, 0));
+    return caption ? caption->text() : QString();
+}
+
+namespace {
+
+// One line on what this plan's tokens can save at most, from analytic FLOPs.
+QString explainBound(const PrefillFlops &flops)
+{
+    if (flops.plan.total() <= 0)
+        return {};
+    const QString prefill = QString::number(flops.prefillBound(), 'f', 2);
+    if (flops.prefillBound() < 1.005)
+        return StageTimingChart::tr("Every token reaches the LLM: compression cannot speed this prefill up.");
+    return StageTimingChart::tr("The encoder is %1% of this prefill: these tokens cannot make it more than %2× faster "
+                                "(%3× in the LLM).")
+        .arg(qRound(100.0 * flops.encoderShare()))
+        .arg(prefill, QString::number(flops.llmBound(), 'f', 2));
+}
+
+} // namespace
+
+void StageTimingChart::rebuild(const StageTimings &timings, const PrefillFlops &flops)
 {
     m_plot->clearPlottables();
     m_plot->clearItems();
@@ -113,6 +138,8 @@ void StageTimingChart::rebuild(const StageTimings &timings)
     if (title)
         title->setText(m_hasTimings ? tr("Stage timings: total %1 ms").arg(formatMs(timings.totalMs()))
                                     : tr("Stage timings (no run yet)"));
+    if (auto *caption = qobject_cast<QCPTextElement *>(m_plot->plotLayout()->element(2, 0)))
+        caption->setText(m_hasTimings ? explainBound(flops) : QString());
     m_plot->replot();
 }
 

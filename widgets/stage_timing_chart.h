@@ -2,7 +2,9 @@
 #pragma once
 
 // Horizontal bars of a run's StageTimings (tiling, encoder, router, connector, prefill, decode,
-// in ms) with value labels; exports PNG without being shown (headless export, README images).
+// in ms) with value labels, and under them one line on the speed-up the run's tokens can give at
+// most (analytic FLOPs: pipeline/prefill_flops.h), so a small speed-up explains itself. Exports
+// PNG without being shown (headless export, README images).
 // QCustomPlot stays out of this header: it uses bare Qt keywords and QT_NO_KEYWORDS is on.
 
 #include "pipeline/engine.h"
@@ -19,7 +21,8 @@ public:
     explicit StageTimingChart(QWidget *parent = nullptr);
     ~StageTimingChart() override;
 
-    void setTimings(const StageTimings &timings);
+    void setTimings(const StageTimings &timings, const PrefillFlops &flops = {});
+    QString boundText() const;   // the line under the bars; empty before a run
     void clear();
     bool hasTimings() const { return m_hasTimings; }
 
@@ -29,7 +32,7 @@ public:
     QSize sizeHint() const override;
 
 private:
-    void rebuild(const StageTimings &timings);
+    void rebuild(const StageTimings &timings, const PrefillFlops &flops);
 
     QCustomPlot *m_plot;
     bool m_hasTimings = false;

@@ -36,6 +36,10 @@ void printHuman(const RunResult &r, const ModelInfo &info)
                 "(%zu tokens) | total %.1f\n",
                 t.tilingMs, t.encoderMs, t.routerMs, t.connectorMs, t.selectionMs, t.prefillMs, t.decodeMs, r.answerIds.size(),
                 t.totalMs());
+    const PrefillFlops &f = r.flops;
+    std::printf("speed-up bound (analytic FLOPs, all tokens / this plan): LLM %.2fx, whole prefill %.2fx; the encoder is "
+                "%.0f%% of this prefill, which no token budget removes\n",
+                f.llmBound(), f.prefillBound(), 100.0 * f.encoderShare());
 }
 
 } // namespace

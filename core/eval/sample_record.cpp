@@ -28,9 +28,9 @@ std::string SampleRecord::cellKeyOf(const std::string &method, double budget, co
 namespace {
 
 // Every key toJsonLine writes besides the metric's own; a metric may not be named like one.
-constexpr std::array<std::string_view, 16> kFixedKeys{
+constexpr std::array<std::string_view, 17> kFixedKeys{
     "doc_id", "input", "target", "filtered_resps", "metric", "method", "budget", "category", "image",
-    "visual_tokens", "kept_tokens", "kept_fraction", "tile_ratios", "latency_ms", "device", "dtype"};
+    "visual_tokens", "kept_tokens", "kept_fraction", "tile_ratios", "latency_ms", "flops", "device", "dtype"};
 
 bool isFixedKey(std::string_view name)
 {
@@ -147,17 +147,18 @@ std::vector<double> readTileRatios(const json &object, const std::string &source
     return ratios;
 }
 
-std::map<std::string, double> readLatency(const json &object, const std::string &source)
+// An optional object of numbers: "latency_ms" {stage: ms}, "flops" {name: FLOPs}.
+std::map<std::string, double> readNumbers(const json &object, const std::string &key, const std::string &source)
 {
-    const json *value = find(object, "latency_ms");
+    const json *value = find(object, key);
     if (!value)
         return {};
     if (!value->is_object())
-        fieldError(source, "latency_ms", std::string("expected an object, got ") + value->type_name());
-    std::map<std::string, double> latency;
-    for (const auto &[stage, ms] : value->items())
-        latency[stage] = asDouble(ms, "latency_ms." + stage, source);
-    return latency;
+        fieldError(source, key, std::string("expected an object, got ") + value->type_name());
+    std::map<std::string, double> numbers;
+    for (const auto &[name, number] : value->items())
+        numbers[name] = asDouble(number, key + "." + name, source);
+    return numbers;
 }
 
 // --- file reading ---------------------------------------------------------------------------------
@@ -210,9 +211,11 @@ std::string toJsonLine(const SampleRecord &record)
         throw Error("sample record " + record.method + "/" + record.docId,
                     "metric name '" + record.metric + "' collides with a record field");
 
-    ordered_json latency = ordered_json::object();
+    ordered_json latency = ordered_json::object(), flops = ordered_json::object();
     for (const auto &[stage, ms] : record.latencyMs)
         latency[stage] = number(ms);
+    for (const auto &[name, value] : record.flops)
+        flops[name] = number(value);
     ordered_json ratios = ordered_json::array();
     for (double ratio : record.tileRatios)
         ratios.push_back(number(ratio));
@@ -237,6 +240,7 @@ std::string toJsonLine(const SampleRecord &record)
         {"kept_fraction", keptFraction},
         {"tile_ratios", ratios},
         {"latency_ms", latency},
+        {"flops", flops},
         {"device", record.device},
         {"dtype", record.dtype},
     };
@@ -273,7 +277,8 @@ SampleRecord recordFromJson(std::string_view line, const std::string &source)
     if (const json *value = find(object, "kept_tokens"))
         record.keptTokens = asInt(*value, "kept_tokens", source);
     record.tileRatios = readTileRatios(object, source);
-    record.latencyMs = readLatency(object, source);
+    record.latencyMs = readNumbers(object, "latency_ms", source);
+    record.flops = readNumbers(object, "flops", source);
     record.device = optionalString(object, "device", source);
     record.dtype = optionalString(object, "dtype", source);
     return record;

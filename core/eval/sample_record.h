@@ -32,6 +32,9 @@ struct SampleRecord {
     int keptTokens = 0;                 // sent to the LLM
     std::vector<double> tileRatios;     // per tile: 0.25 or 0.0625
     std::map<std::string, double> latencyMs;   // "tiling", "encoder", …, "prefill", "decode", "total"
+    // Analytic prefill FLOPs (pipeline/prefill_flops.h): "full" and "plan" over the whole
+    // prefill, "llm_full" and "llm_plan" over the LLM; empty in records written before them.
+    std::map<std::string, double> flops;
     std::string device;
     std::string dtype;
 
@@ -43,7 +46,8 @@ struct SampleRecord {
 // One JSON object on one line (no trailing newline; strings are escaped, so none inside).
 // Keys: doc_id, input, target [..], filtered_resps [response], metric, <metric>: score, method,
 // budget, category, image, visual_tokens, kept_tokens, kept_fraction (derived, null when
-// visual_tokens is 0), tile_ratios, latency_ms {stage: ms}, device, dtype. Doubles are written in
+// visual_tokens is 0), tile_ratios, latency_ms {stage: ms}, flops {full, plan, llm_full, llm_plan},
+// device, dtype. Doubles are written in
 // the shortest form that reads back bit-exactly; NaN is written as null. Invalid UTF-8 (a
 // response cut mid-character) is replaced by U+FFFD rather than failing the whole sweep.
 // Throws tokenscope::Error if the metric name is empty or collides with one of the keys above.

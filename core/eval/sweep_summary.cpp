@@ -151,6 +151,20 @@ std::vector<double> latencies(const std::vector<const SampleRecord *> &group, co
     return values;
 }
 
+// Σ numerator / Σ denominator over the records that carry both (analytic FLOPs), NaN if none do.
+double flopsRatio(const std::vector<const SampleRecord *> &group, const std::string &numerator, const std::string &denominator)
+{
+    double top = 0, bottom = 0;
+    for (const SampleRecord *record : group) {
+        const auto n = record->flops.find(numerator), d = record->flops.find(denominator);
+        if (n != record->flops.end() && d != record->flops.end()) {
+            top += n->second;
+            bottom += d->second;
+        }
+    }
+    return bottom > 0 ? top / bottom : kNaN;
+}
+
 // MME's perception/cognition sums for an "mme" group, NaN for other metrics. A record's score is
 // 1 or 0 (mmeCorrect); its image path is the key that pairs MME's two questions per image.
 std::pair<double, double> mmeSums(const std::string &metric, const std::vector<const SampleRecord *> &group)
@@ -187,6 +201,8 @@ SummaryRow summarizeGroup(const GroupKey &key, const std::vector<const SampleRec
     row.meanKeptFraction = mean(fractions);
     row.medianPrefillMs = median(latencies(group, "prefill"));
     row.medianTotalMs = median(latencies(group, "total"));
+    row.llmBound = flopsRatio(group, "llm_full", "llm_plan");
+    row.prefillBound = flopsRatio(group, "full", "plan");
     std::tie(row.mmePerception, row.mmeCognition) = mmeSums(key.metric, group);
     return row;
 }
@@ -266,6 +282,10 @@ ordered_json rowJson(const SummaryRow &row)
         {"mean_kept_fraction", number(row.meanKeptFraction)},
         {"median_prefill_ms", number(row.medianPrefillMs)},
         {"median_total_ms", number(row.medianTotalMs)},
+        {"llm_bound", number(row.llmBound)},
+        {"prefill_bound", number(row.prefillBound)},
+        {"measured_llm_speedup", number(row.measuredLlmSpeedup)},
+        {"measured_over_bound", number(row.measuredOverBound)},
         {"mme_perception", number(row.mmePerception)},
         {"mme_cognition", number(row.mmeCognition)},
     };
@@ -306,6 +326,16 @@ std::vector<SummaryRow> summarize(const std::vector<SampleRecord> &records, cons
         std::stable_sort(group.begin(), group.end(),
                          [](const SampleRecord *a, const SampleRecord *b) { return a->docId < b->docId; });
         rows.push_back(summarizeGroup(key, group, reference, options));
+    }
+    // Measured against the full-token reference row of the same metric.
+    for (SummaryRow &row : rows) {
+        row.measuredLlmSpeedup = row.measuredOverBound = kNaN;
+        for (const SummaryRow &full : rows)
+            if (full.method == kReferenceMethod && full.budget == kReferenceBudget && full.metric == row.metric &&
+                row.medianPrefillMs > 0) {
+                row.measuredLlmSpeedup = full.medianPrefillMs / row.medianPrefillMs;
+                row.measuredOverBound = row.measuredLlmSpeedup / row.llmBound;
+            }
     }
     return rows;
 }
@@ -358,13 +388,16 @@ void writeSummaryCsv(const std::filesystem::path &path, const std::vector<Summar
 {
     std::string csv = "method,budget,metric,samples,mean_score,ci_low,ci_high,relative_to_full,"
                       "mean_kept_tokens,mean_kept_fraction,median_prefill_ms,median_total_ms,"
+                      "llm_bound,prefill_bound,measured_llm_speedup,measured_over_bound,"
                       "mme_perception,mme_cognition\r\n";
     for (const SummaryRow &row : rows) {
         const std::vector<std::string> fields{
             csvField(row.method), csvNumber(row.budget), csvField(row.metric), std::to_string(row.samples),
             csvNumber(row.meanScore), csvNumber(row.ciLow), csvNumber(row.ciHigh), csvNumber(row.relativeToFull),
             csvNumber(row.meanKeptTokens), csvNumber(row.meanKeptFraction), csvNumber(row.medianPrefillMs),
-            csvNumber(row.medianTotalMs), csvNumber(row.mmePerception), csvNumber(row.mmeCognition)};
+            csvNumber(row.medianTotalMs), csvNumber(row.llmBound), csvNumber(row.prefillBound),
+            csvNumber(row.measuredLlmSpeedup), csvNumber(row.measuredOverBound), csvNumber(row.mmePerception),
+            csvNumber(row.mmeCognition)};
         for (std::size_t i = 0; i < fields.size(); ++i)
             csv += (i ? "," : "") + fields[i];
         csv += "\r\n";
@@ -391,13 +424,14 @@ std::string interval(double low, double high)
 std::string summaryTable(const std::vector<SummaryRow> &rows)
 {
     std::vector<std::vector<std::string>> cells{
-        {"method", "budget", "metric", "n", "score", "95% CI", "rel.full", "kept tok", "kept %", "prefill ms", "total ms"}};
+        {"method", "budget", "metric", "n", "score", "95% CI", "rel.full", "kept tok", "kept %", "prefill ms", "total ms",
+         "LLM bound", "meas/bound"}};
     for (const SummaryRow &row : rows)
         cells.push_back({row.method, budgetText(row.budget), row.metric, std::to_string(row.samples),
                          fixed(row.meanScore, 4), interval(row.ciLow, row.ciHigh),
                          fixed(row.relativeToFull, 3), fixed(row.meanKeptTokens, 1),
                          fixed(row.meanKeptFraction * 100.0, 1), fixed(row.medianPrefillMs, 1),
-                         fixed(row.medianTotalMs, 1)});
+                         fixed(row.medianTotalMs, 1), fixed(row.llmBound, 2), fixed(row.measuredOverBound, 2)});
 
     std::vector<std::size_t> widths(cells.front().size(), 0);
     for (const auto &line : cells)

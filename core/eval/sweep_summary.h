@@ -38,6 +38,12 @@ struct SummaryRow {
     double meanKeptTokens = 0.0;
     double meanKeptFraction = 0.0;              // per-sample kept/visual, averaged; NaN if no visual tokens
     double medianPrefillMs = 0.0, medianTotalMs = 0.0;   // latency_ms "prefill"/"total"; NaN if absent
+    // The speed-up these tokens can give at most: summed analytic FLOPs of the all-kept runs over
+    // this row's (records' "flops"), over the LLM and over the whole prefill; NaN without them.
+    double llmBound = 0.0, prefillBound = 0.0;
+    // Measured LLM-prefill speed-up (the reference row's median prefill ms over this row's, same
+    // metric) and its share of llmBound; NaN without a reference row.
+    double measuredLlmSpeedup = 0.0, measuredOverBound = 0.0;
     // MME's summed category scores when metric is "mme", NaN otherwise.
     double mmePerception = 0.0, mmeCognition = 0.0;
 };

@@ -281,6 +281,17 @@ RunResult Engine::Impl::run(const RunRequest &request, const EncodedImage &encod
         recordInsideSelection(result.plan, inside, request.budget);
         result.timings.selectionMs = insideMs;
     }
+    PrefillShape shape;
+    shape.tiles = static_cast<int>(result.plan.tiles.size());
+    shape.compressedTiles = result.plan.compressedTiles();
+    shape.routed = request.mode == RouteMode::Router || request.mode == RouteMode::TargetBudget;
+    shape.textTokens = result.textTokens;
+    shape.visualTokens = result.promptTokens - result.textTokens;
+    if (insideLlm) {
+        shape.pruneLayer = pruning->layer;
+        shape.visualTokensAfterK = result.plan.tokensSent;
+    }
+    result.flops = prefillFlops(c, shape);
     result.timings.prefillMs = generation.prefillMs - insideMs;
     result.timings.decodeMs = generation.decodeMs;
     result.answerIds = generation.ids;

@@ -12,6 +12,7 @@
 #include "io/model_config.h"
 #include "model/router_rule.h"
 #include "pipeline/compression_plan.h"
+#include "pipeline/prefill_flops.h"
 #include "tokenizer/tokenizer.h"
 
 #include <filesystem>
@@ -64,6 +65,7 @@ struct RunResult {
     bool stoppedOnEos = false;
     CompressionPlan plan;
     StageTimings timings;
+    PrefillFlops flops;          // analytic FLOPs of this plan and of the all-kept run: the bound
     int promptTokens = 0;        // sequence length sent to prefill (text + visual)
     int textTokens = 0;
     std::string device;

@@ -53,6 +53,12 @@ json planJson(const CompressionPlan &plan, bool withTokens)
     return out;
 }
 
+json stageFlopsJson(const StageFlops &f)
+{
+    return {{"encoder", f.encoder},     {"router", f.router},       {"connector", f.connector},
+            {"llm_before_k", f.llmBeforeK}, {"llm_after_k", f.llmAfterK}, {"total", f.total()}};
+}
+
 } // namespace
 
 std::string compressionPlanToJson(const CompressionPlan &plan, bool withTokens, int indent)
@@ -81,6 +87,12 @@ std::string runResultToJson(const RunResult &r, bool withTokens, int indent)
                   {"prefill", t.prefillMs},
                   {"decode", t.decodeMs},
                   {"total", t.totalMs()}}},
+                {"flops",
+                 {{"full", stageFlopsJson(r.flops.full)},
+                  {"plan", stageFlopsJson(r.flops.plan)},
+                  {"llm_bound", r.flops.llmBound()},
+                  {"prefill_bound", r.flops.prefillBound()},
+                  {"encoder_share", r.flops.encoderShare()}}},
                 {"plan", planJson(r.plan, withTokens)}};
     return out.dump(indent);
 }

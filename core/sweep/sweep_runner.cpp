@@ -90,6 +90,8 @@ SampleRecord makeRecord(const EvalSample &sample, const fs::path &datasetDir, co
     r.latencyMs = {{"tiling", t.tilingMs},       {"encoder", t.encoderMs}, {"router", t.routerMs},
                    {"connector", t.connectorMs}, {"selection", t.selectionMs}, {"prefill", t.prefillMs},
                    {"decode", t.decodeMs},       {"total", t.totalMs()}};
+    const PrefillFlops &f = result.flops;
+    r.flops = {{"full", f.full.total()}, {"plan", f.plan.total()}, {"llm_full", f.full.llm()}, {"llm_plan", f.plan.llm()}};
     r.device = result.device;
     r.dtype = result.dtype;
     return r;
