@@ -24,7 +24,13 @@ torch::Tensor sumOverTokenPatches(const torch::Tensor &perPatch, const Compressi
         if (s <= 0 || g % s != 0)
             throw std::logic_error("encoder signal: tile grid does not divide the patch grid");
         const std::int64_t f = g / s;
-        pooled.push_back(perTile[std::int64_t(t)].view({s, f, s, f, width}).sum({1, 3}).reshape({s * s, width}));
+        // Each token's f·f patches made adjacent first: a reduction over one contiguous axis is
+        // several times faster here than one over the two strided axes of [s, f, s, f, E].
+        pooled.push_back(perTile[std::int64_t(t)]
+                             .view({s, f, s, f, width})
+                             .permute({0, 2, 1, 3, 4})
+                             .reshape({s * s, f * f, width})
+                             .sum(1));
     }
     std::vector<std::int64_t> rows;
     rows.reserve(plan.tokens.size());
