@@ -80,6 +80,13 @@ std::vector<MethodInfo> buildCatalog()
     m.push_back({"divprune", "greedy max-min diversity (1 - cos) on the connector outputs",
                  "DivPrune (arXiv 2503.02175, CVPR 2025), vbdi/divprune llava_arch.py DivPrune", MethodKind::TokenSelection,
                  true, false, false, {}});
+    m.push_back({"vispruner",
+                 "keep floor(k*f) tokens with the highest CLS attention, fill the rest with diverse ones: split the "
+                 "remainder alternately, drop the most feature-similar of one half, repeat",
+                 "VisPruner (arXiv 2412.01818, ICCV 2025); anonymous-4869/VisPruner llava_arch.py encode_images",
+                 MethodKind::TokenSelection, true, false, false,
+                 {number("important_fraction", "share of the k slots given to the highest-attention tokens; VisPruner: 0.5",
+                         0.5, 0, 1)}});
     m.push_back({"visionzip",
                  "keep the k-c tokens with the highest CLS attention (summed over each token's patches); the other "
                  "c slots are evenly spaced targets, each target + the mean of the tokens whose last-layer key "

@@ -68,4 +68,9 @@ torch::Tensor tokenKeysFullWidth(const SelectionInput &input)
     return sumOverTokenPatches(input.lastLayer.keys, input.plan);
 }
 
+torch::Tensor tokenFeatures(const SelectionInput &input)
+{
+    return sumOverTokenPatches(input.lastLayer.features, input.plan);
+}
+
 } // namespace tokenscope

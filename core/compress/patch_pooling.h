@@ -25,5 +25,8 @@ torch::Tensor tokenClsAttentionFullWidth(const SelectionInput &input);
 torch::Tensor tokenKeysHeadMean(const SelectionInput &input);
 // [N, C] the last layer's keys over the full width (PruMerge+'s k_proj output), summed likewise.
 torch::Tensor tokenKeysFullWidth(const SelectionInput &input);
+// [N, C] the encoder's output features (what the connectors read), summed likewise: a token's
+// feature before the projector, comparable between 1/4 and 1/16 tiles (VisPruner's similarity).
+torch::Tensor tokenFeatures(const SelectionInput &input);
 
 } // namespace tokenscope

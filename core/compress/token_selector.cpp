@@ -6,6 +6,7 @@
 #include "compress/visionzip.h"
 #include "compress/divprune.h"
 #include "compress/vision_selector.h"
+#include "compress/vispruner.h"
 
 namespace tokenscope {
 
@@ -23,6 +24,8 @@ std::unique_ptr<TokenSelector> makeTokenSelector(const std::string &name)
         return std::make_unique<VisionSelector>();
     if (name == "divprune")
         return std::make_unique<DivPruneSelector>();
+    if (name == "vispruner")
+        return std::make_unique<VisPrunerSelector>();
     return nullptr;
 }
 

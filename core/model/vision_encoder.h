@@ -26,6 +26,9 @@ struct LastLayerSignals {
     // [n, P, C] fp32: the patches' keys, heads side by side (C = heads·d); as attention uses them
     // (after InternViT-6B's k_norm).
     torch::Tensor keys;
+    // [n, P, C]: the layer's output without CLS, the features the connectors read (the same tensor
+    // as the encoder's result, no copy; set by the caller that keeps it).
+    torch::Tensor features;
 };
 
 class VisionEncoder {

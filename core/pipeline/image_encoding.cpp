@@ -47,7 +47,7 @@ EncodedImage encodeImage(const InternVLModel &model, const RgbImage &image, Prog
         progress.report(0.05 + 0.45 * double(i + count) / double(n), "encoder");
     }
     out.patches = torch::cat(patches, 0);
-    out.lastLayer = {torch::cat(cls, 0), torch::cat(clsWide, 0), torch::cat(keys, 0)};
+    out.lastLayer = {torch::cat(cls, 0), torch::cat(clsWide, 0), torch::cat(keys, 0), out.patches};
     out.encoderMs = timer.elapsedMs();
 
     // p(compress) costs two small attention layers; computing it for every mode lets the plan
