@@ -98,7 +98,7 @@ TokenSelection runSelector(const torch::Tensor &tokens, std::int64_t keep)
     CompressionPlan plan;
     plan.tokens.resize(std::size_t(tokens.size(0)));
     const MethodChoice choice = chooseMethod("divprune", 1.0);
-    const SelectionInput input{config, plan, tokens, {}, nullptr, choice, 0};
+    const SelectionInput input{config, plan, tokens, {}, nullptr, choice, 0, {}};
     return DivPruneSelector().select(input, keep);
 }
 

@@ -58,7 +58,7 @@ struct Fixture {
     MethodChoice choice = chooseMethod("prumerge+", 0.5);
     SelectionInput input() const
     {
-        return SelectionInput{config, plan, visual, LastLayerSignals{torch::Tensor(), cls, keys, torch::Tensor()}, nullptr, choice, 0};
+        return SelectionInput{config, plan, visual, LastLayerSignals{torch::Tensor(), cls, keys, torch::Tensor()}, nullptr, choice, 0, {}};
     }
 };
 
@@ -80,7 +80,7 @@ struct LargeFixture {
     }
     SelectionInput input() const
     {
-        return SelectionInput{config, plan, visual, LastLayerSignals{torch::Tensor(), cls, keys, torch::Tensor()}, nullptr, choice, 0};
+        return SelectionInput{config, plan, visual, LastLayerSignals{torch::Tensor(), cls, keys, torch::Tensor()}, nullptr, choice, 0, {}};
     }
     // Token i's score and key by hand: sums over its 2×2 patches.
     double score(std::int64_t i) const

@@ -135,7 +135,7 @@ void TestVisionSelector::topKIsGlobalSortedWithOriginalPositions()
     const ModelConfig config = fixtureShape("tiny");
     const CompressionPlan plan = planOf(3, 4);
     const MethodChoice choice = chooseMethod("visionselector", 4.0 / 12.0);
-    const SelectionInput input{config, plan, matrix(rows), {}, &selector, choice, 0};
+    const SelectionInput input{config, plan, matrix(rows), {}, &selector, choice, 0, {}};
     const TokenSelection s = VisionSelector().select(input, 4);
     QCOMPARE(s.kept, (std::vector<std::int64_t>{4, 5, 6, 7}));
     QVERIFY(s.positions == PositionPolicy::OriginalWithGaps);

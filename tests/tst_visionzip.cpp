@@ -45,7 +45,7 @@ struct Fixture {
     }
     SelectionInput input() const
     {
-        return SelectionInput{config, plan, visual, LastLayerSignals{cls, torch::Tensor(), keys, torch::Tensor()}, nullptr, choice, 0};
+        return SelectionInput{config, plan, visual, LastLayerSignals{cls, torch::Tensor(), keys, torch::Tensor()}, nullptr, choice, 0, {}};
     }
     // Token i's key by hand: per patch the mean of its 2 heads, summed over the token's patches.
     torch::Tensor tokenKey(std::int64_t i) const

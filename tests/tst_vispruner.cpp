@@ -76,7 +76,7 @@ void TestVisPruner::diverseMatchesReferenceLoop()
     std::vector<std::int64_t> residual(static_cast<std::size_t>(tokens));
     for (int i = 0; i < tokens; ++i)
         residual[std::size_t(i)] = (i * 7) % tokens;
-    QCOMPARE(vispruneDiverse(residual, count, similarity.data_ptr<float>(), tokens), referenceLoop(features, residual, count));
+    QCOMPARE(vispruneDiverse(residual, count, similarity), referenceLoop(features, residual, count));
 }
 
 void TestVisPruner::importantThenDiverse()
@@ -86,7 +86,7 @@ void TestVisPruner::importantThenDiverse()
     const auto cls = torch::rand({3, 64});
     const auto features = torch::randn({3, 64, 5});
     const MethodChoice choice = chooseMethod("vispruner", 0.5);
-    const SelectionInput input{config, plan, torch::randn({36, 4}), LastLayerSignals{cls, {}, {}, features}, nullptr, choice, 0};
+    const SelectionInput input{config, plan, torch::randn({36, 4}), LastLayerSignals{cls, {}, {}, features}, nullptr, choice, 0, {}};
     const TokenSelection s = VisPrunerSelector().select(input, 10);
     QCOMPARE(s.kept.size(), std::size_t(10));
     QVERIFY(std::is_sorted(s.kept.begin(), s.kept.end()));
@@ -105,7 +105,7 @@ void TestVisPruner::nearDuplicatesGoFirst()
     const auto f = torch::tensor({1.0f, 0.0f, 0.0f, 1.0f, 0.6f, 0.8f, -1.0f, 0.1f, 0.0f, -1.0f, 0.6f, 0.8f}).view({6, 2});
     const auto unit = torch::nn::functional::normalize(f, torch::nn::functional::NormalizeFuncOptions().dim(-1));
     const auto similarity = unit.matmul(unit.t()).contiguous();
-    const auto kept = vispruneDiverse({0, 1, 2, 3, 4, 5}, 5, similarity.data_ptr<float>(), 6);
+    const auto kept = vispruneDiverse({0, 1, 2, 3, 4, 5}, 5, similarity);
     QCOMPARE(kept.size(), std::size_t(5));
     QVERIFY(std::find(kept.begin(), kept.end(), 2) == kept.end());
     QCOMPARE(kept, referenceLoop(unit, {0, 1, 2, 3, 4, 5}, 5));

@@ -87,6 +87,13 @@ std::vector<MethodInfo> buildCatalog()
                  MethodKind::TokenSelection, true, false, false,
                  {number("important_fraction", "share of the k slots given to the highest-attention tokens; VisPruner: 0.5",
                          0.5, 0, 1)}});
+    m.push_back({"cdpruner",
+                 "greedy MAP of a DPP whose kernel is token similarity weighted by relevance to the question "
+                 "(the question's LLM embeddings stand in for CLIP's text encoder)",
+                 "CDPruner (arXiv 2506.10967); Theia-4869/CDPruner llava_arch.py encode_images",
+                 MethodKind::TokenSelection, true, false, false,
+                 {choice("relevance", "sign of the instruction relevance: negative (the official code's -cos) or positive",
+                         "negative", {"negative", "positive"})}});
     m.push_back({"visionzip",
                  "keep the k-c tokens with the highest CLS attention (summed over each token's patches); the other "
                  "c slots are evenly spaced targets, each target + the mean of the tokens whose last-layer key "

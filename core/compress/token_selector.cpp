@@ -2,6 +2,7 @@
 #include "compress/token_selector.h"
 
 #include "compress/baseline_selectors.h"
+#include "compress/cdpruner.h"
 #include "compress/prumerge.h"
 #include "compress/visionzip.h"
 #include "compress/divprune.h"
@@ -26,6 +27,8 @@ std::unique_ptr<TokenSelector> makeTokenSelector(const std::string &name)
         return std::make_unique<DivPruneSelector>();
     if (name == "vispruner")
         return std::make_unique<VisPrunerSelector>();
+    if (name == "cdpruner")
+        return std::make_unique<CdPrunerSelector>();
     return nullptr;
 }
 

@@ -28,6 +28,7 @@ struct SelectionInput {
     const nn::ParameterMap *selector = nullptr;   // selector.safetensors weights, when loaded
     const MethodChoice &choice;           // budget and parameters
     std::uint64_t seed = 0;
+    torch::Tensor instruction;            // [M, D] the question's tokens as LLM input embeddings (CDPruner)
 };
 
 struct TokenSelection {

@@ -10,8 +10,11 @@
 namespace tokenscope {
 
 std::vector<std::int64_t> vispruneDiverse(std::vector<std::int64_t> residual, std::int64_t count,
-                                          const float *similarity, std::int64_t n)
+                                          const torch::Tensor &similarity)
 {
+    const auto matrix = similarity.to(torch::kFloat32).cpu().contiguous();
+    const float *values = matrix.data_ptr<float>();
+    const std::int64_t n = matrix.size(0);
     // llava_arch.py encode_images: `while True: r = min(8, R - T_div); if r <= 0: break; ...`
     for (;;) {
         const auto size = static_cast<std::int64_t>(residual.size());
@@ -21,13 +24,18 @@ std::vector<std::int64_t> vispruneDiverse(std::vector<std::int64_t> residual, st
         std::vector<std::int64_t> a, b;   // residual[::2], residual[1::2]
         for (std::int64_t i = 0; i < size; ++i)
             (i % 2 == 0 ? a : b).push_back(residual[std::size_t(i)]);
-        // Each A token's highest cosine to any B token (an odd-sized residual has one A more).
+        // Each A token's highest cosine to any B token (an odd-sized residual has one A more). A
+        // gathered [A, B] block per round cost more in copies than these lookups within one row.
         std::vector<float> score(a.size(), -std::numeric_limits<float>::infinity());
-        for (std::size_t i = 0; i < a.size(); ++i) {
-            const float *row = similarity + a[i] * n;
-            for (std::int64_t j : b)
-                score[i] = std::max(score[i], row[j]);
-        }
+        at::parallel_for(0, std::int64_t(a.size()), 64, [&](std::int64_t begin, std::int64_t end) {
+            for (std::int64_t i = begin; i < end; ++i) {
+                const float *row = values + a[std::size_t(i)] * n;
+                float best = -std::numeric_limits<float>::infinity();
+                for (std::int64_t j : b)
+                    best = std::max(best, row[j]);
+                score[std::size_t(i)] = best;
+            }
+        });
         // argsort(descending)[r:]: drop the r most redundant A tokens, keep the rest in that order
         // (ties: the earlier A first, as a stable sort gives).
         std::vector<std::size_t> order(a.size());
@@ -65,8 +73,7 @@ TokenSelection VisPrunerSelector::select(const SelectionInput &input, std::int64
     if (diverse > 0 && static_cast<std::int64_t>(residual.size()) > diverse) {
         namespace F = torch::nn::functional;
         const auto features = F::normalize(tokenFeatures(input), F::NormalizeFuncOptions().dim(-1));   // [N, C]
-        const auto similarity = features.matmul(features.t()).contiguous();
-        residual = vispruneDiverse(std::move(residual), diverse, similarity.data_ptr<float>(), n);
+        residual = vispruneDiverse(std::move(residual), diverse, features.matmul(features.t()));
     }
     kept.insert(kept.end(), residual.begin(), residual.end());
     std::sort(kept.begin(), kept.end());

@@ -22,9 +22,9 @@
 namespace tokenscope {
 
 // The diverse remainder: `residual` (token indices, the order matters) reduced to `count` by the
-// alternating-split rule above, `similarity` the [N, N] cosine matrix of all tokens (row-major).
+// alternating-split rule above, `similarity` the [N, N] cosine matrix of all tokens (CPU, fp32).
 std::vector<std::int64_t> vispruneDiverse(std::vector<std::int64_t> residual, std::int64_t count,
-                                          const float *similarity, std::int64_t n);
+                                          const torch::Tensor &similarity);
 
 class VisPrunerSelector : public TokenSelector {
 public:

@@ -61,7 +61,7 @@ struct Engine::Impl {
     }
 
     void validate(const RunRequest &request) const;
-    SelectedVisuals selectTokens(const MethodChoice &choice, std::uint64_t seed, const EncodedImage &encoded,
+    SelectedVisuals selectTokens(const MethodChoice &choice, const RunRequest &request, const EncodedImage &encoded,
                                  CompressionPlan &plan, const std::vector<torch::Tensor> &tileEmbeddings) const;
     LayerPruning insideLlmPruning(const MethodChoice &choice, const SequenceLayout &layout,
                                   InsideLlmSelection &selection, double &selectionMs) const;
@@ -180,9 +180,13 @@ void Engine::Impl::validate(const RunRequest &request) const
     }
 }
 
-SelectedVisuals Engine::Impl::selectTokens(const MethodChoice &choice, std::uint64_t seed, const EncodedImage &encoded,
+SelectedVisuals Engine::Impl::selectTokens(const MethodChoice &choice, const RunRequest &request, const EncodedImage &encoded,
                                            CompressionPlan &plan, const std::vector<torch::Tensor> &tileEmbeddings) const
 {
+    // The question alone, as the LLM embeds it: what instruction-aware methods compare tokens with.
+    const std::vector<TokenId> question = tokenizer.encode(request.question);
+    const auto ids = torch::tensor(std::vector<std::int64_t>(question.begin(), question.end()), torch::kInt64)
+                         .to(model.target().device);
     const auto selector = makeTokenSelector(choice.tokens->name);
     if (!selector)
         throw std::logic_error("no implementation for method " + choice.tokens->name);
@@ -193,7 +197,8 @@ SelectedVisuals Engine::Impl::selectTokens(const MethodChoice &choice, std::uint
                                encoded.lastLayer,
                                selectorWeights.empty() ? nullptr : &selectorWeights,
                                choice,
-                               seed};
+                               request.seed,
+                               model.language().embed(ids)};
     return applyTokenSelection(*selector, input, plan, tileEmbeddings);
 }
 
@@ -250,7 +255,7 @@ RunResult Engine::Impl::run(const RunRequest &request, const EncodedImage &encod
         sent.push_back(t.tokenCount);
     std::vector<torch::Tensor> visuals = tileEmbeddings;
     if (method && !insideLlm) {
-        SelectedVisuals selected = selectTokens(*method, request.seed, encoded, result.plan, tileEmbeddings);
+        SelectedVisuals selected = selectTokens(*method, request, encoded, result.plan, tileEmbeddings);
         visuals = std::move(selected.tileEmbeddings);
         sent = std::move(selected.keptPerTile);
         result.timings.selectionMs = timer.elapsedMs();
