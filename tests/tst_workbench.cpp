@@ -24,6 +24,7 @@
 #include <QDir>
 #include <QSlider>
 #include <QStandardPaths>
+#include <QComboBox>
 #include <QtTest/QtTest>
 
 #include <fstream>
@@ -162,6 +163,20 @@ void TestWorkbench::methodPanelParametersAndBudget()
     QCOMPARE(panel.choice().parameter("layer"), 3.0);
     QVERIFY(!panel.setParameter(QStringLiteral("seed"), 1));   // not fastv's
 
+    // A named choice is a combo box of its names; its value is the chosen name's index.
+    QComboBox *query = nullptr;
+    for (QComboBox *combo : panel.findChildren<QComboBox *>())
+        if (combo->count() == 2 && combo->itemText(0) == QLatin1String("last") && combo->itemText(1) == QLatin1String("all"))
+            query = combo;
+    QVERIFY(query);
+    QCOMPARE(panel.choice().parameter("query"), 0.0);   // last: the official FastV ranking
+    query->setCurrentIndex(1);
+    QCOMPARE(panel.choice().parameter("query"), 1.0);
+    QCOMPARE(panel.parameters().at("query"), 1.0);
+    QVERIFY(!panel.setParameter(QStringLiteral("query"), 2));   // no third name
+    QVERIFY(panel.setParameter(QStringLiteral("query"), 0));
+    QVERIFY(!panel.parameters().count("query"));
+
     // A parameter moved off its default survives switching to a method that has it too.
     QVERIFY(panel.setMethodName(QStringLiteral("dart")));
     QCOMPARE(panel.choice().parameter("layer"), 3.0);
@@ -195,6 +210,18 @@ void TestWorkbench::methodPanelFollowsModelCapabilities()
     QVERIFY(panel.setMethodName(QStringLiteral("divprune")));
     panel.setCapabilities(true, true, {0.0, 0.5});
     QVERIFY(panel.setMethodName(QStringLiteral("vir+visionselector")));
+
+    // Until the user picks tile ratios, a new model's default applies: "none" for a Flash config
+    // whose flash_mode is false (the reference routes only when it is true), "vir" when true.
+    MethodPanel fresh;
+    fresh.setCapabilities(true, true, {0.0, 0.5}, QStringLiteral("none"));
+    QCOMPARE(fresh.methodName(), QStringLiteral("none"));
+    fresh.setCapabilities(true, true, {0.0, 0.5}, QStringLiteral("vir"));
+    QCOMPARE(fresh.methodName(), QStringLiteral("vir"));
+    // A choice made by the user (here by name) outlives the next model's default.
+    QVERIFY(fresh.setMethodName(QStringLiteral("all-1/16")));
+    fresh.setCapabilities(true, true, {0.0, 0.5}, QStringLiteral("none"));
+    QCOMPARE(fresh.methodName(), QStringLiteral("all-1/16"));
 }
 
 void TestWorkbench::tokenLayersDrawThePlan()
