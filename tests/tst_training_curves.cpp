@@ -21,7 +21,7 @@ private Q_SLOTS:
         const auto dir = test::scratchDir("training-curves");
         std::vector<StageLog> stages;
         for (const char *name : {"base", "vico", "router", "selector"}) {
-            StageLog log{name, {}};
+            StageLog log{name, {}, {}, {}};
             for (int step = 10; step <= 100; step += 10)
                 log.entries.push_back({step, {{"ce", 3.0 / step}, {"em", step / 100.0}, {"kl", 1.0 / step},
                                               {"bce", 0.7 - step / 1000.0}, {"agreement", 0.5 + step / 400.0},
@@ -47,7 +47,7 @@ private Q_SLOTS:
     void drawsTheHeldOutCategories()
     {
         const auto dir = test::scratchDir("held-out-curves");
-        StageLog read{"base", {}}, router{"router", {}}, base{"base", {}};
+        StageLog read{"base", {}, "read", {}}, router{"router", {}, "router", {}}, base{"base", {}, "base", {}};
         for (int step = 100; step <= 500; step += 100) {
             read.entries.push_back({step, {{"ce", 1.0}, {"val_full_em/read_word", step / 500.0}, {"val_full_em/compare_bars", 0.5}}});
             router.entries.push_back({step, {{"bce", 0.6}}});
@@ -71,6 +71,27 @@ private Q_SLOTS:
         QVERIFY(has(QRect(640, 0, 640, 340), QColor(0, 114, 178)));
         QVERIFY(!has(QRect(640, 0, 640, 340), QColor(213, 94, 0)));
         test::expectError([&] { widgets::renderHeldOutCurves({router}, png); }, {"held-out.png", "--eval-every"});
+    }
+
+    // A finished stage's folder name and its final held-out evaluation come from train-state.json.
+    void readsTheFolderNameAndTheFinalEvaluation()
+    {
+        const auto dir = test::scratchDir("training-curves-final") / "base3";
+        std::filesystem::create_directories(dir);
+        std::ofstream(dir / "train-state.json")
+            << R"({"stage":"base","complete":true,"step":1500,"validation":{"full_em/read_word":0.95,"full_em":0.6}})";
+        std::ofstream(dir / "train-log.jsonl") << "{\"step\":500,\"val_full_em/read_word\":0.5}\n";
+        const StageLog log = readStageLog(dir);
+        QCOMPARE(log.name, std::string("base3"));
+        QCOMPARE(log.stage, std::string("base"));
+        QCOMPARE(log.finalValidation.step, 1500);
+        QCOMPARE(log.finalValidation.values.at("full_em/read_word"), 0.95);
+        // Unfinished: no final evaluation.
+        std::ofstream(dir / "train-state.json") << R"({"stage":"base","complete":false,"step":700,"validation":{"full_em":0.6}})";
+        QVERIFY(readStageLog(dir).finalValidation.values.empty());
+        const QString png = QString::fromStdString((dir / "held-out.png").string());
+        widgets::renderHeldOutCurves({log}, png);   // the final point joins the periodic ones
+        QVERIFY(QImage(png).size() == QSize(640, 340));
     }
 
     void aFolderWithoutALogIsNamed()

@@ -59,32 +59,54 @@ const QColor kCategoryColours[] = {QColor(0, 114, 178), QColor(213, 94, 0), QCol
 
 constexpr const char *kHeldOutPrefix = "val_full_em/";
 
-// Per category: (step, exact match) points in step order.
+// Per category: (step, exact match) points in step order, ending with the finished stage's
+// evaluation on all its held-out images when it has one.
 std::map<std::string, std::pair<QVector<double>, QVector<double>>> heldOutSeries(const StageLog &log)
 {
     std::map<std::string, std::pair<QVector<double>, QVector<double>>> series;
+    const std::string prefix = kHeldOutPrefix;
+    const auto add = [&](const std::string &category, int step, double value) {
+        auto &[x, y] = series[category];
+        if (!x.isEmpty() && x.back() == step) {   // the final evaluation replaces the last periodic one
+            y.back() = 100 * value;
+            return;
+        }
+        x.push_back(step);
+        y.push_back(100 * value);
+    };
     for (const TrainLogEntry &e : log.entries)
         for (const auto &[key, value] : e.values)
-            if (key.rfind(kHeldOutPrefix, 0) == 0) {
-                auto &[x, y] = series[key.substr(std::string(kHeldOutPrefix).size())];
-                x.push_back(e.step);
-                y.push_back(100 * value);
-            }
+            if (key.rfind(prefix, 0) == 0)
+                add(key.substr(prefix.size()), e.step, value);
+    const std::string finalPrefix = prefix.substr(4);   // "full_em/": train-state.json drops "val_"
+    for (const auto &[key, value] : log.finalValidation.values)
+        if (key.rfind(finalPrefix, 0) == 0)
+            add(key.substr(finalPrefix.size()), log.finalValidation.step, value);
     return series;
+}
+
+// "base3 (base stage)": the folder names the run, the kind says what it trained.
+QString panelTitle(const StageLog &log)
+{
+    if (log.name.empty() || log.name == log.stage)
+        return QString::fromStdString(log.stage) + QStringLiteral(" stage");
+    return QString::fromStdString(log.name) + QStringLiteral(" (") + QString::fromStdString(log.stage) + QStringLiteral(" stage)");
 }
 
 void addHeldOutPanel(QCustomPlot &plot, const StageLog &log, int row, int col)
 {
-    // The legend to the right of the axes: the curves fill the whole panel.
+    // The stage's name above, the legend to the right of the axes: the curves fill the panel.
     auto *panel = new QCPLayoutGrid;
     plot.plotLayout()->addElement(row, col, panel);
     auto *rect = new QCPAxisRect(&plot);
     auto *legend = new QCPLegend;
-    panel->addElement(0, 0, rect);
-    panel->addElement(0, 1, legend);
+    panel->addElement(0, 0, new QCPTextElement(&plot, panelTitle(log), QFont(plot.font().family(), -1, QFont::Bold)));
+    panel->addElement(1, 0, rect);
+    panel->addElement(1, 1, legend);
     panel->setColumnStretchFactors({4, 1});
+    panel->setRowStretchFactors({0.01, 1});
     legend->setLayer("legend");
-    rect->axis(QCPAxis::atBottom)->setLabel(QString::fromStdString(log.stage) + " step");
+    rect->axis(QCPAxis::atBottom)->setLabel(QStringLiteral("step"));
     rect->axis(QCPAxis::atLeft)->setLabel("held-out exact match (%)");
     rect->axis(QCPAxis::atLeft)->setRange(0, 100);
     int i = 0;

@@ -12,12 +12,21 @@ namespace tokenscope {
 StageLog readStageLog(const std::filesystem::path &stageDir)
 {
     StageLog log;
+    log.name = std::filesystem::absolute(stageDir).lexically_normal().filename().string();
+    if (log.name.empty())   // "dir/" ends in an empty filename
+        log.name = std::filesystem::absolute(stageDir).lexically_normal().parent_path().filename().string();
     const auto stateFile = stageDir / "train-state.json";
     std::ifstream state(stateFile);
     if (!state)
         throw Error(stateFile, "cannot be read: is this a training stage's output folder?");
     try {
-        log.stage = nlohmann::json::parse(state).value("stage", "");
+        const auto json = nlohmann::json::parse(state);
+        log.stage = json.value("stage", "");
+        log.finalValidation.step = json.value("step", 0);
+        if (json.value("complete", false) && json.contains("validation") && json.at("validation").is_object())
+            for (const auto &[key, value] : json.at("validation").items())
+                if (value.is_number())
+                    log.finalValidation.values[key] = value.get<double>();
     } catch (const nlohmann::json::exception &e) {
         throw Error(stateFile, std::string("is not valid JSON (") + e.what() + ")");
     }
