@@ -101,7 +101,7 @@ if [[ $eval -eq 1 ]]; then
   "$cli" report "$work/eval"
   # The ablation's router on the same test split.
   "$cli" sweep --model "$work/router-no-vico" --data "$work/data-6/test.jsonl" --out "$work/eval-no-vico" \
-    --methods none,vir --device "$device"
+    --methods none,vir --budgets 1 --device "$device"
   "$cli" report "$work/eval-no-vico" --no-plots
 fi
 echo "train-demo: training took ${trained} s; total $(( $(date +%s) - started )) s on $(nproc) cores ($device)"
