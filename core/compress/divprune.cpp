@@ -19,13 +19,12 @@ constexpr std::int64_t kWholeMatrixTokens = 8192;
 std::vector<std::int64_t> greedyOnMatrix(const float *d, std::int64_t n, std::int64_t keep, std::int64_t pick)
 {
     const float inf = std::numeric_limits<float>::infinity();
-    float best = -inf;
     std::vector<float> minDistance(std::size_t(n), inf);
     std::vector<std::int64_t> picks;
     picks.reserve(std::size_t(keep));
     for (std::int64_t r = 0; r < keep; ++r) {
         if (r > 0) {
-            best = -inf;
+            float best = -inf;
             for (std::int64_t i = 0; i < n; ++i)
                 if (minDistance[std::size_t(i)] > best) {
                     best = minDistance[std::size_t(i)];

@@ -328,14 +328,17 @@ std::vector<SummaryRow> summarize(const std::vector<SampleRecord> &records, cons
         rows.push_back(summarizeGroup(key, group, reference, options));
     }
     // Measured against the full-token reference row of the same metric.
+    std::map<std::string, double> referencePrefill;
+    for (const SummaryRow &row : rows)
+        if (row.method == kReferenceMethod && row.budget == kReferenceBudget)
+            referencePrefill[row.metric] = row.medianPrefillMs;
     for (SummaryRow &row : rows) {
         row.measuredLlmSpeedup = row.measuredOverBound = kNaN;
-        for (const SummaryRow &full : rows)
-            if (full.method == kReferenceMethod && full.budget == kReferenceBudget && full.metric == row.metric &&
-                row.medianPrefillMs > 0) {
-                row.measuredLlmSpeedup = full.medianPrefillMs / row.medianPrefillMs;
-                row.measuredOverBound = row.measuredLlmSpeedup / row.llmBound;
-            }
+        const auto full = referencePrefill.find(row.metric);
+        if (full != referencePrefill.end() && row.medianPrefillMs > 0) {
+            row.measuredLlmSpeedup = full->second / row.medianPrefillMs;
+            row.measuredOverBound = row.measuredLlmSpeedup / row.llmBound;
+        }
     }
     return rows;
 }

@@ -279,7 +279,7 @@ ModelConfig parseModelConfigText(const std::string &text, const std::filesystem:
     // lmdeploy builds mlp2 and the router whenever the config carries flash_mode at all.
     c.flash = r.has("flash_mode") || r.has("flash_relative_threshold");
     if (c.flash) {
-        c.flashMode = r.has("flash_mode") && r.boolean("flash_mode", false);
+        c.flashMode = r.boolean("flash_mode", false);
         c.flashRelativeThreshold = r.numberOr("flash_relative_threshold", 0.0);
         c.flashAbsoluteThreshold = r.numberOr("flash_absolute_threshold", 0.5);
         if (c.flashRelativeThreshold < 0 || c.flashRelativeThreshold > 1)
