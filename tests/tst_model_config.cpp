@@ -129,6 +129,7 @@ void TestModelConfig::badField_data()
     QTest::newRow("downsample") << "downsample_ratio" << QJsonValue(0.3) << "downsample_ratio: must be 1/k";
     QTest::newRow("norm_type") << "vision_config.norm_type" << QJsonValue("batch_norm")
                                << "vision_config.norm_type: 'batch_norm' is not supported";
+    QTest::newRow("flash_mode") << "flash_mode" << QJsonValue("yes") << "flash_mode: must be true or false, got \"yes\"";
     QTest::newRow("relative threshold") << "flash_relative_threshold" << QJsonValue(1.5)
                                         << "flash_relative_threshold: must be in [0, 1]";
     QTest::newRow("missing hidden") << "vision_config.hidden_size" << QJsonValue(QJsonValue::Undefined)
