@@ -7,6 +7,7 @@
 #include "compress/token_selector.h"
 #include "fixtures/random_checkpoint.h"
 #include "model/internvl_model.h"
+#include "naive_attention.h"
 #include "pipeline/engine.h"
 #include "test_support.h"
 
@@ -49,57 +50,6 @@ LayerPruning keepAll(int layer, torch::Tensor &hiddenOut)
         return torch::arange(in.hidden.size(0), torch::TensorOptions().dtype(torch::kInt64));
     };
     return p;
-}
-
-// Attention received per row in layer `index`, from the hidden states entering it, with loops:
-// RMSNorm, projections, Qwen3 q/k norm, rotary by hand, causal softmax, mean over heads and rows
-// (or over heads from the last row only: the official FastV ranking).
-std::vector<double> naiveReceived(const InternVLModel &model, int index, const torch::Tensor &x, bool lastRowOnly)
-{
-    const LlmConfig &c = model.config().llm;
-    const auto &params = model.parameters();
-    const std::string p = "language_model.model.layers." + std::to_string(index) + ".";
-    const auto xn = nn::rmsNorm(params, p + "input_layernorm", c.rmsNormEps)(x);
-    const int heads = c.numHeads, kvHeads = c.numKvHeads, d = c.headDim;
-    auto q = nn::linear(params, p + "self_attn.q_proj")(xn).view({kLength, heads, d});
-    auto k = nn::linear(params, p + "self_attn.k_proj")(xn).view({kLength, kvHeads, d});
-    if (c.arch == LlmArch::Qwen3) {
-        q = nn::rmsNorm(params, p + "self_attn.q_norm", c.rmsNormEps)(q);
-        k = nn::rmsNorm(params, p + "self_attn.k_norm", c.rmsNormEps)(k);
-    }
-    auto qa = q.to(torch::kFloat64).contiguous(), ka = k.to(torch::kFloat64).contiguous();
-    auto Q = qa.accessor<double, 3>(), K = ka.accessor<double, 3>();
-    auto rotate = [&](auto &t, std::int64_t row, int head, std::vector<double> &out) {
-        out.assign(std::size_t(d), 0);
-        for (int i = 0; i < d / 2; ++i) {
-            const double angle = double(row) * std::pow(c.ropeTheta, -2.0 * i / d);
-            const double a = t[row][head][i], b = t[row][head][i + d / 2];
-            out[std::size_t(i)] = a * std::cos(angle) - b * std::sin(angle);
-            out[std::size_t(i + d / 2)] = b * std::cos(angle) + a * std::sin(angle);
-        }
-    };
-    std::vector<double> received(std::size_t(kLength), 0), qi, kj;
-    for (int h = 0; h < heads; ++h) {
-        const int kvHead = h / (heads / kvHeads);
-        for (std::int64_t i = lastRowOnly ? kLength - 1 : 0; i < kLength; ++i) {
-            rotate(Q, i, h, qi);
-            std::vector<double> scores;
-            for (std::int64_t j = 0; j <= i; ++j) {
-                rotate(K, j, kvHead, kj);
-                double s = 0;
-                for (int e = 0; e < d; ++e)
-                    s += qi[std::size_t(e)] * kj[std::size_t(e)];
-                scores.push_back(s / std::sqrt(double(d)));
-            }
-            const double top = *std::max_element(scores.begin(), scores.end());
-            double sum = 0;
-            for (double &s : scores)
-                sum += (s = std::exp(s - top));
-            for (std::int64_t j = 0; j <= i; ++j)
-                received[std::size_t(j)] += scores[std::size_t(j)] / sum / double(heads * (lastRowOnly ? 1 : kLength));
-        }
-    }
-    return received;
 }
 
 // DART's selection transcribed from the reference (VisionSelector dart.py get_retained_image_token,
@@ -211,12 +161,12 @@ void TestFastV::rankingEqualsNaiveAttention()
         KVCache probe = llm.newCache(kLength, torch::kFloat32);
         llm.prefill(m_embeds, probe, {}, keepAll(layer - 1, entering));
     }
-    const std::vector<double> received = naiveReceived(*m_model, layer - 1, entering, query == "last");
+    const std::vector<double> received = test::naiveReceived(*m_model, layer - 1, entering, query == "last");
 
     const MethodChoice choice = chooseMethod("fastv", budget, parseMethodParameters("fastv", "layer=" + std::to_string(layer) + ",query=" + query.toStdString()));
     const std::int64_t keep = keptCount(budget, int(kVisual));
     InsideLlmSelection selection;
-    const LayerPruning pruning = makeInsideLlmPruning(choice, visualRows(), keep, selection);
+    const LayerPruning pruning = makeInsideLlmPruning(choice, visualRows(), keep, selection, llm.config().numLayers).front();
     QCOMPARE(pruning.layer, layer);
     KVCache cache = llm.newCache(kLength, torch::kFloat32);
     llm.prefill(m_embeds, cache, {}, pruning);
@@ -281,7 +231,7 @@ void TestFastV::dartEqualsReference()
 
     InsideLlmSelection selection;
     KVCache cache = llm.newCache(kLength, torch::kFloat32);
-    llm.prefill(m_embeds, cache, {}, makeInsideLlmPruning(chooseMethod("dart", 0.75, {{"layer", 2.0}}), visualRows(), keep, selection));
+    llm.prefill(m_embeds, cache, {}, makeInsideLlmPruning(chooseMethod("dart", 0.75, {{"layer", 2.0}}), visualRows(), keep, selection, llm.config().numLayers));
     weight.copy_(saved);
     QCOMPARE(selection.kept, expected.kept);
     double fromNormed = 0, fromRaw = 0;
@@ -314,7 +264,7 @@ void TestFastV::fullBudgetChangesNothing()
     InsideLlmSelection selection;
     const MethodChoice choice = chooseMethod(method.toStdString(), 1.0, {{"layer", double(layer)}});
     KVCache cache = llm.newCache(kLength + 1, torch::kFloat32);
-    const auto logits = llm.prefill(m_embeds, cache, {}, makeInsideLlmPruning(choice, visualRows(), kVisual, selection), true);
+    const auto logits = llm.prefill(m_embeds, cache, {}, makeInsideLlmPruning(choice, visualRows(), kVisual, selection, llm.config().numLayers), true);
     QCOMPARE(std::int64_t(selection.kept.size()), kVisual);
     const double diff = (logits - reference).abs().max().item<double>();
     QVERIFY2(diff < 1e-5, qPrintable(QString("max abs diff %1").arg(diff)));
@@ -351,7 +301,7 @@ void TestFastV::decodeAfterPruningEqualsRecomputation()
     // Cached: pruning prefill, then two decode steps.
     InsideLlmSelection selection;
     KVCache cache = llm.newCache(kLength + 2, torch::kFloat32);
-    const auto prefillLogits = llm.prefill(m_embeds, cache, positions, makeInsideLlmPruning(choice, visualRows(), keep, selection));
+    const auto prefillLogits = llm.prefill(m_embeds, cache, positions, makeInsideLlmPruning(choice, visualRows(), keep, selection, llm.config().numLayers));
     const auto step1 = llm.forward(next.slice(0, 0, 1), cache);
     const auto step2 = llm.forward(next.slice(0, 1, 2), cache);
     QCOMPARE(cache.nextPosition, kLength + 4);

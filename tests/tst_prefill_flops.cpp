@@ -9,6 +9,7 @@
 
 #include <QtTest/QtTest>
 
+#include <cmath>
 #include <stdexcept>
 
 using namespace tokenscope;
@@ -19,6 +20,7 @@ private Q_SLOTS:
     void llmLayersByHand();
     void preLlmBoundNearItsLinearForm();
     void insideLlmBoundNearItsLinearForm();
+    void pyramidCutsAddUpPartByPart();
     void encoderCapsTheWholePrefill();
     void engineReportsTheBound_data();
     void engineReportsTheBound();
@@ -71,8 +73,7 @@ void TestPrefillFlops::insideLlmBoundNearItsLinearForm()
     shape.tiles = 1;
     shape.textTokens = 40;
     shape.visualTokens = 256;
-    shape.pruneLayer = 2;
-    shape.visualTokensAfterK = 64;
+    shape.cuts = {{2, 64}};
     const PrefillFlops f = prefillFlops(c, shape);
     const double linear = 28.0 / (2.0 + 26.0 * 104.0 / 296.0);
     QVERIFY2(f.llmBound() > linear * 0.97 && f.llmBound() < linear * 1.05,
@@ -128,15 +129,40 @@ void TestPrefillFlops::engineReportsTheBound()
         QVERIFY(f.plan.llmBeforeK > 0 && f.plan.llmAfterK < f.full.llmAfterK + f.full.llmBeforeK);
 }
 
+// PyramidDrop's cuts after layers 7, 14, 21 of 28, keeping 128, 64, 32 of 256 visual rows: each
+// part of the LLM costs its own rows through its own layers.
+void TestPrefillFlops::pyramidCutsAddUpPartByPart()
+{
+    const ModelConfig c = fixtureShape("internvl3_5-1b-flash");
+    PrefillShape shape;
+    shape.tiles = 1;
+    shape.textTokens = 40;
+    shape.visualTokens = 256;
+    shape.cuts = {{7, 128}, {14, 64}, {21, 32}};
+    const PrefillFlops f = prefillFlops(c, shape);
+    const double head = 2.0 * c.llm.hiddenSize * c.llm.vocabSize;
+    QCOMPARE(f.plan.llmBeforeK, llmLayerFlops(c.llm, 296, 7));
+    const double after = llmLayerFlops(c.llm, 168, 7) + llmLayerFlops(c.llm, 104, 7) + llmLayerFlops(c.llm, 72, 7);
+    QVERIFY(std::abs(f.plan.llmAfterK - (after + head)) < 1e-9 * after);
+    // Layer-averaged rows (256 + 128 + 64 + 32) / 4 = 120 visual: the bound sits near the linear form.
+    const double linear = 296.0 / (40.0 + 120.0);
+    QVERIFY2(f.llmBound() > linear * 0.97 && f.llmBound() < linear * 1.1,
+             qPrintable(QString("LLM bound %1, linear form %2").arg(f.llmBound()).arg(linear)));
+}
+
 void TestPrefillFlops::badShapes()
 {
     const ModelConfig c = fixtureShape("tiny");
     PrefillShape shape;
     shape.tiles = 1;
     shape.visualTokens = 4;
-    shape.pruneLayer = c.llm.numLayers;   // no layer after it
+    shape.cuts = {{c.llm.numLayers, 2}};   // no layer after it
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, prefillFlops(c, shape));
-    shape.pruneLayer = 0;
+    shape.cuts = {{1, 2}, {1, 1}};          // two cuts at one layer
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, prefillFlops(c, shape));
+    shape.cuts = {{1, 2}, {2, 3}};          // a later cut keeping more rows
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, prefillFlops(c, shape));
+    shape.cuts.clear();
     shape.textTokens = -1;
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, prefillFlops(c, shape));
     shape.textTokens = 3;

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "compress/inside_llm.h"
 
+#include "common/error.h"
 #include "compress/token_selector.h"
 
 #include <algorithm>
+#include <cmath>
+#include <memory>
 #include <numeric>
 #include <set>
 #include <stdexcept>
@@ -101,12 +104,144 @@ DartSelection dartSelect(const torch::Tensor &normedHidden, const torch::Tensor 
     return out;
 }
 
-LayerPruning makeInsideLlmPruning(const MethodChoice &choice, std::vector<std::int64_t> visualRows, std::int64_t keep,
-                                  InsideLlmSelection &out)
+PyramidSchedule pyramidSchedule(int llmLayers, int stages, double lambda, double budget, std::int64_t visualTokens)
+{
+    const std::string method = "method 'pyramiddrop'";
+    if (stages == 0)
+        stages = std::min(4, llmLayers);
+    if (stages < 2 || stages > llmLayers)
+        throw Error(method, "stages=" + std::to_string(stages) + " is out of range: this model's LLM has " +
+                                std::to_string(llmLayers) + " layers, so stages must be in [2, " +
+                                std::to_string(llmLayers) + "]");
+    PyramidSchedule out;
+    for (int s = 1; s < stages; ++s)   // rounded half up: [8, 16, 24] of 32 for 4 stages
+        out.layers.push_back((2 * llmLayers * s + stages) / (2 * stages));
+    // Layer-averaged share for a given lambda: the first part sees every row, part s a lambda^s share.
+    const auto share = [&](double l) {
+        double rows = out.layers.front(), power = 1;
+        for (std::size_t s = 0; s < out.layers.size(); ++s) {
+            power *= l;
+            const int end = s + 1 < out.layers.size() ? out.layers[s + 1] : llmLayers;
+            rows += power * (end - out.layers[s]);
+        }
+        return rows / llmLayers;
+    };
+    if (lambda <= 0) {
+        const double floor = share(0);
+        if (budget < floor)
+            throw Error(method, "budget " + std::to_string(budget).substr(0, 5) + " is below what " +
+                                    std::to_string(stages) + " stages can reach: the layers before the first cut (" +
+                                    std::to_string(out.layers.front()) + " of " + std::to_string(llmLayers) +
+                                    ") see every visual token, so the layer-averaged share is at least " +
+                                    std::to_string(floor).substr(0, 5) + "; use more stages or set lambda");
+        double lo = 0, hi = 1;   // share() rises with lambda: bisect to well below one token
+        for (int i = 0; i < 60; ++i)
+            (share(0.5 * (lo + hi)) < budget ? lo : hi) = 0.5 * (lo + hi);
+        lambda = 0.5 * (lo + hi);
+    }
+    out.lambda = std::min(lambda, 1.0);
+    double power = 1, rows = double(out.layers.front()) * double(visualTokens);
+    for (std::size_t s = 0; s < out.layers.size(); ++s) {
+        power *= out.lambda;
+        const auto keep = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::floor(double(visualTokens) * power)));
+        out.keep.push_back(std::min(keep, s == 0 ? visualTokens : out.keep.back()));
+        const int end = s + 1 < out.layers.size() ? out.layers[s + 1] : llmLayers;
+        rows += double(out.keep.back()) * (end - out.layers[s]);
+    }
+    out.meanShare = visualTokens > 0 ? rows / (double(llmLayers) * double(visualTokens)) : 1.0;
+    return out;
+}
+
+namespace {
+
+// The rows a cut keeps: every current row that is not visual, and the visual ones at `keptVisual`
+// (indices into `visualNow`, the current rows that are visual, in order).
+torch::Tensor keptRowIndices(std::int64_t length, const std::vector<std::int64_t> &visualNow,
+                             const std::vector<std::int64_t> &keptVisual)
+{
+    std::vector<bool> drop(std::size_t(length), false);
+    for (std::int64_t r : visualNow)
+        drop[std::size_t(r)] = true;
+    for (std::int64_t i : keptVisual)
+        drop[std::size_t(visualNow[std::size_t(i)])] = false;
+    std::vector<std::int64_t> keepRows;
+    for (std::int64_t r = 0; r < length; ++r)
+        if (!drop[std::size_t(r)])
+            keepRows.push_back(r);
+    return torch::tensor(keepRows, torch::TensorOptions().dtype(torch::kInt64));
+}
+
+// PyramidDrop's cuts: before each layer of the schedule, rank the visual rows still present by the
+// attention that layer's last prompt row gives them (pdrop_rank_drop: the last instruction token's
+// query, layer rank_layer's q/k on the hidden states entering it, mean over heads) and keep the
+// schedule's count; kept rows are renumbered (position_ids reset to arange after each drop).
+std::vector<LayerPruning> pyramidDropSteps(const PyramidSchedule &schedule, int llmLayers,
+                                           std::vector<std::int64_t> visualRows, InsideLlmSelection &out)
+{
+    const auto n = static_cast<std::int64_t>(visualRows.size());
+    out.kept.resize(std::size_t(n));
+    std::iota(out.kept.begin(), out.kept.end(), std::int64_t(0));
+    out.scores.assign(std::size_t(n), 1.0f);
+    out.tokensSent = static_cast<int>(std::lround(schedule.meanShare * double(n)));
+    out.visualRowsFrom.clear();
+    auto prefillRows = std::make_shared<std::vector<std::int64_t>>(std::move(visualRows));
+    std::vector<LayerPruning> steps;
+    for (std::size_t s = 0; s < schedule.layers.size(); ++s) {
+        LayerPruning step;
+        step.layer = schedule.layers[s];
+        step.needNextLayerLastRowAttention = true;
+        step.renumberPositions = true;
+        out.visualRowsFrom.emplace_back(step.layer, static_cast<int>(schedule.keep[s]));
+        step.keepRows = [prefillRows, keep = schedule.keep[s], layer = step.layer, llmLayers,
+                         &out](const PruningInput &in) -> torch::Tensor {
+            // The visual tokens still present (out.kept, in token order) and their current rows.
+            std::vector<std::int64_t> visualNow;
+            std::size_t t = 0;
+            for (std::size_t r = 0; r < in.rows.size() && t < out.kept.size(); ++r)
+                if (in.rows[r] == (*prefillRows)[std::size_t(out.kept[t])]) {
+                    visualNow.push_back(static_cast<std::int64_t>(r));
+                    ++t;
+                }
+            if (t != out.kept.size())
+                throw std::logic_error("PyramidDrop lost track of its visual rows");
+            const auto scores = fastvScores(in.nextLayerLastRowAttention, visualNow);
+            std::vector<std::int64_t> chosen = largestFirst(scores, keep);
+            std::sort(chosen.begin(), chosen.end());
+            // Tokens cut here were seen by `layer` of the LLM's layers.
+            std::vector<std::int64_t> survivors;
+            std::size_t c = 0;
+            for (std::size_t i = 0; i < out.kept.size(); ++i) {
+                if (c < chosen.size() && chosen[c] == static_cast<std::int64_t>(i)) {
+                    survivors.push_back(out.kept[i]);
+                    ++c;
+                } else {
+                    out.scores[std::size_t(out.kept[i])] = float(layer) / float(llmLayers);
+                }
+            }
+            out.kept = std::move(survivors);
+            return keptRowIndices(in.hidden.size(0), visualNow, chosen);
+        };
+        steps.push_back(std::move(step));
+    }
+    return steps;
+}
+
+} // namespace
+
+std::vector<LayerPruning> makeInsideLlmPruning(const MethodChoice &choice, std::vector<std::int64_t> visualRows,
+                                               std::int64_t keep, InsideLlmSelection &out, int llmLayers)
 {
     if (!choice.tokens || choice.tokens->kind != MethodKind::InsideLlm)
         throw std::logic_error("not an inside-LLM method: " + choice.name);
     const std::string name = choice.tokens->name;
+    if (name == "pyramiddrop") {
+        const PyramidSchedule schedule =
+            pyramidSchedule(llmLayers, static_cast<int>(choice.parameter("stages")), choice.parameter("lambda"),
+                            choice.budget, static_cast<std::int64_t>(visualRows.size()));
+        return pyramidDropSteps(schedule, llmLayers, std::move(visualRows), out);
+    }
+    if (name != "fastv" && name != "dart")
+        throw std::logic_error("no implementation for method " + name);
     LayerPruning pruning;
     pruning.layer = static_cast<int>(choice.parameter("layer"));
     pruning.needAttention = name == "fastv";
@@ -114,10 +249,9 @@ LayerPruning makeInsideLlmPruning(const MethodChoice &choice, std::vector<std::i
     pruning.lastQueryOnly = name == "fastv" && choice.parameter("query") == 0;
     pruning.needKeys = name == "dart";
     pruning.needNormedHidden = name == "dart";
-    if (name != "fastv" && name != "dart")
-        throw std::logic_error("no implementation for method " + name);
+    out.tokensSent = static_cast<int>(keep);
+    out.visualRowsFrom = {{pruning.layer, static_cast<int>(keep)}};
     pruning.keepRows = [name, rows = std::move(visualRows), keep, &out](const PruningInput &in) -> torch::Tensor {
-        const std::int64_t length = in.hidden.size(0);
         if (name == "fastv") {
             auto scores = fastvScores(in.attentionReceived, rows);
             out.kept = topKSorted(scores, keep);
@@ -128,18 +262,9 @@ LayerPruning makeInsideLlmPruning(const MethodChoice &choice, std::vector<std::i
             out.scores = std::move(d.scores);
         }
         // Every non-visual row stays; of the visual rows only the kept ones.
-        std::vector<bool> drop(std::size_t(length), false);
-        for (std::int64_t r : rows)
-            drop[std::size_t(r)] = true;
-        for (std::int64_t i : out.kept)
-            drop[std::size_t(rows[std::size_t(i)])] = false;
-        std::vector<std::int64_t> keepRows;
-        for (std::int64_t r = 0; r < length; ++r)
-            if (!drop[std::size_t(r)])
-                keepRows.push_back(r);
-        return torch::tensor(keepRows, torch::TensorOptions().dtype(torch::kInt64));
+        return keptRowIndices(in.hidden.size(0), rows, out.kept);
     };
-    return pruning;
+    return {pruning};
 }
 
 } // namespace tokenscope

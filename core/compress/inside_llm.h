@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// Methods that drop visual rows inside the LLM at layer K (FastV, DART): the rankings, and the
-// LayerPruning hook that applies them during prefill. Private to core: includes LibTorch.
+// Methods that drop visual rows inside the LLM (FastV and DART at one layer K, PyramidDrop at
+// several): the rankings, and the LayerPruning steps that apply them during prefill.
+// Private to core: includes LibTorch.
 
 #include "compress/method_catalog.h"
 #include "model/language_model.h"
@@ -33,15 +34,36 @@ DartSelection dartSelect(const torch::Tensor &normedHidden, const torch::Tensor 
                          const std::vector<std::int64_t> &visualRows, std::int64_t keep, int pivotImage = 4,
                          int pivotText = 4);
 
-// What the pruning chose, in visual-token order (filled when the prefill runs the hook).
-struct InsideLlmSelection {
-    std::vector<std::int64_t> kept;   // indices into the visual tokens, sorted
-    std::vector<float> scores;        // one per visual token
+// PyramidDrop's schedule (arXiv 2410.17247): the forward pass in `stages` equal parts, visual
+// rows ranked and cut after each part but the last, the s-th cut keeping floor(N * lambda^s)
+// (Cooperx521/PyramidDrop modeling_llama_pdrop.py: layer_list [8,16,24] of 32 layers,
+// image_token_ratio_list [0.5,0.25,0.125], keep = int(N * ratio)).
+struct PyramidSchedule {
+    std::vector<int> layers;            // drop before these layers: round(L * s / stages), s = 1 .. stages-1
+    std::vector<std::int64_t> keep;     // visual rows kept from each of those layers on (at least 1)
+    double lambda = 0;
+    double meanShare = 0;               // visual rows per layer, averaged over all L layers, / N
 };
 
-// The hook for an InsideLlm method ("fastv", "dart"): keeps every non-visual row and `keep` of
-// `visualRows` (the visual tokens' rows in the prefill, in plan order); records into `out`.
-LayerPruning makeInsideLlmPruning(const MethodChoice &choice, std::vector<std::int64_t> visualRows,
-                                  std::int64_t keep, InsideLlmSelection &out);
+// `stages` 0 means PyramidDrop's 4 (one per layer of a shallower LLM). `lambda` in (0, 1], or 0
+// to choose it so that the layer-averaged share of visual rows is `budget` (TokenScope's
+// convention, which makes the budget comparable with single-cut methods). Throws
+// tokenscope::Error when stages is not in [2, L] or the budget is below what the first part,
+// which sees every row, already costs (its layers / L).
+PyramidSchedule pyramidSchedule(int llmLayers, int stages, double lambda, double budget, std::int64_t visualTokens);
+
+// What the pruning chose, in visual-token order (filled when the prefill runs the steps).
+struct InsideLlmSelection {
+    std::vector<std::int64_t> kept;   // indices into the visual tokens, sorted: those that reach the last layer
+    std::vector<float> scores;        // one per visual token (PyramidDrop: the share of layers that saw it)
+    int tokensSent = 0;               // what the plan reports: kept (one cut), the layer average (a pyramid)
+    std::vector<std::pair<int, int>> visualRowsFrom;   // (layer, visual rows from that layer on), per cut
+};
+
+// The steps for an InsideLlm method ("fastv", "dart": one at layer K keeping `keep`;
+// "pyramiddrop": its schedule): each keeps every non-visual row and some of `visualRows` (the
+// visual tokens' rows in the prefill, in plan order); records into `out`.
+std::vector<LayerPruning> makeInsideLlmPruning(const MethodChoice &choice, std::vector<std::int64_t> visualRows,
+                                               std::int64_t keep, InsideLlmSelection &out, int llmLayers);
 
 } // namespace tokenscope

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
+#include <tuple>
 #include <optional>
 #include <stdexcept>
 #include <utility>
@@ -218,71 +220,138 @@ torch::Tensor LanguageModel::forward(const torch::Tensor &embeds, KVCache &cache
                    ? positions
                    : torch::arange(cache.nextPosition, cache.nextPosition + length,
                                    torch::TensorOptions().dtype(torch::kInt64).device(embeds.device()));
-    const auto [cos, sin] = rotary(pos, embeds);
+    auto [cos, sin] = rotary(pos, embeds);
 
     auto x = embeds;
-    for (std::size_t i = 0; i < m_layers.size(); ++i)
+    std::int64_t shift = 0;
+    for (std::size_t i = 0; i < m_layers.size(); ++i) {
+        // After a renumbering prefill, layers past each drop count their own positions.
+        const std::int64_t layerShift = cache.positionShift.empty() ? 0 : cache.positionShift[i];
+        if (layerShift != shift) {
+            shift = layerShift;
+            std::tie(cos, sin) = rotary(pos - shift, embeds);
+        }
         x = block(i, x, cos, sin, cache);
+    }
     cache.length = cache.layerLengths.front();
     cache.nextPosition = (positions.defined() ? positions.max().item<std::int64_t>() : cache.nextPosition + length - 1) + 1;
     x = m_finalNorm(allLogits ? x : x.slice(0, length - 1));
     return torch::linear(x, m_lmHead);
 }
 
+torch::Tensor LanguageModel::lastRowAttention(std::size_t index, const torch::Tensor &x, const torch::Tensor &cos,
+                                              const torch::Tensor &sin) const
+{
+    // Layer `index`'s attention from the last row over every row, recomputed from the hidden
+    // states entering it (PyramidDrop pdrop_rank_drop: input_layernorm, q_proj/k_proj, rotary,
+    // softmax in fp32, mean over heads).
+    const Layer &layer = m_layers[index];
+    const auto length = x.size(0);
+    const int heads = m_config.numHeads, kvHeads = m_config.numKvHeads, headDim = m_config.headDim;
+    const auto h = layer.inputNorm(x);
+    auto q = layer.q(h.slice(0, length - 1)).view({1, heads, headDim});
+    auto k = layer.k(h).view({length, kvHeads, headDim});
+    if (m_config.arch == LlmArch::Qwen3) {
+        q = layer.qNorm(q);
+        k = layer.kNorm(k);
+    }
+    q = applyRotary(q.transpose(0, 1), cos.slice(0, length - 1), sin.slice(0, length - 1));   // [H, 1, d]
+    k = applyRotary(k.transpose(0, 1), cos, sin);                                             // [KV, L, d]
+    if (heads != kvHeads)
+        k = k.repeat_interleave(heads / kvHeads, 0);
+    const auto scores = torch::matmul(q.to(torch::kFloat32), k.to(torch::kFloat32).transpose(1, 2)) /
+                        std::sqrt(double(headDim));   // [H, 1, L]
+    return torch::softmax(scores, -1).mean(0).squeeze(0);
+}
+
 torch::Tensor LanguageModel::prefill(const torch::Tensor &embeds, KVCache &cache, const torch::Tensor &positions,
-                                     const LayerPruning &pruning, bool allLogits) const
+                                     const std::vector<LayerPruning> &steps, bool allLogits) const
 {
     const auto length = embeds.size(0);
-    const int k = pruning.layer;
-    if (k < 1 || k >= m_config.numLayers)
-        throw std::invalid_argument("pruning layer must be in [1, " + std::to_string(m_config.numLayers - 1) +
-                                    "], got " + std::to_string(k));
-    if (!pruning.keepRows)
-        throw std::invalid_argument("pruning has no keepRows");
+    if (steps.empty())
+        throw std::invalid_argument("a pruning prefill needs at least one step");
+    int previous = 0;
+    for (const LayerPruning &step : steps) {
+        if (step.layer < 1 || step.layer >= m_config.numLayers)
+            throw std::invalid_argument("pruning layer must be in [1, " + std::to_string(m_config.numLayers - 1) +
+                                        "], got " + std::to_string(step.layer));
+        if (step.layer <= previous)
+            throw std::invalid_argument("pruning steps must be at strictly increasing layers");
+        if (!step.keepRows)
+            throw std::invalid_argument("pruning has no keepRows");
+        previous = step.layer;
+    }
     if (cache.layerLengths.size() != m_layers.size() || cache.length != 0)
         throw std::logic_error("a pruning prefill needs an empty KV cache made by this model");
     if (length > cache.capacity())
         throw std::length_error("KV cache capacity exceeded");
-    auto pos = positions.defined() ? positions.to(embeds.device(), torch::kInt64)
-                                   : torch::arange(length, torch::TensorOptions().dtype(torch::kInt64).device(embeds.device()));
+    const auto pos = positions.defined()
+                         ? positions.to(embeds.device(), torch::kInt64)
+                         : torch::arange(length, torch::TensorOptions().dtype(torch::kInt64).device(embeds.device()));
+    const std::int64_t nextPosition = pos.max().item<std::int64_t>() + 1;
+    cache.positionShift.assign(m_layers.size(), 0);
     auto [cos, sin] = rotary(pos, embeds);
+    auto current = pos;   // the current rows' positions, in their layers' numbering
+    std::vector<std::int64_t> rows(static_cast<std::size_t>(length));
+    std::iota(rows.begin(), rows.end(), std::int64_t(0));
 
     auto x = embeds;
-    PruningInput input;
-    torch::Tensor queries;
-    for (int i = 0; i < k; ++i) {
-        const bool last = i == k - 1;
-        x = block(std::size_t(i), x, cos, sin, cache, last && pruning.needAttention ? &queries : nullptr,
-                  last && (pruning.needKeys || pruning.needAttention) ? &input.keys : nullptr);
-    }
-    input.hidden = x;
-    if (pruning.needNormedHidden)
-        input.normedHidden = m_finalNorm(x);
-    if (pruning.needAttention) {
-        StageTimer timer(embeds.device());
-        input.attentionReceived =
-            attentionReceived(queries, input.keys, 1.0 / std::sqrt(double(m_config.headDim)), pruning.lastQueryOnly);
-        input.attentionMs = timer.elapsedMs();
-    }
+    std::size_t done = 0;
+    for (const LayerPruning &step : steps) {
+        PruningInput input;
+        torch::Tensor queries;
+        for (; done < std::size_t(step.layer); ++done) {
+            const bool last = done + 1 == std::size_t(step.layer);
+            x = block(done, x, cos, sin, cache, last && step.needAttention ? &queries : nullptr,
+                      last && (step.needKeys || step.needAttention) ? &input.keys : nullptr);
+        }
+        input.hidden = x;
+        input.rows = rows;
+        if (step.needNormedHidden)
+            input.normedHidden = m_finalNorm(x);
+        if (step.needAttention || step.needNextLayerLastRowAttention) {
+            StageTimer timer(embeds.device());
+            if (step.needAttention)
+                input.attentionReceived = attentionReceived(queries, input.keys, 1.0 / std::sqrt(double(m_config.headDim)),
+                                                            step.lastQueryOnly);
+            if (step.needNextLayerLastRowAttention)
+                input.nextLayerLastRowAttention = lastRowAttention(std::size_t(step.layer), x, cos, sin);
+            input.attentionMs = timer.elapsedMs();
+        }
 
-    auto keep = pruning.keepRows(input).to(torch::kCPU, torch::kInt64).contiguous();
-    if (keep.dim() != 1 || keep.numel() < 1)
-        throw std::logic_error("keepRows must return a non-empty 1-D index tensor");
-    const std::int64_t *rows = keep.data_ptr<std::int64_t>();
-    for (std::int64_t i = 0; i < keep.numel(); ++i)
-        if (rows[i] < 0 || rows[i] >= length || (i > 0 && rows[i] <= rows[i - 1]))
-            throw std::logic_error("keepRows must return strictly increasing row indices in range");
-    if (!allLogits && rows[keep.numel() - 1] != length - 1)
-        throw std::logic_error("keepRows must keep the last row (it predicts the next token)");
-    keep = keep.to(embeds.device());
-    x = x.index_select(0, keep);
-    cos = cos.index_select(0, keep);   // kept rows keep their rotary positions
-    sin = sin.index_select(0, keep);
-    for (std::size_t i = std::size_t(k); i < m_layers.size(); ++i)
-        x = block(i, x, cos, sin, cache);
+        auto keep = step.keepRows(input).to(torch::kCPU, torch::kInt64).contiguous();
+        const auto count = x.size(0);
+        if (keep.dim() != 1 || keep.numel() < 1)
+            throw std::logic_error("keepRows must return a non-empty 1-D index tensor");
+        const std::int64_t *kept = keep.data_ptr<std::int64_t>();
+        for (std::int64_t i = 0; i < keep.numel(); ++i)
+            if (kept[i] < 0 || kept[i] >= count || (i > 0 && kept[i] <= kept[i - 1]))
+                throw std::logic_error("keepRows must return strictly increasing row indices in range");
+        if (!allLogits && kept[keep.numel() - 1] != count - 1)
+            throw std::logic_error("keepRows must keep the last row (it predicts the next token)");
+        std::vector<std::int64_t> keptRows;
+        for (std::int64_t i = 0; i < keep.numel(); ++i)
+            keptRows.push_back(rows[std::size_t(kept[i])]);
+        rows = std::move(keptRows);
+
+        keep = keep.to(embeds.device());
+        x = x.index_select(0, keep);
+        current = current.index_select(0, keep);
+        if (step.renumberPositions) {
+            current = current[0] + torch::arange(keep.numel(), current.options());
+            std::tie(cos, sin) = rotary(current, embeds);
+            const std::int64_t shift = nextPosition - (current.max().item<std::int64_t>() + 1);
+            std::fill(cache.positionShift.begin() + step.layer, cache.positionShift.end(), shift);
+        } else {   // kept rows keep their rotary positions
+            cos = cos.index_select(0, keep);
+            sin = sin.index_select(0, keep);
+        }
+    }
+    for (; done < m_layers.size(); ++done)
+        x = block(done, x, cos, sin, cache);
 
     cache.length = cache.layerLengths.front();
-    cache.nextPosition = pos.max().item<std::int64_t>() + 1;
+    cache.nextPosition = nextPosition;
     x = m_finalNorm(allLogits ? x : x.slice(0, x.size(0) - 1));
     return torch::linear(x, m_lmHead);
 }

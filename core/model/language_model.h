@@ -22,30 +22,43 @@ struct KVCache {
     std::vector<std::int64_t> layerLengths;
     std::int64_t length = 0;             // filled slots of layer 0 (every row the model was given)
     std::int64_t nextPosition = 0;       // rotary position of the next token (gaps allowed)
+    // Per layer, how far a new row's rotary position sits below nextPosition: non-zero after a
+    // prefill that renumbered the kept rows (PyramidDrop), so decoding continues each layer's
+    // own contiguous numbering. Empty or all zero otherwise.
+    std::vector<std::int64_t> positionShift;
     std::int64_t capacity() const { return keys.empty() ? 0 : keys.front().size(2); }
 };
 
-// What a pruning step sees at the boundary before layer `LayerPruning::layer` (K): all rows of
-// the prefill, as they leave layer K-1.
+// What a pruning step sees at the boundary before layer `LayerPruning::layer` (K): the rows still
+// in the prefill (all of them, unless an earlier step dropped some), as they leave layer K-1.
 struct PruningInput {
     torch::Tensor hidden;      // [L, D] hidden states entering layer K
+    std::vector<std::int64_t> rows;    // [L] each current row's index in the prefill as given
     torch::Tensor attentionReceived;   // [L] fp32: layer K-1 attention each row receives, mean over
                                        // heads and query rows, or from the last row only (lastQueryOnly)
     double attentionMs = 0;            // what computing attentionReceived cost (a method's overhead)
     torch::Tensor keys;        // [kvHeads, L, headDim] layer K-1 keys after rotary (when needKeys)
     torch::Tensor normedHidden;   // [L, D] `hidden` through the final RMSNorm (when needNormedHidden)
+    torch::Tensor nextLayerLastRowAttention;   // [L] fp32: layer K's own attention from the last row
+                                               // (its input norm, q/k, rotary), mean over heads
 };
 
-// A prefill that drops rows inside the LLM: layers < K run on every row, `keepRows` picks the
-// rows (int64 indices, strictly increasing) that layers >= K and later decoding see. Only layer
-// K-1 computes attention probabilities explicitly, and only when asked (in blocks of query rows,
-// never the whole [H, L, L] map); every layer's output still comes from the fused path.
+// One step of a prefill that drops rows inside the LLM: layers < K run on the rows they are given,
+// `keepRows` picks the current rows (int64 indices into PruningInput::rows, strictly increasing)
+// that layers >= K and later decoding see. Only layer K-1 computes attention probabilities
+// explicitly, and only when asked (in blocks of query rows, never the whole [H, L, L] map);
+// every layer's output still comes from the fused path. Several steps at increasing layers make
+// a pyramid (PyramidDrop).
 struct LayerPruning {
     int layer = 2;
     bool needAttention = false;
     bool lastQueryOnly = false;      // attentionReceived from the last row (official FastV) instead of all
     bool needKeys = false;
     bool needNormedHidden = false;   // PruningInput::normedHidden (DART)
+    bool needNextLayerLastRowAttention = false;   // PruningInput::nextLayerLastRowAttention (PyramidDrop)
+    // Kept rows keep their rotary positions (FastV, DART), or are renumbered contiguously from the
+    // first row's position on, decoding following (PyramidDrop resets position_ids after a drop).
+    bool renumberPositions = false;
     std::function<torch::Tensor(const PruningInput &)> keepRows;
 };
 
@@ -62,11 +75,16 @@ public:
     torch::Tensor forward(const torch::Tensor &embeds, KVCache &cache, bool allLogits = false,
                           const torch::Tensor &positions = {}) const;
 
-    // Prefill `embeds` [L, D] at `positions` [L] into an empty cache, dropping rows at
-    // `pruning.layer` (kept rows keep their rotary positions). Returns the last row's logits
-    // [1, V] (the last row must be kept) or, when allLogits, the kept rows' logits [kept, V].
+    // Prefill `embeds` [L, D] at `positions` [L] into an empty cache, dropping rows at each step's
+    // layer (steps in strictly increasing layer order). Returns the last row's logits [1, V] (the
+    // last row must be kept) or, when allLogits, the kept rows' logits [kept, V].
     torch::Tensor prefill(const torch::Tensor &embeds, KVCache &cache, const torch::Tensor &positions,
-                          const LayerPruning &pruning, bool allLogits = false) const;
+                          const std::vector<LayerPruning> &steps, bool allLogits = false) const;
+    torch::Tensor prefill(const torch::Tensor &embeds, KVCache &cache, const torch::Tensor &positions,
+                          const LayerPruning &pruning, bool allLogits = false) const
+    {
+        return prefill(embeds, cache, positions, std::vector<LayerPruning>{pruning}, allLogits);
+    }
 
     // Training and teacher-forced scoring: embeds [B, L, D] at positions [B, L], no cache. Causal
     // by default (right padding needs no mask: a causal row never sees the rows after it); or
@@ -96,6 +114,8 @@ private:
                         KVCache &cache, torch::Tensor *queries = nullptr, torch::Tensor *keys = nullptr) const;
     std::pair<torch::Tensor, torch::Tensor> rotary(const torch::Tensor &positions, const torch::Tensor &like) const;
     torch::Tensor feedForward(const Layer &layer, const torch::Tensor &y) const;
+    torch::Tensor lastRowAttention(std::size_t index, const torch::Tensor &x, const torch::Tensor &cos,
+                                   const torch::Tensor &sin) const;
     torch::Tensor batchedAttention(const Layer &layer, const torch::Tensor &x, const torch::Tensor &cos,
                                    const torch::Tensor &sin, const torch::Tensor &additiveMask) const;
 

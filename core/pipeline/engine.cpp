@@ -63,8 +63,8 @@ struct Engine::Impl {
     void validate(const RunRequest &request) const;
     SelectedVisuals selectTokens(const MethodChoice &choice, const RunRequest &request, const EncodedImage &encoded,
                                  CompressionPlan &plan, const std::vector<torch::Tensor> &tileEmbeddings) const;
-    LayerPruning insideLlmPruning(const MethodChoice &choice, const SequenceLayout &layout,
-                                  InsideLlmSelection &selection, double &selectionMs) const;
+    std::vector<LayerPruning> insideLlmPruning(const MethodChoice &choice, const SequenceLayout &layout,
+                                               InsideLlmSelection &selection, double &selectionMs) const;
     RunResult run(const RunRequest &request, const EncodedImage &encoded, ProgressReporter &progress) const;
 };
 
@@ -103,7 +103,7 @@ void recordInsideSelection(CompressionPlan &plan, const InsideLlmSelection &insi
     }
     for (std::int64_t i : inside.kept)
         plan.tokens[std::size_t(i)].kept = true;
-    plan.tokensSent = static_cast<int>(inside.kept.size());
+    plan.tokensSent = inside.tokensSent;
     plan.budget = budget;
     plan.positions = PositionPolicy::OriginalWithGaps;
 }
@@ -168,7 +168,11 @@ void Engine::Impl::validate(const RunRequest &request) const
     if (choice->tokens->needsSelector && selectorWeights.empty())
         throw Error(info.directory / "selector.safetensors",
                     "is missing: method '" + choice->tokens->name + "' needs a VisionSelector scorer beside the model");
-    if (choice->tokens->kind == MethodKind::InsideLlm) {
+    if (choice->tokens->name == "pyramiddrop") {
+        // Its stages and the budget they can reach, before any tile is encoded.
+        pyramidSchedule(c.llm.numLayers, static_cast<int>(choice->parameter("stages")), choice->parameter("lambda"),
+                        choice->budget, 1);
+    } else if (choice->tokens->kind == MethodKind::InsideLlm) {
         // Layers < K see every visual token; a K with no layer after it would prune nothing.
         const auto layer = static_cast<int>(choice->parameter("layer"));
         const int layers = c.llm.numLayers;
@@ -202,21 +206,25 @@ SelectedVisuals Engine::Impl::selectTokens(const MethodChoice &choice, const Run
     return applyTokenSelection(*selector, input, plan, tileEmbeddings);
 }
 
-LayerPruning Engine::Impl::insideLlmPruning(const MethodChoice &choice, const SequenceLayout &layout,
-                                            InsideLlmSelection &selection, double &selectionMs) const
+std::vector<LayerPruning> Engine::Impl::insideLlmPruning(const MethodChoice &choice, const SequenceLayout &layout,
+                                                         InsideLlmSelection &selection, double &selectionMs) const
 {
     std::vector<std::int64_t> rows = visualRows(layout);
     const auto keep = static_cast<std::int64_t>(keptCount(choice.budget, static_cast<int>(rows.size())));
-    LayerPruning pruning = makeInsideLlmPruning(choice, std::move(rows), keep, selection);
-    // The method's own cost inside the prefill: its explicit attention (FastV) plus its ranking.
-    pruning.keepRows = [rank = std::move(pruning.keepRows), device = model.target().device,
-                        &selectionMs](const PruningInput &in) {
-        StageTimer timer(device);
-        auto keepRows = rank(in);
-        selectionMs = in.attentionMs + timer.elapsedMs();
-        return keepRows;
-    };
-    return pruning;
+    std::vector<LayerPruning> steps =
+        makeInsideLlmPruning(choice, std::move(rows), keep, selection, model.config().llm.numLayers);
+    // The method's own cost inside the prefill: its explicit attention (FastV, PyramidDrop) plus
+    // its ranking, over every cut.
+    selectionMs = 0;
+    for (LayerPruning &step : steps)
+        step.keepRows = [rank = std::move(step.keepRows), device = model.target().device,
+                         &selectionMs](const PruningInput &in) {
+            StageTimer timer(device);
+            auto keepRows = rank(in);
+            selectionMs += in.attentionMs + timer.elapsedMs();
+            return keepRows;
+        };
+    return steps;
 }
 
 RunResult Engine::Impl::run(const RunRequest &request, const EncodedImage &encoded, ProgressReporter &progress) const
@@ -273,14 +281,14 @@ RunResult Engine::Impl::run(const RunRequest &request, const EncodedImage &encod
 
     InsideLlmSelection inside;
     double insideMs = 0;
-    std::optional<LayerPruning> pruning;
+    std::vector<LayerPruning> pruning;
     if (insideLlm)
         pruning = insideLlmPruning(*method, layout, inside, insideMs);
     const Generation generation = generateGreedy(
         model.language(),
         GenerationInput{layout, visuals, positions, request.maxNewTokens,
                         static_cast<std::int64_t>(tokenizer.vocabSize()),
-                        request.stopAtEos ? stopTokens : std::set<TokenId>{}, pruning ? &*pruning : nullptr},
+                        request.stopAtEos ? stopTokens : std::set<TokenId>{}, insideLlm ? &pruning : nullptr},
         progress);
     if (insideLlm) {
         recordInsideSelection(result.plan, inside, request.budget);
@@ -292,10 +300,8 @@ RunResult Engine::Impl::run(const RunRequest &request, const EncodedImage &encod
     shape.routed = request.mode == RouteMode::Router || request.mode == RouteMode::TargetBudget;
     shape.textTokens = result.textTokens;
     shape.visualTokens = result.promptTokens - result.textTokens;
-    if (insideLlm) {
-        shape.pruneLayer = pruning->layer;
-        shape.visualTokensAfterK = result.plan.tokensSent;
-    }
+    for (const auto &[layer, rows] : inside.visualRowsFrom)
+        shape.cuts.push_back({layer, rows});
     result.flops = prefillFlops(c, shape);
     result.timings.prefillMs = generation.prefillMs - insideMs;
     result.timings.decodeMs = generation.decodeMs;

@@ -2,7 +2,7 @@
 #pragma once
 
 // Prefill + greedy decoding of an assembled sequence, with an optional inside-LLM pruning hook
-// (FastV, DART) applied during the prefill. Private to core: includes LibTorch.
+// (FastV, DART, PyramidDrop) applied during the prefill. Private to core: includes LibTorch.
 
 #include "common/progress.h"
 #include "model/language_model.h"
@@ -20,7 +20,7 @@ struct GenerationInput {
     int maxNewTokens = 64;
     std::int64_t speakableVocab = 0;                   // greedy picks among ids below this
     const std::set<TokenId> &stopTokens;
-    const LayerPruning *pruning = nullptr;
+    const std::vector<LayerPruning> *pruning = nullptr;   // steps at increasing layers
 };
 
 struct Generation {

@@ -61,12 +61,18 @@ double llmLayerFlops(const LlmConfig &llm, double rows, int layers)
 PrefillFlops prefillFlops(const ModelConfig &c, const PrefillShape &s)
 {
     const int layers = c.llm.numLayers;
-    if (s.tiles < 0 || s.compressedTiles < 0 || s.compressedTiles > s.tiles || s.textTokens < 0 || s.visualTokens < 0 ||
-        s.visualTokensAfterK < 0 || s.visualTokensAfterK > s.visualTokens)
+    if (s.tiles < 0 || s.compressedTiles < 0 || s.compressedTiles > s.tiles || s.textTokens < 0 || s.visualTokens < 0)
         throw std::invalid_argument("prefill shape: counts out of range");
-    if (s.pruneLayer < 0 || s.pruneLayer >= layers)
-        throw std::invalid_argument("prefill shape: pruning layer " + std::to_string(s.pruneLayer) + " is not in [1, " +
-                                    std::to_string(layers - 1) + "]");
+    int previousLayer = 0, previousRows = s.visualTokens;
+    for (const PrefillShape::Cut &cut : s.cuts) {
+        if (cut.layer <= previousLayer || cut.layer >= layers)
+            throw std::invalid_argument("prefill shape: pruning layer " + std::to_string(cut.layer) + " is not in [" +
+                                        std::to_string(previousLayer + 1) + ", " + std::to_string(layers - 1) + "]");
+        if (cut.visualTokens < 0 || cut.visualTokens > previousRows)
+            throw std::invalid_argument("prefill shape: counts out of range");
+        previousLayer = cut.layer;
+        previousRows = cut.visualTokens;
+    }
 
     const double tokensPerTile = c.tokensPerTileFull(), tiles = s.tiles;
     // The LM head runs on the last row only: the prefill predicts one token.
@@ -84,12 +90,12 @@ PrefillFlops prefillFlops(const ModelConfig &c, const PrefillShape &s)
     out.plan.connector = quarter * tokensPerTile * connectorTokenFlops(c, false) +
                          (c.flash ? compressed * c.tokensPerTileCompressed() * connectorTokenFlops(c, true) : 0.0);
     const double rows = double(s.textTokens) + s.visualTokens;
-    if (s.pruneLayer == 0) {
-        out.plan.llmBeforeK = llmLayerFlops(c.llm, rows, layers);
-        out.plan.llmAfterK = head;
-    } else {
-        out.plan.llmBeforeK = llmLayerFlops(c.llm, rows, s.pruneLayer);
-        out.plan.llmAfterK = llmLayerFlops(c.llm, double(s.textTokens) + s.visualTokensAfterK, layers - s.pruneLayer) + head;
+    const int firstCut = s.cuts.empty() ? layers : s.cuts.front().layer;
+    out.plan.llmBeforeK = llmLayerFlops(c.llm, rows, firstCut);
+    out.plan.llmAfterK = head;
+    for (std::size_t i = 0; i < s.cuts.size(); ++i) {
+        const int end = i + 1 < s.cuts.size() ? s.cuts[i + 1].layer : layers;
+        out.plan.llmAfterK += llmLayerFlops(c.llm, double(s.textTokens) + s.cuts[i].visualTokens, end - s.cuts[i].layer);
     }
     return out;
 }

@@ -22,7 +22,7 @@ struct StageFlops {
     double router = 0;       // ViR pooling + gating (only where the method routes)
     double connector = 0;    // mlp1 on 1/4 tiles, mlp2 on 1/16 tiles
     double llmBeforeK = 0;   // LLM layers that see every prompt row (all of them for pre-LLM methods)
-    double llmAfterK = 0;    // LLM layers after an inside-LLM method pruned rows at layer K, + the LM head
+    double llmAfterK = 0;    // LLM layers from an inside-LLM method's first cut (layer K) on, + the LM head
     double llm() const { return llmBeforeK + llmAfterK; }
     double total() const { return encoder + router + connector + llm(); }
 };
@@ -34,8 +34,13 @@ struct PrefillShape {
     bool routed = false;                 // the ViR router ran for the decision
     int textTokens = 0;                  // prompt rows that are not visual
     int visualTokens = 0;                // visual rows entering layer 0
-    int pruneLayer = 0;                  // K of an inside-LLM method; 0: no pruning inside the LLM
-    int visualTokensAfterK = 0;          // visual rows from layer K on (when pruneLayer > 0)
+    // An inside-LLM method's cuts at increasing layers (FastV, DART: one at K; PyramidDrop: one per
+    // stage): visual rows from `layer` on. Empty: no pruning inside the LLM.
+    struct Cut {
+        int layer = 0;
+        int visualTokens = 0;
+    };
+    std::vector<Cut> cuts;
 };
 
 struct PrefillFlops {
@@ -49,7 +54,8 @@ struct PrefillFlops {
 };
 
 // Stage by stage, for `shape` and for its all-kept counterpart (same tiles, all at 1/4, the same
-// text). Throws std::invalid_argument for counts that cannot be (negative, K out of range).
+// text). Throws std::invalid_argument for counts that cannot be (negative, a cut's layer out of
+// range or not after the previous one, a cut keeping more rows than the one before).
 PrefillFlops prefillFlops(const ModelConfig &config, const PrefillShape &shape);
 
 // LLM FLOPs for `rows` prompt rows through `layers` layers (causal attention over those rows).
