@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-question="What colour is the circle?"   # one the partly trained demo model answers (MODEL_CARD.md)
+question="What word is written on the card?"   # ViR keeps the card tiles at 1/4 and reads it (MODEL_CARD.md)
 image="$root/resources/images/synthetic-3x2.png"
 out="$root/tokenscope-demo"
 while (($#)); do

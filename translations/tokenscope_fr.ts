@@ -35,16 +35,16 @@
         <translation>Tâche synthétique, 3×2 tuiles</translation>
     </message>
     <message>
-        <source>the kind of image the demo model was trained on (answer: blue)</source>
-        <translation>le type d&apos;image sur lequel le modèle de démonstration a été entraîné (réponse : blue)</translation>
+        <source>the router keeps the two card tiles at 1/4 and sends the shape tiles at 1/16 (answer: lamp)</source>
+        <translation>le routeur garde les deux tuiles à cartes à 1/4 et envoie les tuiles de formes à 1/16 (réponse : lamp)</translation>
     </message>
     <message>
         <source>Synthetic task, 5×1 tiles</source>
         <translation>Tâche synthétique, 5×1 tuiles</translation>
     </message>
     <message>
-        <source>a wide image: five tiles in a row plus the thumbnail (answer: 0)</source>
-        <translation>une image large : cinq tuiles alignées plus la vignette (réponse : 0)</translation>
+        <source>a wide image: five tiles in a row plus the thumbnail; the shape tile goes to 1/16 and keeps its colour (answer: purple)</source>
+        <translation>une image large : cinq tuiles alignées plus la vignette ; la tuile des formes passe à 1/16 et garde sa couleur (réponse : purple)</translation>
     </message>
     <message>
         <source>Rocket launch (photo)</source>

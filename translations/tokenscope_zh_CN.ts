@@ -35,16 +35,16 @@
         <translation>合成任务，3×2 图块</translation>
     </message>
     <message>
-        <source>the kind of image the demo model was trained on (answer: blue)</source>
-        <translation>演示模型训练所用的图像类型（答案：blue）</translation>
+        <source>the router keeps the two card tiles at 1/4 and sends the shape tiles at 1/16 (answer: lamp)</source>
+        <translation>路由器将两张卡片所在的图块保留为 1/4，把形状图块压缩到 1/16（答案：lamp）</translation>
     </message>
     <message>
         <source>Synthetic task, 5×1 tiles</source>
         <translation>合成任务，5×1 图块</translation>
     </message>
     <message>
-        <source>a wide image: five tiles in a row plus the thumbnail (answer: 0)</source>
-        <translation>宽图：一行五个图块加缩略图（答案：0）</translation>
+        <source>a wide image: five tiles in a row plus the thumbnail; the shape tile goes to 1/16 and keeps its colour (answer: purple)</source>
+        <translation>宽图：一行五个图块加缩略图；形状图块压缩到 1/16，颜色仍然保留（答案：purple）</translation>
     </message>
     <message>
         <source>Rocket launch (photo)</source>

@@ -16,9 +16,9 @@ namespace {
 // adds to gallery.json show as written. (Questions stay English: the demo model reads English.)
 [[maybe_unused]] const char *const kShippedGalleryTexts[] = {
     QT_TRANSLATE_NOOP("Gallery", "Synthetic task, 3×2 tiles"),
-    QT_TRANSLATE_NOOP("Gallery", "the kind of image the demo model was trained on (answer: blue)"),
+    QT_TRANSLATE_NOOP("Gallery", "the router keeps the two card tiles at 1/4 and sends the shape tiles at 1/16 (answer: lamp)"),
     QT_TRANSLATE_NOOP("Gallery", "Synthetic task, 5×1 tiles"),
-    QT_TRANSLATE_NOOP("Gallery", "a wide image: five tiles in a row plus the thumbnail (answer: 0)"),
+    QT_TRANSLATE_NOOP("Gallery", "a wide image: five tiles in a row plus the thumbnail; the shape tile goes to 1/16 and keeps its colour (answer: purple)"),
     QT_TRANSLATE_NOOP("Gallery", "Rocket launch (photo)"),
     QT_TRANSLATE_NOOP("Gallery", "a real photograph: the demo model never saw one, so watch the routing, not the answer"),
     QT_TRANSLATE_NOOP("Gallery", "Astronaut (photo)"),

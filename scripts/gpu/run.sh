@@ -77,7 +77,7 @@ parity() {
     step "the demo model on the GPU, fp32 and bf16 (the CPU answers \"blue\")"
     for dtype in fp32 bf16; do
         "$build/app/tokenscope-cli" run --model resources/models/demo --image resources/images/synthetic-3x2.png \
-            --question "What colour is the circle?" --method visionselector --budget 0.3 --device cuda --dtype "$dtype" \
+            --question "What word is written on the card?" --method visionselector --budget 0.3 --device cuda --dtype "$dtype" \
             || echo "run.sh: the demo run on cuda $dtype failed"
     done
     step "GPU and parity tests"
