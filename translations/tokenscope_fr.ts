@@ -659,6 +659,10 @@ Droite : %2</translation>
         <translation>toutes les tuiles à 1/16</translation>
     </message>
     <message>
+        <source>fewer tiles (downsample)</source>
+        <translation>moins de tuiles (sous-échantillonnage)</translation>
+    </message>
+    <message>
         <source>Live: re-run on every change</source>
         <translation>En direct : relancer à chaque modification</translation>
     </message>

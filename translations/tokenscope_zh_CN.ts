@@ -657,6 +657,10 @@ Right: %2</source>
         <translation>所有图块均为 1/16</translation>
     </message>
     <message>
+        <source>fewer tiles (downsample)</source>
+        <translation>更少的图块（降采样）</translation>
+    </message>
+    <message>
         <source>Live: re-run on every change</source>
         <translation>实时：每次更改后重新运行</translation>
     </message>

@@ -75,7 +75,8 @@ RunResult EngineWorker::runOne(const RunRequest &request, quint64 imageKey, cons
         m_encodedKey = imageKey;
     }
     RunResult result = m_engine->run(request, *m_encoded, callbacks);
-    result.encodingReused = reuse;   // encoded just now for this run: its timings are this run's
+    // Encoded just now for this run, or re-tiled by the engine (downsampling): its timings are this run's.
+    result.encodingReused = reuse && result.encodingReused;
     return result;
 }
 

@@ -29,6 +29,8 @@ QString ratioLabel(const std::string &name)
         return MethodPanel::tr("ViR down to the budget");
     if (name == "all-1/16")
         return MethodPanel::tr("every tile at 1/16");
+    if (name == "downsample")
+        return MethodPanel::tr("fewer tiles (downsample)");
     return QString::fromStdString(name);
 }
 
@@ -266,7 +268,8 @@ void MethodPanel::setCapabilities(bool flash, bool selector, const RouterThresho
     m_selector = selector;
     m_modelThresholds = modelThresholds;
     for (int i = 0; i < m_ratio->count(); ++i)
-        setItemEnabled(m_ratio, i, flash || m_ratio->itemData(i).toString() == QLatin1String("none"));
+        if (const MethodInfo *method = findMethod(m_ratio->itemData(i).toString().toStdString()))
+            setItemEnabled(m_ratio, i, flash || !method->needsFlash);
     for (int i = 1; i < m_tokens->count(); ++i)
         setItemEnabled(m_tokens, i, selector || m_tokens->itemData(i).toString() != QLatin1String("visionselector"));
     // A choice the new model cannot run falls back to what every model runs.

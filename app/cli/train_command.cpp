@@ -3,7 +3,7 @@
 //   [--from DIR] [--tokenizer tokenizer.json --shape demo] [--val val.jsonl] [--steps N]
 //   [--batch IMAGES] [--lr RATE] [--warmup N] [--weight-decay W] [--clip NORM] [--seed S]
 //   [--checkpoint-every N] [--log-every N] [--val-images N] [--eval-every N] [--eval-images N]
-//   [--max-answer-tokens N] [--vision-lr-scale S] [--connector-lr-scale S] [--router-percentile K]
+//   [--max-answer-tokens N] [--vision-lr-scale S] [--connector-lr-scale S] [--llm-lr-scale S] [--router-percentile K]
 //   [--router-window N] [--selector-budget B] [--lambda-start L] [--lambda-end L]
 //   [--device cpu|cuda] [--threads N]
 // Runs or resumes one training stage; prints a log line every --log-every steps (with ETA) and
@@ -52,6 +52,7 @@ TrainOptions trainOptions(const CommandLine &cl)
     o.evalImages = cl.integer("eval-images", o.evalImages);
     o.maxAnswerTokens = cl.integer("max-answer-tokens", o.maxAnswerTokens);
     o.connectorLearningRateScale = cl.number("connector-lr-scale", o.connectorLearningRateScale);
+    o.llmLearningRateScale = cl.number("llm-lr-scale", o.llmLearningRateScale);
     o.routerPercentile = cl.number("router-percentile", o.routerPercentile);
     o.routerWindow = cl.integer("router-window", o.routerWindow);
     o.selectorBudget = cl.number("selector-budget", o.selectorBudget);
@@ -67,7 +68,7 @@ int trainCommand(const std::vector<std::string> &args)
 {
     const CommandLine cl("train", args,
                          {"stage", "data", "val", "from", "out", "tokenizer", "shape", "steps", "batch", "lr", "warmup",
-                          "weight-decay", "vision-lr-scale", "connector-lr-scale", "clip", "seed", "checkpoint-every", "log-every", "val-images",
+                          "weight-decay", "vision-lr-scale", "connector-lr-scale", "llm-lr-scale", "clip", "seed", "checkpoint-every", "log-every", "val-images",
                           "eval-every", "eval-images", "max-answer-tokens", "router-percentile", "router-window", "selector-budget", "lambda-start", "lambda-end",
                           "device", "dtype", "threads"},
                          {});

@@ -50,6 +50,12 @@ std::vector<MethodInfo> buildCatalog()
     m.push_back({"vir-budget", "ViR probabilities: compress the most compressible tiles until the budget is met",
                  "TokenScope's target-budget mode on the ViR router of ViCO (arXiv 2510.12793)", MethodKind::TileRatio,
                  true, false, true, {}});
+    m.push_back({"downsample",
+                 "fewer tiles: the largest tile cap (max_dynamic_patch) whose tokens, every tile at 1/4, are at most "
+                 "b*N; the image reaches the encoder at a lower resolution and no token is chosen",
+                 "the downsampling baseline of VTC-Bench (arXiv 2510.07143); on InternVL, fewer pixels means a lower "
+                 "tile cap (dynamic_preprocess picks the grid by aspect ratio)",
+                 MethodKind::TileRatio, true, false, false, {}});
     m.push_back({"random", "keep k = max(1, floor(b*N)) visual tokens drawn uniformly (seeded)",
                  "the floor every method must beat (e.g. VisionZip, arXiv 2412.04467, random baseline)",
                  MethodKind::TokenSelection, true, false, false,

@@ -9,6 +9,7 @@
 #include "model/internvl_model.h"
 #include "model/torch_runtime.h"
 #include "pipeline/chat_template.h"
+#include "pipeline/downsample_tiling.h"
 #include "pipeline/generation.h"
 #include "pipeline/image_encoding.h"
 #include "pipeline/sequence_layout.h"
@@ -66,6 +67,14 @@ struct Engine::Impl {
     std::vector<LayerPruning> insideLlmPruning(const MethodChoice &choice, const SequenceLayout &layout,
                                                InsideLlmSelection &selection, double &selectionMs) const;
     RunResult run(const RunRequest &request, const EncodedImage &encoded, ProgressReporter &progress) const;
+    // The tile cap a request tiles its image with: the config's, or the downsampling baseline's.
+    int tileCap(const RunRequest &request, int width, int height) const
+    {
+        const TilingOptions tiling = tilingFor(model);
+        return request.mode == RouteMode::Downsample
+                   ? downsampleTiling(width, height, tiling, model.config().tokensPerTileFull(), request.targetBudget).maxTiles
+                   : tiling.maxTiles;
+    }
 };
 
 Engine::Engine(std::unique_ptr<Impl> impl) : d(std::move(impl)) {}
@@ -156,12 +165,14 @@ void Engine::Impl::validate(const RunRequest &request) const
         throw Error("question", "is empty");
     if (request.maxNewTokens < 1 || request.maxNewTokens > 4096)
         throw Error("max new tokens", "must be in [1, 4096], got " + std::to_string(request.maxNewTokens));
-    if (!c.flash && request.mode != RouteMode::AllFull)
+    if (!c.flash && request.mode != RouteMode::AllFull && request.mode != RouteMode::Downsample)
         throw Error(info.directory / "config.json",
                     std::string("mode '") + routeModeName(request.mode) +
                         "' needs an InternVL-Flash model (mlp2 + router); this one only supports 'full'");
     if (c.flash)
         checkThresholds(effectiveThresholds(request));
+    if (request.mode == RouteMode::Downsample && !(request.targetBudget > 0 && request.targetBudget <= 1))
+        throw Error("target budget", "must be in (0, 1], got " + std::to_string(request.targetBudget));
     const std::optional<MethodChoice> choice = tokenMethod(request);
     if (!choice)
         return;
@@ -252,6 +263,13 @@ RunResult Engine::Impl::run(const RunRequest &request, const EncodedImage &encod
     const int fullSide = c.vision.patchesPerSide() / c.shuffleFactor();
     result.plan = planForRatios(tiled, ratios, p, fullSide, c.flash ? fullSide / c.shuffleFactor() : fullSide);
     result.plan.method = ratioMethodName(request.mode);
+    // Downsampled: the budget is counted against the image at the model's own tile cap.
+    const TilingOptions ownTiling = tilingFor(model);
+    const int fullTiles = tiledTokenCount(tiled.sourceWidth, tiled.sourceHeight, ownTiling, 1);
+    if (request.mode == RouteMode::Downsample) {
+        result.plan.tokensBeforeCompression = fullTiles * c.tokensPerTileFull();
+        result.plan.budget = double(result.plan.tokensSent) / result.plan.tokensBeforeCompression;
+    }
     const std::optional<MethodChoice> method = tokenMethod(request);
     if (method)   // "vir+divprune"; a token method alone on full tiles goes by its own name
         result.plan.method = request.mode == RouteMode::AllFull ? method->tokens->name
@@ -296,6 +314,7 @@ RunResult Engine::Impl::run(const RunRequest &request, const EncodedImage &encod
     }
     PrefillShape shape;
     shape.tiles = static_cast<int>(result.plan.tiles.size());
+    shape.fullTiles = fullTiles;
     shape.compressedTiles = result.plan.compressedTiles();
     shape.routed = request.mode == RouteMode::Router || request.mode == RouteMode::TargetBudget;
     shape.textTokens = result.textTokens;
@@ -326,13 +345,18 @@ std::shared_ptr<const EncodedImage> Engine::encode(const RunRequest &request, co
     const RgbImage &image = decoded ? *decoded : *request.image;
     return withTorchErrors(imageSource(request), [&] {
         torch::InferenceMode inference;
-        return std::make_shared<const EncodedImage>(encodeImage(d->model, image, progress));
+        return std::make_shared<const EncodedImage>(
+            encodeImage(d->model, image, progress, d->tileCap(request, image.width, image.height)));
     });
 }
 
 RunResult Engine::run(const RunRequest &request, const EncodedImage &encoded, const ProgressCallbacks &callbacks)
 {
     d->validate(request);
+    // An encoding tiled for another cap (downsampling, or a full encoding handed to a downsampled
+    // run) cannot be reused: this run tiles the image itself.
+    if (encoded.maxTiles != d->tileCap(request, encoded.tiled.sourceWidth, encoded.tiled.sourceHeight))
+        return run(request, callbacks);
     ProgressReporter progress(callbacks);
     RunResult result = withTorchErrors(imageSource(request), [&] { return d->run(request, encoded, progress); });
     result.encodingReused = true;

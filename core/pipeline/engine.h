@@ -31,6 +31,7 @@ enum class RouteMode {
     TargetBudget,    // ViR probabilities, compress the most compressible tiles down to a budget
     AllFull,         // every tile at 1/4 (mlp1)
     AllCompressed,   // every tile at 1/16 (mlp2)
+    Downsample,      // fewer tiles (a lower tile cap) down to `targetBudget`, every tile at 1/4
 };
 const char *routeModeName(RouteMode mode);   // "router", "budget", "full", "compressed"
 std::optional<RouteMode> parseRouteMode(std::string_view text);

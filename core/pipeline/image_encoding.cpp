@@ -21,12 +21,16 @@ TilingOptions tilingFor(const InternVLModel &model)
     return tiling;
 }
 
-EncodedImage encodeImage(const InternVLModel &model, const RgbImage &image, ProgressReporter &progress)
+EncodedImage encodeImage(const InternVLModel &model, const RgbImage &image, ProgressReporter &progress, int maxTiles)
 {
     const ComputeTarget &target = model.target();
     StageTimer timer(target.device);
     EncodedImage out;
-    out.tiled = tileImage(image, tilingFor(model));
+    TilingOptions tiling = tilingFor(model);
+    if (maxTiles > 0)
+        tiling.maxTiles = std::clamp(maxTiles, tiling.minTiles, tiling.maxTiles);
+    out.maxTiles = tiling.maxTiles;
+    out.tiled = tileImage(image, tiling);
     const auto pixels = devicePixels(out.tiled, target);
     out.tilingMs = timer.elapsedMs();
     progress.report(0.05, "tiling");

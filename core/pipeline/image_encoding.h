@@ -16,6 +16,7 @@ namespace tokenscope {
 
 struct EncodedImage {
     TiledImage tiled;
+    int maxTiles = 0;                          // the tile cap it was tiled with
     torch::Tensor patches;                     // [tiles, P, C] encoder outputs without CLS
     LastLayerSignals lastLayer;                // CLS attention and keys of the encoder's last layer
     std::vector<double> compressProbability;   // ViR p(compress) per tile; empty without a router
@@ -24,7 +25,8 @@ struct EncodedImage {
 
 // Progress runs from 0 to 0.55 (tiling, then one step per tile, per batch of tiles on a GPU); cancel is
 // checked between steps.
-EncodedImage encodeImage(const InternVLModel &model, const RgbImage &image, ProgressReporter &progress);
+// `maxTiles` > 0 lowers the config's tile cap (the downsampling baseline).
+EncodedImage encodeImage(const InternVLModel &model, const RgbImage &image, ProgressReporter &progress, int maxTiles = 0);
 
 // The tiling the model's config asks for (tile size, tile range, thumbnail), with the pixels in
 // the form its device takes (bytes where the GPU normalises them: model/device_pixels.h).

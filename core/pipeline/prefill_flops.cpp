@@ -61,7 +61,8 @@ double llmLayerFlops(const LlmConfig &llm, double rows, int layers)
 PrefillFlops prefillFlops(const ModelConfig &c, const PrefillShape &s)
 {
     const int layers = c.llm.numLayers;
-    if (s.tiles < 0 || s.compressedTiles < 0 || s.compressedTiles > s.tiles || s.textTokens < 0 || s.visualTokens < 0)
+    if (s.tiles < 0 || s.compressedTiles < 0 || s.compressedTiles > s.tiles || s.textTokens < 0 || s.visualTokens < 0 ||
+        s.fullTiles < 0)
         throw std::invalid_argument("prefill shape: counts out of range");
     int previousLayer = 0, previousRows = s.visualTokens;
     for (const PrefillShape::Cut &cut : s.cuts) {
@@ -75,16 +76,18 @@ PrefillFlops prefillFlops(const ModelConfig &c, const PrefillShape &s)
     }
 
     const double tokensPerTile = c.tokensPerTileFull(), tiles = s.tiles;
+    // The all-kept counterpart tiles the image at the model's own cap (downsampling lowers it).
+    const double fullTiles = s.fullTiles > 0 ? s.fullTiles : s.tiles;
     // The LM head runs on the last row only: the prefill predicts one token.
     const double head = 2.0 * c.llm.hiddenSize * c.llm.vocabSize;
 
     PrefillFlops out;
-    out.full.encoder = tiles * encoderTileFlops(c);
-    out.full.connector = tiles * tokensPerTile * connectorTokenFlops(c, false);
-    out.full.llmBeforeK = llmLayerFlops(c.llm, s.textTokens + tiles * tokensPerTile, layers);
+    out.full.encoder = fullTiles * encoderTileFlops(c);
+    out.full.connector = fullTiles * tokensPerTile * connectorTokenFlops(c, false);
+    out.full.llmBeforeK = llmLayerFlops(c.llm, s.textTokens + fullTiles * tokensPerTile, layers);
     out.full.llmAfterK = head;
 
-    out.plan.encoder = out.full.encoder;
+    out.plan.encoder = tiles * encoderTileFlops(c);
     out.plan.router = s.routed ? tiles * routerTileFlops(c) : 0.0;
     const double compressed = s.compressedTiles, quarter = tiles - compressed;
     out.plan.connector = quarter * tokensPerTile * connectorTokenFlops(c, false) +

@@ -30,6 +30,7 @@ struct StageFlops {
 // What the FLOPs depend on: the tiles and their ratios, what reached the LLM, and where.
 struct PrefillShape {
     int tiles = 0;                       // every tile (and the thumbnail) goes through the encoder
+    int fullTiles = 0;                   // the same image at the model's own tile cap (0: `tiles`)
     int compressedTiles = 0;             // of those, tiles at 1/16 (mlp2)
     bool routed = false;                 // the ViR router ran for the decision
     int textTokens = 0;                  // prompt rows that are not visual

@@ -11,13 +11,15 @@ const char *routeModeName(RouteMode mode)
     case RouteMode::TargetBudget: return "budget";
     case RouteMode::AllFull: return "full";
     case RouteMode::AllCompressed: return "compressed";
+    case RouteMode::Downsample: return "downsample";
     }
     return "?";
 }
 
 std::optional<RouteMode> parseRouteMode(std::string_view text)
 {
-    for (RouteMode m : {RouteMode::Router, RouteMode::TargetBudget, RouteMode::AllFull, RouteMode::AllCompressed})
+    for (RouteMode m : {RouteMode::Router, RouteMode::TargetBudget, RouteMode::AllFull, RouteMode::AllCompressed,
+                        RouteMode::Downsample})
         if (text == routeModeName(m))
             return m;
     return std::nullopt;
@@ -29,6 +31,7 @@ void applyMethodChoice(RunRequest &request, const MethodChoice &choice)
     request.mode = ratio == "all-1/16"     ? RouteMode::AllCompressed
                    : ratio == "vir"        ? RouteMode::Router
                    : ratio == "vir-budget" ? RouteMode::TargetBudget
+                   : ratio == "downsample" ? RouteMode::Downsample
                                            : RouteMode::AllFull;
     request.targetBudget = choice.budget;
     if (ratio == "vir") {

@@ -21,6 +21,7 @@ std::vector<TileRatio> chooseTileRatios(const ModelConfig &c, RouteMode mode, co
     std::vector<bool> compress(p.size(), false);
     switch (mode) {
     case RouteMode::AllFull:
+    case RouteMode::Downsample:   // the budget was met by the tiling
         break;
     case RouteMode::AllCompressed:
         compress.assign(p.size(), true);
@@ -47,6 +48,7 @@ const char *ratioMethodName(RouteMode mode)
     case RouteMode::AllCompressed: return "all-1/16";
     case RouteMode::Router: return "vir";
     case RouteMode::TargetBudget: return "vir-budget";
+    case RouteMode::Downsample: return "downsample";
     }
     return "?";
 }

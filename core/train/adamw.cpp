@@ -30,9 +30,10 @@ void AdamW::scaleLearningRate(const std::string &prefix, double scale)
 double AdamW::clipGradients(double maxNorm)
 {
     torch::NoGradGuard noGrad;
+    // Frozen parameters (rate scale 0) take no step, so their gradients do not shrink the others'.
     double squared = 0;
-    for (const std::string &name : m_names)
-        if (const auto &g = nn::param(m_params, name).grad(); g.defined())
+    for (std::size_t i = 0; i < m_names.size(); ++i)
+        if (const auto &g = nn::param(m_params, m_names[i]).grad(); g.defined() && m_rateScale[i] != 0)
             squared += g.pow(2).sum().item<double>();
     const double norm = std::sqrt(squared);
     if (maxNorm > 0 && norm > maxNorm) {

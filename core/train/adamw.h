@@ -27,7 +27,8 @@ public:
     // Multiplies the rate of every parameter whose name starts with `prefix` (0 freezes them).
     void scaleLearningRate(const std::string &prefix, double scale);
 
-    // Clips the global gradient norm to `maxNorm` (≤ 0: no clipping) and returns the norm before.
+    // Clips the global gradient norm of the parameters that step (rate scale > 0) to `maxNorm`
+    // (≤ 0: no clipping) and returns the norm before.
     double clipGradients(double maxNorm);
     void step(double learningRate);
     void zeroGradients();

@@ -109,7 +109,7 @@ void writeTextAtomically(const std::filesystem::path &file, const std::string &t
 // What pins a run's identity: resuming with any of these changed would not continue the same run.
 nlohmann::json runIdentity(const TrainOptions &o)
 {
-    return {{"stage", trainStageName(o.stage)},
+    nlohmann::json identity = {{"stage", trainStageName(o.stage)},
             {"data", std::filesystem::absolute(o.data).lexically_normal().string()},
             {"steps", o.steps},
             {"batch_images", o.batchImages},
@@ -120,6 +120,10 @@ nlohmann::json runIdentity(const TrainOptions &o)
             {"selector_budget", o.selectorBudget},
             {"router_percentile", o.routerPercentile},
             {"router_window", o.routerWindow}};
+    // Added after runs that predate it were made: only a non-default scale joins their identity.
+    if (o.llmLearningRateScale != 1.0)
+        identity["llm_lr_scale"] = o.llmLearningRateScale;
+    return identity;
 }
 
 // The previous stage's folder must hold a finished run of that stage.
@@ -267,6 +271,8 @@ void validateOptions(const TrainOptions &o)
         throw Error("--vision-lr-scale", "must not be negative");
     if (o.connectorLearningRateScale < 0)
         throw Error("--connector-lr-scale", "must not be negative");
+    if (o.llmLearningRateScale < 0)
+        throw Error("--llm-lr-scale", "must not be negative");
 }
 
 } // namespace
@@ -370,6 +376,7 @@ TrainReport trainStage(const TrainOptions &optionsIn, const TrainCallbacks &call
     optimizer.scaleLearningRate("vision_model.", o.visionLearningRateScale);
     optimizer.scaleLearningRate("mlp1.", o.connectorLearningRateScale);
     optimizer.scaleLearningRate("mlp2.", o.connectorLearningRateScale);
+    optimizer.scaleLearningRate("language_model.", o.llmLearningRateScale);
     const auto optimizerFile = o.out / "optimizer.safetensors";
     if (startStep > 0) {
         const CheckpointTensors state = loadCheckpointTensors(optimizerFile, target);

@@ -46,6 +46,7 @@ struct TrainOptions {
     int warmupSteps = -1;               // -1 = 5% of the steps
     double visionLearningRateScale = 1.0;   // multiplies the rate of the vision encoder (0 freezes it)
     double connectorLearningRateScale = 1.0;   // multiplies the rate of mlp1 and mlp2 (the connectors)
+    double llmLearningRateScale = 1.0;         // multiplies the rate of the language model (0 freezes it)
     double weightDecay = 0.01;
     double clipNorm = 1.0;
     std::uint64_t seed = 1;
