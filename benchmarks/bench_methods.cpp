@@ -67,7 +67,7 @@ int main(int argc, char **argv)
         writeRandomCheckpoint(dir, fixtureShape(shape), {});
         auto engine = Engine::load(dir, {DeviceKind::Cpu, ComputeDType::Float32, threads});
         const int tile = engine->info().tileSize;
-        const RgbImage image = bench::noiseImage(cols * tile, rows * tile, 2024);
+        const auto image = std::make_shared<const RgbImage>(bench::noiseImage(cols * tile, rows * tile, 2024));
         const int tiles = cols * rows + (cols * rows > 1 ? 1 : 0);
 
         // (method, budget) cells; "none" at 1.0 is the full-token reference.

@@ -58,9 +58,10 @@ int main(int argc, char **argv)
         auto engine = Engine::load(dir, {DeviceKind::Cpu, ComputeDType::Float32, threads});
         const int tile = engine->info().tileSize;
 
-        struct Case { const char *name; RgbImage image; };
+        struct Case { const char *name; std::shared_ptr<const RgbImage> image; };
         // 1×1 grid (no thumbnail) and a 3:2 image -> 3×2 grid + thumbnail = 7 tiles.
-        const Case cases[] = {{"1 tile", bench::noiseImage(tile, tile, 12345)}, {"7 tiles", bench::noiseImage(3 * tile, 2 * tile, 12345)}};
+        const Case cases[] = {{"1 tile", std::make_shared<const RgbImage>(bench::noiseImage(tile, tile, 12345))},
+                              {"7 tiles", std::make_shared<const RgbImage>(bench::noiseImage(3 * tile, 2 * tile, 12345))}};
 
         std::printf("shape %s, %lld parameters, %d threads, %d repeats after 2 warm-up runs, up to %d new tokens\n\n",
                     shape.c_str(), static_cast<long long>(engine->info().parameters), threads, repeats, newTokens);

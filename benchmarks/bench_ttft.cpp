@@ -122,7 +122,7 @@ int main(int argc, char **argv)
 
         const std::vector<Case> all = cases();
         for (int px : parseSizes(sizesText)) {
-            const RgbImage image = bench::noiseImage(px, px, 12345);
+            const auto image = std::make_shared<const RgbImage>(bench::noiseImage(px, px, 12345));
             std::vector<Samples> samples(all.size());
             for (int run = 0; run < warmup + repeats; ++run) {
                 for (std::size_t c = 0; c < all.size(); ++c) {

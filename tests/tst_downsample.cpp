@@ -54,7 +54,7 @@ void TestDownsample::initTestCase()
 RunRequest TestDownsample::request(const std::string &method, double budget) const
 {
     RunRequest r;
-    r.image = test::gradientImage(224, 56);
+    r.image = std::make_shared<const RgbImage>(test::gradientImage(224, 56));
     r.question = "Which colour is on the left?";
     r.maxNewTokens = 3;
     applyMethodChoice(r, chooseMethod(method, budget));

@@ -120,7 +120,7 @@ void TestEngine::deterministic()
     QCOMPARE(a.answerIds, b.answerIds);
     QCOMPARE(a.answer, b.answer);
     // An in-memory image gives the same result as the file.
-    request.image = decodeImageFile(m_image);
+    request.image = std::make_shared<const RgbImage>(decodeImageFile(m_image));
     QCOMPARE(m_engine->run(request).answerIds, a.answerIds);
 }
 

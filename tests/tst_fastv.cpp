@@ -336,7 +336,7 @@ void TestFastV::decodeAfterPruningEqualsRecomputation()
 RunResult TestFastV::run(const std::string &method, double budget)
 {
     RunRequest request;
-    request.image = test::gradientImage(112, 56);
+    request.image = std::make_shared<const RgbImage>(test::gradientImage(112, 56));
     request.question = "Which colour is on the left?";
     request.maxNewTokens = 3;
     applyMethodChoice(request, chooseMethod(method, budget));

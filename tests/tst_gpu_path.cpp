@@ -103,7 +103,7 @@ void TestGpuPath::engineMatchesCpu()
     auto cpu = Engine::load(m_model, {DeviceKind::Cpu, ComputeDType::Float32, 2});
     auto gpu = Engine::load(m_model, {DeviceKind::Cuda, ComputeDType::Float32, 2});
     RunRequest request;
-    request.image = noiseImage(112, 56, 3);
+    request.image = std::make_shared<const RgbImage>(noiseImage(112, 56, 3));
     request.question = "What is on the left?";
     request.maxNewTokens = 6;
     applyMethodChoice(request, chooseMethod(method.toStdString(), budget));
@@ -126,7 +126,7 @@ void TestGpuPath::bfloat16Runs()
 {
     auto gpu = Engine::load(m_model, {DeviceKind::Cuda, ComputeDType::BFloat16, 2});
     RunRequest request;
-    request.image = noiseImage(336, 112, 5);
+    request.image = std::make_shared<const RgbImage>(noiseImage(336, 112, 5));
     request.question = "What is on the left?";
     request.maxNewTokens = 4;
     applyMethodChoice(request, chooseMethod("visionselector", 0.3));

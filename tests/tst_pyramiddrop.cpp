@@ -288,7 +288,7 @@ void TestPyramidDrop::decodeAfterPruningEqualsRecomputation()
 void TestPyramidDrop::engineReportsTheLayerAverage()
 {
     RunRequest request;
-    request.image = test::gradientImage(112, 56);
+    request.image = std::make_shared<const RgbImage>(test::gradientImage(112, 56));
     request.question = "Which colour is on the left?";
     request.maxNewTokens = 3;
     const int layers = m_engine->config().llm.numLayers;

@@ -46,7 +46,7 @@ ExportResult exportRun(const ExportRequest &request, const ProgressCallbacks &ca
 
     // Decode once: the overlay shows exactly the pixels the engine saw.
     RunRequest run;
-    run.image = decodeImageFile(request.imagePath);
+    run.image = std::make_shared<const RgbImage>(decodeImageFile(request.imagePath));
     run.question = request.question;
     applyMethodChoice(run, chooseMethod(request.method, request.budget));
     run.maxNewTokens = request.maxNewTokens;

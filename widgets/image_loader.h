@@ -18,7 +18,7 @@ namespace tokenscope::widgets {
 
 struct DecodedImage {
     QString path;
-    std::shared_ptr<const RgbImage> pixels;   // shared: every ask copies it into a RunRequest
+    std::shared_ptr<const RgbImage> pixels;   // shared with every RunRequest made from it
     QImage preview;
     QString error;                            // empty on success
 };

@@ -349,7 +349,7 @@ quint64 MainWindow::ask()
         return 0;
     }
     clearError();
-    request.image = *m_images->current().pixels;   // decoded once, shown and run from the same pixels
+    request.image = m_images->current().pixels;   // decoded once, shown and run from the same pixels
     request.imagePath = m_images->current().path.toStdString();
     request.question = m_questions->question().toStdString();
     std::optional<RunRequest> comparison;

@@ -38,7 +38,9 @@ std::optional<RouteMode> parseRouteMode(std::string_view text);
 
 struct RunRequest {
     std::filesystem::path imagePath;                 // decoded unless `image` is set
-    std::optional<RgbImage> image;
+    // Decoded pixels, shared rather than copied: a request is copied per slider move and per
+    // queued signal, and an image may be 50 megapixels.
+    std::shared_ptr<const RgbImage> image;
     std::string question;
     RouteMode mode = RouteMode::Router;
     std::optional<RouterThresholds> thresholds;      // default: the config's flash thresholds
