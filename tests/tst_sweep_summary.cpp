@@ -2,6 +2,7 @@
 // Sweep results: JSONL records (round trip, lmms-eval compatibility, field errors), reading a file
 // cut short by a killed run, and the per-(method, budget) summary with its writers.
 #include "common/error.h"
+#include "eval/csv.h"
 #include "eval/sample_record.h"
 #include "eval/sweep_summary.h"
 #include "test_support.h"
@@ -569,6 +570,8 @@ void TestSweepSummary::csvQuoting()
     QCOMPARE(csv.substr(header.size()),
              std::string("\"odd, \"\"quoted\"\"\nname\",0.1,anls,3,0.3333333333333333,0,0,,0,0,0,0,0,0,0,0,,\r\n"));
     expectError([&] { writeSummaryCsv(path / "sub.csv", {row}); }, {"sub.csv"});
+    // The writer behind every CSV export: a lone carriage return is quoted too, UTF-8 passes.
+    QCOMPARE(csvRecord({"a", "b\rc", "\u00fc", ""}), std::string("a,\"b\rc\",\u00fc,\r\n"));
 }
 
 void TestSweepSummary::summaryJson()

@@ -4,6 +4,7 @@
 #include "common/error.h"
 #include "compress/method_catalog.h"
 #include "common/progress.h"
+#include "eval/csv.h"
 #include "sweep/sweep_merge.h"
 #include "sweep/sweep_spec.h"
 #include "sweep_job.h"
@@ -464,28 +465,23 @@ bool SweepPanel::exportSummary(const QString &dir)
 
 bool SweepPanel::exportSamplesCsv(const QString &path)
 {
-    // RFC 4180: CRLF line ends; fields with a comma, quote or line break quoted, quotes doubled.
-    auto field = [](QString text) {
-        if (text.contains(QLatin1Char(',')) || text.contains(QLatin1Char('"')) || text.contains(QLatin1Char('\n'))
-            || text.contains(QLatin1Char('\r')))
-            text = QLatin1Char('"') + text.replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
-        return text;
-    };
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
         Q_EMIT errorReported(tr("%1: cannot be written (%2)").arg(QDir::toNativeSeparators(path), file.errorString()));
         return false;
     }
-    QStringList line;
+    // One CSV writer for every export (core/eval/csv.h): the table as shown, header first.
+    std::vector<std::string> fields;
     for (int column = 0; column < m_proxy->columnCount(); ++column)
-        line << field(m_proxy->headerData(column, Qt::Horizontal).toString());
-    QByteArray out = line.join(QLatin1Char(',')).toUtf8() + "\r\n";
+        fields.push_back(m_proxy->headerData(column, Qt::Horizontal).toString().toStdString());
+    std::string csv = csvRecord(fields);
     for (int row = 0; row < m_proxy->rowCount(); ++row) {
-        line.clear();
+        fields.clear();
         for (int column = 0; column < m_proxy->columnCount(); ++column)
-            line << field(m_proxy->index(row, column).data().toString());
-        out += line.join(QLatin1Char(',')).toUtf8() + "\r\n";
+            fields.push_back(m_proxy->index(row, column).data().toString().toStdString());
+        csv += csvRecord(fields);
     }
+    const QByteArray out = QByteArray::fromStdString(csv);
     if (file.write(out) != out.size() || !file.flush()) {
         Q_EMIT errorReported(tr("%1: cannot be written (%2)").arg(QDir::toNativeSeparators(path), file.errorString()));
         return false;

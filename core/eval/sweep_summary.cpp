@@ -2,6 +2,7 @@
 #include "eval/sweep_summary.h"
 
 #include "common/error.h"
+#include "eval/csv.h"
 #include "eval/metrics.h"
 
 #include <nlohmann/json.hpp>
@@ -238,18 +239,6 @@ ordered_json number(double value)
     return std::isfinite(value) ? ordered_json(value) : ordered_json(nullptr);
 }
 
-std::string csvField(const std::string &text)
-{
-    if (text.find_first_of(",\"\r\n") == std::string::npos)
-        return text;
-    std::string quoted = "\"";
-    for (char c : text) {
-        if (c == '"')
-            quoted += '"';
-        quoted += c;
-    }
-    return quoted + '"';
-}
 
 std::string csvNumber(double value)
 {
@@ -389,22 +378,17 @@ void writeSummaryJson(const std::filesystem::path &path, const std::vector<Summa
 
 void writeSummaryCsv(const std::filesystem::path &path, const std::vector<SummaryRow> &rows)
 {
-    std::string csv = "method,budget,metric,samples,mean_score,ci_low,ci_high,relative_to_full,"
-                      "mean_kept_tokens,mean_kept_fraction,median_prefill_ms,median_total_ms,"
-                      "llm_bound,prefill_bound,measured_llm_speedup,measured_over_bound,"
-                      "mme_perception,mme_cognition\r\n";
-    for (const SummaryRow &row : rows) {
-        const std::vector<std::string> fields{
-            csvField(row.method), csvNumber(row.budget), csvField(row.metric), std::to_string(row.samples),
-            csvNumber(row.meanScore), csvNumber(row.ciLow), csvNumber(row.ciHigh), csvNumber(row.relativeToFull),
-            csvNumber(row.meanKeptTokens), csvNumber(row.meanKeptFraction), csvNumber(row.medianPrefillMs),
-            csvNumber(row.medianTotalMs), csvNumber(row.llmBound), csvNumber(row.prefillBound),
-            csvNumber(row.measuredLlmSpeedup), csvNumber(row.measuredOverBound), csvNumber(row.mmePerception),
-            csvNumber(row.mmeCognition)};
-        for (std::size_t i = 0; i < fields.size(); ++i)
-            csv += (i ? "," : "") + fields[i];
-        csv += "\r\n";
-    }
+    std::string csv = csvRecord({"method", "budget", "metric", "samples", "mean_score", "ci_low", "ci_high",
+                                 "relative_to_full", "mean_kept_tokens", "mean_kept_fraction", "median_prefill_ms",
+                                 "median_total_ms", "llm_bound", "prefill_bound", "measured_llm_speedup",
+                                 "measured_over_bound", "mme_perception", "mme_cognition"});
+    for (const SummaryRow &row : rows)
+        csv += csvRecord({row.method, csvNumber(row.budget), row.metric, std::to_string(row.samples),
+                          csvNumber(row.meanScore), csvNumber(row.ciLow), csvNumber(row.ciHigh),
+                          csvNumber(row.relativeToFull), csvNumber(row.meanKeptTokens), csvNumber(row.meanKeptFraction),
+                          csvNumber(row.medianPrefillMs), csvNumber(row.medianTotalMs), csvNumber(row.llmBound),
+                          csvNumber(row.prefillBound), csvNumber(row.measuredLlmSpeedup), csvNumber(row.measuredOverBound),
+                          csvNumber(row.mmePerception), csvNumber(row.mmeCognition)});
     writeFile(path, csv);
 }
 
