@@ -34,6 +34,11 @@ ComputePanel::ComputePanel(QWidget *parent)
 
     for (QComboBox *combo : {m_device, m_dtype})
         connect(combo, &QComboBox::currentIndexChanged, this, &ComputePanel::updateApply);
+    // A device picked here starts at its default dtype, as on the command lines (defaultDType).
+    connect(m_device, &QComboBox::activated, this, [this] {
+        const auto device = parseDeviceKind(m_device->currentData().toString().toStdString()).value_or(DeviceKind::Cpu);
+        m_dtype->setCurrentIndex(m_dtype->findData(QString::fromLatin1(dtypeName(defaultDType(device)).data())));
+    });
     connect(m_threads, &QSpinBox::valueChanged, this, &ComputePanel::updateApply);
     connect(m_apply, &QPushButton::clicked, this, [this] {
         m_applied = options();

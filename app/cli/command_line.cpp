@@ -90,22 +90,15 @@ int CommandLine::integer(const std::string &name, int fallback) const
 
 ComputeOptions computeOptions(const CommandLine &cl)
 {
-    ComputeOptions compute;
-    if (auto d = cl.value("device")) {
-        auto parsed = parseDeviceKind(*d);
-        if (!parsed)
-            throw UsageError(cl.command() + ": --device must be cpu or cuda, got '" + *d + "'");
-        compute.device = *parsed;
-    }
-    compute.dtype = compute.device == DeviceKind::Cuda ? ComputeDType::BFloat16 : ComputeDType::Float32;
-    if (auto t = cl.value("dtype")) {
-        auto parsed = parseComputeDType(*t);
-        if (!parsed)
-            throw UsageError(cl.command() + ": --dtype must be fp32 or bf16, got '" + *t + "'");
-        compute.dtype = *parsed;
-    }
-    compute.threads = cl.integer("threads", 0);
-    return compute;
+    const std::optional<std::string> device = cl.value("device"), dtype = cl.value("dtype");
+    const ParsedCompute parsed =
+        parseComputeOptions(device.value_or("cpu"), dtype ? std::optional<std::string_view>(*dtype) : std::nullopt,
+                            cl.integer("threads", 0));
+    if (parsed.problem == ParsedCompute::Problem::BadDevice)
+        throw UsageError(cl.command() + ": --device must be cpu or cuda, got '" + parsed.offending + "'");
+    if (parsed.problem == ParsedCompute::Problem::BadDType)
+        throw UsageError(cl.command() + ": --dtype must be fp32 or bf16, got '" + parsed.offending + "'");
+    return parsed.options;
 }
 
 } // namespace tokenscope::cli

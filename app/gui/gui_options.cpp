@@ -123,20 +123,17 @@ QString readOptions(const QCommandLineParser &parser, GuiOptions &options)
     if (!ok || options.compute.threads < 0)
         return QCoreApplication::translate("GuiOptions", "--threads must be 0 or a positive integer");
 
-    const QString device = parser.value(QStringLiteral("device"));
-    const auto parsedDevice = parseDeviceKind(device.toStdString());
-    if (!parsedDevice)
-        return QCoreApplication::translate("GuiOptions", "--device must be cpu or cuda, got '%1'").arg(device);
-    options.compute.device = *parsedDevice;
-    // bf16 is the released models' dtype and the fast path on GPUs; CPUs compute fp32.
-    options.compute.dtype = options.compute.device == DeviceKind::Cuda ? ComputeDType::BFloat16 : ComputeDType::Float32;
-    if (parser.isSet(QStringLiteral("dtype"))) {
-        const QString dtype = parser.value(QStringLiteral("dtype"));
-        const auto parsedDType = parseComputeDType(dtype.toStdString());
-        if (!parsedDType)
-            return QCoreApplication::translate("GuiOptions", "--dtype must be fp32 or bf16, got '%1'").arg(dtype);
-        options.compute.dtype = *parsedDType;
-    }
+    const std::string dtype = parser.value(QStringLiteral("dtype")).toStdString();
+    const ParsedCompute parsed =
+        parseComputeOptions(parser.value(QStringLiteral("device")).toStdString(),
+                            parser.isSet(QStringLiteral("dtype")) ? std::optional<std::string_view>(dtype) : std::nullopt,
+                            options.compute.threads);
+    const QString offending = QString::fromStdString(parsed.offending);
+    if (parsed.problem == ParsedCompute::Problem::BadDevice)
+        return QCoreApplication::translate("GuiOptions", "--device must be cpu or cuda, got '%1'").arg(offending);
+    if (parsed.problem == ParsedCompute::Problem::BadDType)
+        return QCoreApplication::translate("GuiOptions", "--dtype must be fp32 or bf16, got '%1'").arg(offending);
+    options.compute = parsed.options;
     return {};
 }
 

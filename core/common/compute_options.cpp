@@ -31,4 +31,33 @@ std::optional<ComputeDType> parseComputeDType(std::string_view text)
     return std::nullopt;
 }
 
+ComputeDType defaultDType(DeviceKind device)
+{
+    return device == DeviceKind::Cuda ? ComputeDType::BFloat16 : ComputeDType::Float32;
+}
+
+ParsedCompute parseComputeOptions(std::string_view device, std::optional<std::string_view> dtype, int threads)
+{
+    ParsedCompute out;
+    out.options.threads = threads;
+    const auto parsedDevice = parseDeviceKind(device);
+    if (!parsedDevice) {
+        out.problem = ParsedCompute::Problem::BadDevice;
+        out.offending = std::string(device);
+        return out;
+    }
+    out.options.device = *parsedDevice;
+    out.options.dtype = defaultDType(*parsedDevice);
+    if (dtype) {
+        const auto parsedDType = parseComputeDType(*dtype);
+        if (!parsedDType) {
+            out.problem = ParsedCompute::Problem::BadDType;
+            out.offending = std::string(*dtype);
+            return out;
+        }
+        out.options.dtype = *parsedDType;
+    }
+    return out;
+}
+
 } // namespace tokenscope
