@@ -9,6 +9,7 @@
 #include "model/internvl_model.h"
 #include "naive_attention.h"
 #include "pipeline/engine.h"
+#include "test_prefill.h"
 #include "test_support.h"
 
 #include <QtTest/QtTest>
@@ -21,17 +22,10 @@ using namespace tokenscope;
 
 namespace {
 
-constexpr std::int64_t kLength = 14;        // rows in the test prefill
-constexpr std::int64_t kFirstVisual = 3;    // rows 3..10 are "visual"
-constexpr std::int64_t kVisual = 8;
-
-std::vector<std::int64_t> visualRows()
-{
-    std::vector<std::int64_t> rows;
-    for (std::int64_t i = 0; i < kVisual; ++i)
-        rows.push_back(kFirstVisual + i);
-    return rows;
-}
+using test::kFirstVisual;
+using test::kLength;
+using test::kVisual;
+using test::visualRows;
 
 // A deeper "tiny" model, so that K = 2 leaves layers on both sides.
 ModelConfig deepTiny()
