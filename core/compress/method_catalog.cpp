@@ -88,7 +88,10 @@ std::vector<MethodInfo> buildCatalog()
                  "PyramidDrop (arXiv 2410.17247, CVPR 2025); Cooperx521/PyramidDrop modeling_llama_pdrop.py "
                  "pdrop_rank_drop (layer_list [8,16,24] of 32, image_token_ratio_list [0.5,0.25,0.125])",
                  MethodKind::InsideLlm, true, false, false,
-                 {integer("stages", "S: equal parts of the LLM, cut between them; 0: PyramidDrop's 4, or one per layer of a shallower LLM", 0, 0, 1024),
+                 {integer("stages",
+                          "S: equal parts of the LLM, cut between them; 0: PyramidDrop's 4, or one per layer of a "
+                          "shallower LLM",
+                          0, 0, 1024),
                   number("lambda", "share kept at each cut; 0: chosen from the budget (PyramidDrop: 0.5)", 0, 0, 1)}});
     m.push_back({"visionselector", "learned scorer (selector.safetensors): keep the k highest mean_j q_i.k_j/sqrt(h) over all tiles",
                  "VisionSelector (arXiv 2510.16598), selector_scorer.py TransformerScorer + topk(...).indices.sort()",

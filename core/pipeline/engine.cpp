@@ -71,9 +71,9 @@ struct Engine::Impl {
     int tileCap(const RunRequest &request, int width, int height) const
     {
         const TilingOptions tiling = tilingFor(model);
-        return request.mode == RouteMode::Downsample
-                   ? downsampleTiling(width, height, tiling, model.config().tokensPerTileFull(), request.targetBudget).maxTiles
-                   : tiling.maxTiles;
+        if (request.mode != RouteMode::Downsample)
+            return tiling.maxTiles;
+        return downsampleTiling(width, height, tiling, model.config().tokensPerTileFull(), request.targetBudget).maxTiles;
     }
 };
 
