@@ -77,6 +77,7 @@ private Q_SLOTS:
     void sweepRunsWithoutStallingTheGui();
     void cancelKeepsCellsAndRunResumes();
     void badInputsReportOneError();
+    void corruptManifestIsReported();
     void sampleOpensOnTheCanvas();
 
 private:
@@ -334,6 +335,27 @@ void TestSweepPanel::badInputsReportOneError()
 
     QVERIFY(!panel.openFolder(qPath(m_dir / "no-such-sweep")));
     QVERIFY(errors.last().at(0).toString().contains(QLatin1String("no-such-sweep")));
+}
+
+// A finished sweep whose sweep.json was damaged: the records still open, the error names the file.
+void TestSweepPanel::corruptManifestIsReported()
+{
+    if (m_finished.empty())
+        QSKIP("needs the folder of sweepRunsWithoutStallingTheGui");
+    const auto copy = m_dir / "corrupt-manifest";
+    std::filesystem::remove_all(copy);
+    std::filesystem::copy(m_finished, copy, std::filesystem::copy_options::recursive);
+    std::ofstream(copy / "sweep.json") << "{ \"dataset\": ";
+    SweepPanel panel;
+    QSignalSpy errors(&panel, &SweepPanel::errorReported);
+    QVERIFY(panel.openFolder(qPath(copy)));
+    QCOMPARE(errors.count(), 1);
+    QVERIFY2(errors.last().at(0).toString().contains(QLatin1String("sweep.json")), qPrintable(errors.last().at(0).toString()));
+    QVERIFY(panel.recordsModel()->rowCount() > 0);
+
+    std::ofstream(copy / "sweep.json") << R"({"dataset": "d.jsonl", "methods": "random"})";
+    QVERIFY(panel.openFolder(qPath(copy)));
+    QVERIFY2(errors.last().at(0).toString().contains(QLatin1String("wrong type")), qPrintable(errors.last().at(0).toString()));
 }
 
 void TestSweepPanel::sampleOpensOnTheCanvas()

@@ -5,6 +5,7 @@
 #include "compress/method_catalog.h"
 #include "common/progress.h"
 #include "eval/csv.h"
+#include "sweep/sweep_manifest.h"
 #include "sweep/sweep_merge.h"
 #include "sweep/sweep_spec.h"
 #include "sweep_job.h"
@@ -22,9 +23,6 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -372,25 +370,28 @@ bool SweepPanel::openFolder(const QString &path)
         std::vector<SampleRecord> records = readSweep({path.toStdString()}, found);
         // sweep.json names the dataset, against which the records' image paths resolve.
         m_datasetDir = std::filesystem::path(path.toStdString());
-        QFile spec(QDir(path).filePath(QStringLiteral("sweep.json")));
-        if (spec.open(QIODevice::ReadOnly)) {
+        std::optional<SweepManifest> manifest;
+        try {
+            manifest = readSweepManifest(m_datasetDir);
+        } catch (const Error &e) {   // the records still open; the form keeps what it had
+            Q_EMIT errorReported(QString::fromStdString(e.what()));
+        }
+        if (manifest) {
             // The form shows what this sweep ran, so Run Sweep resumes or extends it.
-            const QJsonObject object = QJsonDocument::fromJson(spec.readAll()).object();
-            const QString dataset = object.value(QLatin1String("dataset")).toString();
-            if (!dataset.isEmpty()) {
-                m_datasetDir = std::filesystem::path(dataset.toStdString()).parent_path();
-                m_dataset->setText(dataset);
+            if (!manifest->dataset.empty()) {
+                m_datasetDir = manifest->dataset.parent_path();
+                m_dataset->setText(QString::fromStdString(manifest->dataset.string()));
             }
             QStringList methods, budgets;
-            for (const QJsonValue &method : object.value(QLatin1String("methods")).toArray())
-                methods << method.toString();
-            for (const QJsonValue &budget : object.value(QLatin1String("budgets")).toArray())
-                budgets << QString::number(budget.toDouble(), 'g', 6);
+            for (const std::string &method : manifest->methods)
+                methods << QString::fromStdString(method);
+            for (double budget : manifest->budgets)
+                budgets << QString::number(budget, 'g', 6);
             if (!methods.isEmpty())
                 setMethods(methods);
             if (!budgets.isEmpty())
                 m_budgets->setText(budgets.join(QLatin1Char(',')));
-            m_limit->setValue(object.value(QLatin1String("limit")).toInt());
+            m_limit->setValue(manifest->limit);
         }
         m_outDir->setText(path);
         m_summary = summarize(records);
