@@ -2,9 +2,18 @@
 #pragma once
 
 // The prefill the inside-LLM method tests (FastV, DART, PyramidDrop) prune: 14 rows of random
-// embeddings, rows 3..10 standing for the visual tokens.
+// embeddings, rows 3..10 standing for the visual tokens, run through a 4-layer "tiny" model (so
+// that cuts leave layers on both sides); and the 3-layer tiny engine for end-to-end runs.
+
+#include "fixtures/random_checkpoint.h"
+#include "model/internvl_model.h"
+#include "pipeline/engine.h"
+#include "test_support.h"
 
 #include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
 #include <vector>
 
 namespace tokenscope::test {
@@ -20,5 +29,25 @@ inline std::vector<std::int64_t> visualRows()
         rows.push_back(kFirstVisual + i);
     return rows;
 }
+
+struct InsideLlmFixture {
+    std::filesystem::path dir;
+    std::unique_ptr<InternVLModel> model;   // 4 layers
+    std::unique_ptr<Engine> engine;         // the tiny shape, 3 layers
+    torch::Tensor embeds;                   // [kLength, hidden]
+
+    void load(const std::string &name, std::uint64_t seed)
+    {
+        at::manual_seed(seed);
+        dir = scratchDir(name);
+        ModelConfig deep = fixtureShape("tiny");
+        deep.llm.numLayers = 4;
+        writeRandomCheckpoint(dir / "deep", deep, {});
+        model = std::make_unique<InternVLModel>(InternVLModel::load(dir / "deep", {}));
+        writeRandomCheckpoint(dir / "tiny", fixtureShape("tiny"), {});
+        engine = Engine::load(dir / "tiny", {DeviceKind::Cpu, ComputeDType::Float32, 1});
+        embeds = torch::randn({kLength, deep.llm.hiddenSize});
+    }
+};
 
 } // namespace tokenscope::test

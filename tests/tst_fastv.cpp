@@ -27,14 +27,6 @@ using test::kLength;
 using test::kVisual;
 using test::visualRows;
 
-// A deeper "tiny" model, so that K = 2 leaves layers on both sides.
-ModelConfig deepTiny()
-{
-    ModelConfig c = fixtureShape("tiny");
-    c.llm.numLayers = 4;
-    return c;
-}
-
 LayerPruning keepAll(int layer, torch::Tensor &hiddenOut)
 {
     LayerPruning p;
@@ -112,21 +104,12 @@ private Q_SLOTS:
 
 private:
     RunResult run(const std::string &method, double budget);
-    std::filesystem::path m_dir;
-    std::unique_ptr<InternVLModel> m_model;
-    std::unique_ptr<Engine> m_engine;
-    torch::Tensor m_embeds;
+    test::InsideLlmFixture m_fixture;
 };
 
 void TestFastV::initTestCase()
 {
-    at::manual_seed(11);
-    m_dir = test::scratchDir("fastv");
-    writeRandomCheckpoint(m_dir / "deep", deepTiny(), {});
-    m_model = std::make_unique<InternVLModel>(InternVLModel::load(m_dir / "deep", {}));
-    writeRandomCheckpoint(m_dir / "tiny", fixtureShape("tiny"), {});
-    m_engine = Engine::load(m_dir / "tiny", {DeviceKind::Cpu, ComputeDType::Float32, 1});
-    m_embeds = torch::randn({kLength, m_model->config().llm.hiddenSize});
+    m_fixture.load("fastv", 11);
 }
 
 void TestFastV::rankingEqualsNaiveAttention_data()
@@ -147,15 +130,15 @@ void TestFastV::rankingEqualsNaiveAttention()
     QFETCH(double, budget);
     QFETCH(QString, query);
     torch::NoGradGuard noGrad;
-    const LanguageModel &llm = m_model->language();
+    const LanguageModel &llm = m_fixture.model->language();
 
     // The hidden states entering layer K-1: the input of a (keep-all) pruning at K-1, or the embeddings.
-    torch::Tensor entering = m_embeds;
+    torch::Tensor entering = m_fixture.embeds;
     if (layer > 1) {
         KVCache probe = llm.newCache(kLength, torch::kFloat32);
-        llm.prefill(m_embeds, probe, {}, keepAll(layer - 1, entering));
+        llm.prefill(m_fixture.embeds, probe, {}, keepAll(layer - 1, entering));
     }
-    const std::vector<double> received = test::naiveReceived(*m_model, layer - 1, entering, query == "last");
+    const std::vector<double> received = test::naiveReceived(*m_fixture.model, layer - 1, entering, query == "last");
 
     const MethodChoice choice = chooseMethod("fastv", budget, parseMethodParameters("fastv", "layer=" + std::to_string(layer) + ",query=" + query.toStdString()));
     const std::int64_t keep = keptCount(budget, int(kVisual));
@@ -163,7 +146,7 @@ void TestFastV::rankingEqualsNaiveAttention()
     const LayerPruning pruning = makeInsideLlmPruning(choice, visualRows(), keep, selection, llm.config().numLayers).front();
     QCOMPARE(pruning.layer, layer);
     KVCache cache = llm.newCache(kLength, torch::kFloat32);
-    llm.prefill(m_embeds, cache, {}, pruning);
+    llm.prefill(m_fixture.embeds, cache, {}, pruning);
 
     QCOMPARE(std::int64_t(selection.scores.size()), kVisual);
     std::vector<double> expected;
@@ -203,8 +186,8 @@ void TestFastV::dartEqualsReference()
 
     // Inside the prefill the cosine is on the hidden states through the final RMSNorm, whose
     // per-channel weight changes cosines (a uniform weight would not): give it an uneven one.
-    const LanguageModel &llm = m_model->language();
-    auto weight = m_model->parameters().at("language_model.model.norm.weight");
+    const LanguageModel &llm = m_fixture.model->language();
+    auto weight = m_fixture.model->parameters().at("language_model.model.norm.weight");
     const auto saved = weight.clone();
     weight.uniform_(0.1, 3.0);
     torch::Tensor hidden, keys;
@@ -217,7 +200,7 @@ void TestFastV::dartEqualsReference()
         return torch::arange(in.hidden.size(0), torch::TensorOptions().dtype(torch::kInt64));
     };
     KVCache probeCache = llm.newCache(kLength, torch::kFloat32);
-    llm.prefill(m_embeds, probeCache, {}, probe);
+    llm.prefill(m_fixture.embeds, probeCache, {}, probe);
     const auto normed = hidden * torch::rsqrt(hidden.pow(2).mean(-1, true) + llm.config().rmsNormEps) * weight;
     const std::int64_t keep = 6;
     const DartSelection expected = dartSelect(normed, keys, visualRows(), keep);
@@ -225,7 +208,7 @@ void TestFastV::dartEqualsReference()
 
     InsideLlmSelection selection;
     KVCache cache = llm.newCache(kLength, torch::kFloat32);
-    llm.prefill(m_embeds, cache, {}, makeInsideLlmPruning(chooseMethod("dart", 0.75, {{"layer", 2.0}}), visualRows(), keep, selection, llm.config().numLayers));
+    llm.prefill(m_fixture.embeds, cache, {}, makeInsideLlmPruning(chooseMethod("dart", 0.75, {{"layer", 2.0}}), visualRows(), keep, selection, llm.config().numLayers));
     weight.copy_(saved);
     QCOMPARE(selection.kept, expected.kept);
     double fromNormed = 0, fromRaw = 0;
@@ -251,14 +234,14 @@ void TestFastV::fullBudgetChangesNothing()
     QFETCH(QString, method);
     QFETCH(int, layer);
     torch::NoGradGuard noGrad;
-    const LanguageModel &llm = m_model->language();
+    const LanguageModel &llm = m_fixture.model->language();
     KVCache plain = llm.newCache(kLength + 1, torch::kFloat32);
-    const auto reference = llm.forward(m_embeds, plain, /*allLogits=*/true);
+    const auto reference = llm.forward(m_fixture.embeds, plain, /*allLogits=*/true);
 
     InsideLlmSelection selection;
     const MethodChoice choice = chooseMethod(method.toStdString(), 1.0, {{"layer", double(layer)}});
     KVCache cache = llm.newCache(kLength + 1, torch::kFloat32);
-    const auto logits = llm.prefill(m_embeds, cache, {}, makeInsideLlmPruning(choice, visualRows(), kVisual, selection, llm.config().numLayers), true);
+    const auto logits = llm.prefill(m_fixture.embeds, cache, {}, makeInsideLlmPruning(choice, visualRows(), kVisual, selection, llm.config().numLayers), true);
     QCOMPARE(std::int64_t(selection.kept.size()), kVisual);
     const double diff = (logits - reference).abs().max().item<double>();
     QVERIFY2(diff < 1e-5, qPrintable(QString("max abs diff %1").arg(diff)));
@@ -285,7 +268,7 @@ void TestFastV::decodeAfterPruningEqualsRecomputation()
     QFETCH(int, layer);
     QFETCH(double, budget);
     torch::NoGradGuard noGrad;
-    const LanguageModel &llm = m_model->language();
+    const LanguageModel &llm = m_fixture.model->language();
     const MethodChoice choice = chooseMethod(method.toStdString(), budget, {{"layer", double(layer)}});
     const std::int64_t keep = keptCount(budget, int(kVisual));
     // Positions with a gap, so kept rows' original rotary positions matter.
@@ -295,7 +278,7 @@ void TestFastV::decodeAfterPruningEqualsRecomputation()
     // Cached: pruning prefill, then two decode steps.
     InsideLlmSelection selection;
     KVCache cache = llm.newCache(kLength + 2, torch::kFloat32);
-    const auto prefillLogits = llm.prefill(m_embeds, cache, positions, makeInsideLlmPruning(choice, visualRows(), keep, selection, llm.config().numLayers));
+    const auto prefillLogits = llm.prefill(m_fixture.embeds, cache, positions, makeInsideLlmPruning(choice, visualRows(), keep, selection, llm.config().numLayers));
     const auto step1 = llm.forward(next.slice(0, 0, 1), cache);
     const auto step2 = llm.forward(next.slice(0, 1, 2), cache);
     QCOMPARE(cache.nextPosition, kLength + 4);
@@ -315,7 +298,7 @@ void TestFastV::decodeAfterPruningEqualsRecomputation()
     fixed.keepRows = [&](const PruningInput &) { return torch::tensor(rows, torch::TensorOptions().dtype(torch::kInt64)); };
     KVCache once = llm.newCache(kLength + 2, torch::kFloat32);
     auto allPositions = torch::cat({positions, torch::tensor({kLength + 2, kLength + 3}, torch::kInt64)});
-    const auto reference = llm.prefill(torch::cat({m_embeds, next}), once, allPositions, fixed, /*allLogits=*/true);
+    const auto reference = llm.prefill(torch::cat({m_fixture.embeds, next}), once, allPositions, fixed, /*allLogits=*/true);
     const auto n = reference.size(0);
     const double d0 = (prefillLogits - reference.slice(0, n - 3, n - 2)).abs().max().item<double>();
     const double d1 = (step1 - reference.slice(0, n - 2, n - 1)).abs().max().item<double>();
@@ -324,7 +307,7 @@ void TestFastV::decodeAfterPruningEqualsRecomputation()
 
     // Pruning really changed something at this budget.
     KVCache plain = llm.newCache(kLength, torch::kFloat32);
-    QVERIFY((llm.forward(m_embeds, plain, false, positions) - prefillLogits).abs().max().item<double>() > 1e-6);
+    QVERIFY((llm.forward(m_fixture.embeds, plain, false, positions) - prefillLogits).abs().max().item<double>() > 1e-6);
 }
 
 RunResult TestFastV::run(const std::string &method, double budget)
@@ -334,7 +317,7 @@ RunResult TestFastV::run(const std::string &method, double budget)
     request.question = "Which colour is on the left?";
     request.maxNewTokens = 3;
     applyMethodChoice(request, chooseMethod(method, budget));
-    return m_engine->run(request);
+    return m_fixture.engine->run(request);
 }
 
 void TestFastV::engineKeptCounts_data()

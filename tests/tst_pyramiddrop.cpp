@@ -73,29 +73,18 @@ private Q_SLOTS:
 
 private:
     std::vector<LayerPruning> steps(double lambda, InsideLlmSelection &selection) const;
-    std::filesystem::path m_dir;
-    std::unique_ptr<InternVLModel> m_model;
-    std::unique_ptr<Engine> m_engine;
-    torch::Tensor m_embeds;
+    test::InsideLlmFixture m_fixture;
 };
 
 void TestPyramidDrop::initTestCase()
 {
-    at::manual_seed(17);
-    m_dir = test::scratchDir("pyramiddrop");
-    ModelConfig deep = fixtureShape("tiny");
-    deep.llm.numLayers = 4;   // cuts after layers 1, 2 and 3 at 4 stages
-    writeRandomCheckpoint(m_dir / "deep", deep, {});
-    m_model = std::make_unique<InternVLModel>(InternVLModel::load(m_dir / "deep", {}));
-    writeRandomCheckpoint(m_dir / "tiny", fixtureShape("tiny"), {});
-    m_engine = Engine::load(m_dir / "tiny", {DeviceKind::Cpu, ComputeDType::Float32, 1});
-    m_embeds = torch::randn({kLength, deep.llm.hiddenSize});
+    m_fixture.load("pyramiddrop", 17);
 }
 
 std::vector<LayerPruning> TestPyramidDrop::steps(double lambda, InsideLlmSelection &selection) const
 {
     const MethodChoice choice = chooseMethod("pyramiddrop", 0.5, {{"stages", 4.0}, {"lambda", lambda}});
-    return makeInsideLlmPruning(choice, visualRows(), 0, selection, m_model->config().llm.numLayers);
+    return makeInsideLlmPruning(choice, visualRows(), 0, selection, m_fixture.model->config().llm.numLayers);
 }
 
 // LLaVA-1.5's 32 layers, 576 visual tokens, layer_list [8,16,24], ratios [0.5,0.25,0.125]
@@ -168,18 +157,18 @@ void TestPyramidDrop::unreachableSchedulesAreErrors()
 void TestPyramidDrop::cutsRankByNaiveNextLayerAttention()
 {
     torch::NoGradGuard noGrad;
-    const LanguageModel &llm = m_model->language();
+    const LanguageModel &llm = m_fixture.model->language();
     InsideLlmSelection selection;
     std::vector<CutRecord> cuts;
     KVCache cache = llm.newCache(kLength, torch::kFloat32);
-    llm.prefill(m_embeds, cache, {}, recorded(steps(0.5, selection), cuts));
+    llm.prefill(m_fixture.embeds, cache, {}, recorded(steps(0.5, selection), cuts));
     QCOMPARE(int(cuts.size()), 3);
 
     std::vector<std::int64_t> expectedCounts{kVisual, 4, 2, 1};
     for (std::size_t s = 0; s < cuts.size(); ++s) {
         const CutRecord &cut = cuts[s];
         QCOMPARE(cut.layer, int(s) + 1);
-        const std::vector<double> attention = test::naiveReceived(*m_model, cut.layer, cut.hidden, /*lastRowOnly=*/true);
+        const std::vector<double> attention = test::naiveReceived(*m_fixture.model, cut.layer, cut.hidden, /*lastRowOnly=*/true);
         std::vector<std::int64_t> visualNow;
         std::vector<double> scores;
         for (std::size_t r = 0; r < cut.rows.size(); ++r)
@@ -214,12 +203,12 @@ void TestPyramidDrop::cutsRankByNaiveNextLayerAttention()
 void TestPyramidDrop::lambdaOneChangesNothing()
 {
     torch::NoGradGuard noGrad;
-    const LanguageModel &llm = m_model->language();
+    const LanguageModel &llm = m_fixture.model->language();
     KVCache plain = llm.newCache(kLength + 1, torch::kFloat32);
-    const auto reference = llm.forward(m_embeds, plain, /*allLogits=*/true);
+    const auto reference = llm.forward(m_fixture.embeds, plain, /*allLogits=*/true);
     InsideLlmSelection selection;
     KVCache cache = llm.newCache(kLength + 1, torch::kFloat32);
-    const auto logits = llm.prefill(m_embeds, cache, {}, steps(1.0, selection), /*allLogits=*/true);
+    const auto logits = llm.prefill(m_fixture.embeds, cache, {}, steps(1.0, selection), /*allLogits=*/true);
     QCOMPARE(std::int64_t(selection.kept.size()), kVisual);
     QVERIFY2(maxDiff(logits, reference) < 1e-5, qPrintable(QString("max abs diff %1").arg(maxDiff(logits, reference))));
     const auto next = torch::randn({1, llm.config().hiddenSize});
@@ -239,14 +228,14 @@ void TestPyramidDrop::decodeAfterPruningEqualsRecomputation()
 {
     QFETCH(std::int64_t, firstPosition);
     torch::NoGradGuard noGrad;
-    const LanguageModel &llm = m_model->language();
+    const LanguageModel &llm = m_fixture.model->language();
     const auto positions = torch::arange(kLength, torch::TensorOptions().dtype(torch::kInt64)) + firstPosition;
     const auto next = torch::randn({2, llm.config().hiddenSize});
 
     InsideLlmSelection selection;
     std::vector<CutRecord> cuts;
     KVCache cache = llm.newCache(kLength + 2, torch::kFloat32);
-    const auto prefillLogits = llm.prefill(m_embeds, cache, positions, recorded(steps(0.5, selection), cuts));
+    const auto prefillLogits = llm.prefill(m_fixture.embeds, cache, positions, recorded(steps(0.5, selection), cuts));
     const auto step1 = llm.forward(next.slice(0, 0, 1), cache);
     const auto step2 = llm.forward(next.slice(0, 1, 2), cache);
 
@@ -264,7 +253,7 @@ void TestPyramidDrop::decodeAfterPruningEqualsRecomputation()
     }
     KVCache once = llm.newCache(kLength + 2, torch::kFloat32);
     const auto all = torch::cat({positions, torch::tensor({kLength + firstPosition, kLength + firstPosition + 1}, torch::kInt64)});
-    const auto reference = llm.prefill(torch::cat({m_embeds, next}), once, all, fixed, /*allLogits=*/true);
+    const auto reference = llm.prefill(torch::cat({m_fixture.embeds, next}), once, all, fixed, /*allLogits=*/true);
     const auto n = reference.size(0);
     const double d0 = maxDiff(prefillLogits, reference.slice(0, n - 3, n - 2));
     const double d1 = maxDiff(step1, reference.slice(0, n - 2, n - 1));
@@ -275,7 +264,7 @@ void TestPyramidDrop::decodeAfterPruningEqualsRecomputation()
     for (LayerPruning &p : fixed)
         p.renumberPositions = false;
     KVCache kept = llm.newCache(kLength + 2, torch::kFloat32);
-    const auto unrenumbered = llm.prefill(torch::cat({m_embeds, next}), kept, all, fixed, true);
+    const auto unrenumbered = llm.prefill(torch::cat({m_fixture.embeds, next}), kept, all, fixed, true);
     QVERIFY(maxDiff(unrenumbered.slice(0, n - 1, n), step2) > 1e-5);
 }
 
@@ -285,13 +274,13 @@ void TestPyramidDrop::engineReportsTheLayerAverage()
     request.image = std::make_shared<const RgbImage>(test::gradientImage(112, 56));
     request.question = "Which colour is on the left?";
     request.maxNewTokens = 3;
-    const int layers = m_engine->config().llm.numLayers;
+    const int layers = m_fixture.engine->config().llm.numLayers;
     // Two stages: the layers before the cut see every token, the rest lambda of them; this budget
     // asks for lambda = 0.5.
     const int cut = pyramidSchedule(layers, 2, 0.5, 1.0, 1).layers.front();
     const double budget = (cut + 0.5 * (layers - cut)) / layers;
     applyMethodChoice(request, chooseMethod("pyramiddrop", budget, {{"stages", 2.0}}));
-    const RunResult r = m_engine->run(request);
+    const RunResult r = m_fixture.engine->run(request);
     const int n = static_cast<int>(r.plan.tokens.size());
     const PyramidSchedule schedule = pyramidSchedule(layers, 2, 0, budget, n);
     QVERIFY(std::abs(schedule.lambda - 0.5) < 1e-9);
@@ -305,13 +294,13 @@ void TestPyramidDrop::engineReportsTheLayerAverage()
 
     applyMethodChoice(request, chooseMethod("pyramiddrop", 0.1, {{"stages", 2.0}}));
     try {
-        m_engine->run(request);
+        m_fixture.engine->run(request);
         QFAIL("a budget two stages cannot reach was accepted");
     } catch (const Error &e) {
         QVERIFY2(QString::fromUtf8(e.what()).contains("at least"), e.what());
     }
     applyMethodChoice(request, chooseMethod("pyramiddrop", budget, {{"stages", double(layers + 1)}}));
-    QVERIFY_THROWS_EXCEPTION(Error, m_engine->run(request));
+    QVERIFY_THROWS_EXCEPTION(Error, m_fixture.engine->run(request));
 }
 
 QTEST_GUILESS_MAIN(TestPyramidDrop)

@@ -165,10 +165,11 @@ void Engine::Impl::validate(const RunRequest &request) const
         throw Error("question", "is empty");
     if (request.maxNewTokens < 1 || request.maxNewTokens > 4096)
         throw Error("max new tokens", "must be in [1, 4096], got " + std::to_string(request.maxNewTokens));
-    if (!c.flash && request.mode != RouteMode::AllFull && request.mode != RouteMode::Downsample)
+    // The catalogue says which tile-ratio methods need mlp2 and the router.
+    if (const MethodInfo *ratio = findMethod(ratioMethodName(request.mode)); !c.flash && ratio && ratio->needsFlash)
         throw Error(info.directory / "config.json",
                     std::string("mode '") + routeModeName(request.mode) +
-                        "' needs an InternVL-Flash model (mlp2 + router); this one only supports 'full'");
+                        "' needs an InternVL-Flash model (mlp2 + router); this one has neither");
     if (c.flash)
         checkThresholds(effectiveThresholds(request));
     if (request.mode == RouteMode::Downsample && !(request.targetBudget > 0 && request.targetBudget <= 1))
