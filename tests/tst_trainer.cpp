@@ -236,6 +236,17 @@ private Q_SLOTS:
         o.data = bad;
         expectError([&] { trainStage(o); }, {"bad.jsonl:2", "<IMG_CONTEXT>", "special token"});
 
+        // A negative rate scale names its option.
+        const std::pair<double TrainOptions::*, QString> scales[] = {
+            {&TrainOptions::visionLearningRateScale, "--vision-lr-scale"},
+            {&TrainOptions::connectorLearningRateScale, "--connector-lr-scale"},
+            {&TrainOptions::llmLearningRateScale, "--llm-lr-scale"}};
+        for (const auto &[scale, option] : scales) {
+            TrainOptions negative = stage(TrainStage::Base, "negative-scale", "", 4);
+            negative.*scale = -1;
+            expectError([&] { trainStage(negative); }, {option, "must not be negative"});
+        }
+
         // A stage without its predecessor, or with an unfinished one.
         expectError([&] { trainStage(stage(TrainStage::Consistency, "no-from", "", 4)); }, {"--from", "base"});
         expectError([&] { trainStage(stage(TrainStage::Consistency, "wrong-from", "data", 4)); },
