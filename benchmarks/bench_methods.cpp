@@ -5,9 +5,10 @@
 // (pipeline/prefill_flops.h) and measured / bound, all interleaved in one run. Prints Markdown.
 //
 //   bench_methods [--shape demo|demo-448|internvl3_5-1b-flash] [--grid 3x2] [--budgets 0.5,0.3,0.1]
-//                 [--repeats 15] [--threads 2]
+//                 [--repeats 15] [--threads 2] [--methods fastv,sparsevlm]
 //
 // --grid CxR: the image is C×R tiles (a thumbnail is added when there is more than one).
+// --methods: only these (the full-token reference always runs), to time a method beside a few peers.
 
 #include "common/error.h"
 #include "compress/method_catalog.h"
@@ -34,15 +35,23 @@ struct Series {
     double llmBound = 1.0;   // analytic FLOPs: full / this plan, LLM only
 };
 
-std::vector<double> parseBudgets(const std::string &text)
+std::vector<std::string> splitList(const std::string &text)
 {
-    std::vector<double> out;
+    std::vector<std::string> out;
     std::size_t start = 0;
     while (start < text.size()) {
         const std::size_t comma = std::min(text.find(',', start), text.size());
-        out.push_back(std::atof(text.substr(start, comma - start).c_str()));
+        out.push_back(text.substr(start, comma - start));
         start = comma + 1;
     }
+    return out;
+}
+
+std::vector<double> parseBudgets(const std::string &text)
+{
+    std::vector<double> out;
+    for (const std::string &item : splitList(text))
+        out.push_back(std::atof(item.c_str()));
     return out;
 }
 
@@ -53,15 +62,22 @@ int main(int argc, char **argv)
     std::string shape = "demo";
     int repeats = 15, threads = 2, cols = 3, rows = 2;
     std::vector<double> budgets{0.5, 0.3, 0.1};
+    std::vector<std::string> only;   // empty: every method
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string flag = argv[i], value = argv[i + 1];
         if (flag == "--shape") shape = value;
         else if (flag == "--grid" && std::sscanf(value.c_str(), "%dx%d", &cols, &rows) == 2) continue;
         else if (flag == "--budgets") budgets = parseBudgets(value);
+        else if (flag == "--methods") only = splitList(value);
         else if (flag == "--repeats") repeats = std::atoi(value.c_str());
         else if (flag == "--threads") threads = std::atoi(value.c_str());
         else { std::fprintf(stderr, "unknown option %s\n", flag.c_str()); return 2; }
     }
+    for (const std::string &name : only)
+        if (!findMethod(name)) {
+            std::fprintf(stderr, "bench_methods: --methods: unknown method '%s'\n", name.c_str());
+            return 2;
+        }
     try {
         const auto dir = std::filesystem::temp_directory_path() / ("tokenscope-bench-methods-" + shape);
         writeRandomCheckpoint(dir, fixtureShape(shape), {});
@@ -74,7 +90,8 @@ int main(int argc, char **argv)
         std::vector<std::pair<std::string, double>> cells{{"none", 1.0}};
         for (const MethodInfo &m : compressionMethods())
             if ((m.kind != MethodKind::TileRatio || m.name == "downsample") &&
-                (!m.needsSelector || std::filesystem::exists(dir / "selector.safetensors")))
+                (!m.needsSelector || std::filesystem::exists(dir / "selector.safetensors")) &&
+                (only.empty() || std::find(only.begin(), only.end(), m.name) != only.end()))
                 for (double b : budgets) {
                     RunRequest probe;
                     probe.image = image;

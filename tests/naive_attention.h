@@ -3,7 +3,7 @@
 
 // An LLM layer's attention probabilities computed with loops in double precision, straight from
 // the checkpoint's tensors: the independent reference for methods that rank visual rows by
-// attention inside the LLM (FastV, PyramidDrop). Rows sit at rotary positions 0 .. L-1.
+// attention inside the LLM (FastV, PyramidDrop, SparseVLM). Rows sit at rotary positions 0 .. L-1.
 
 #include "model/internvl_model.h"
 #include "model/layers.h"
@@ -16,9 +16,10 @@
 namespace tokenscope::test {
 
 // Attention received per row in layer `index`, from the hidden states entering it, with loops:
-// RMSNorm, projections, Qwen3 q/k norm, rotary by hand, causal softmax, mean over heads and rows
-// (or over heads from the last row only: the official FastV ranking).
-inline std::vector<double> naiveReceived(const InternVLModel &model, int index, const torch::Tensor &x, bool lastRowOnly)
+// RMSNorm, projections, Qwen3 q/k norm, rotary by hand, causal softmax, mean over heads and the
+// query rows `from` (SparseVLM's raters).
+inline std::vector<double> naiveReceivedFrom(const InternVLModel &model, int index, const torch::Tensor &x,
+                                             const std::vector<std::int64_t> &from)
 {
     const LlmConfig &c = model.config().llm;
     const std::int64_t length = x.size(0);
@@ -46,7 +47,7 @@ inline std::vector<double> naiveReceived(const InternVLModel &model, int index, 
     std::vector<double> received(std::size_t(length), 0), qi, kj;
     for (int h = 0; h < heads; ++h) {
         const int kvHead = h / (heads / kvHeads);
-        for (std::int64_t i = lastRowOnly ? length - 1 : 0; i < length; ++i) {
+        for (std::int64_t i : from) {
             rotate(Q, i, h, qi);
             std::vector<double> scores;
             for (std::int64_t j = 0; j <= i; ++j) {
@@ -61,10 +62,19 @@ inline std::vector<double> naiveReceived(const InternVLModel &model, int index, 
             for (double &s : scores)
                 sum += (s = std::exp(s - top));
             for (std::int64_t j = 0; j <= i; ++j)
-                received[std::size_t(j)] += scores[std::size_t(j)] / sum / double(heads * (lastRowOnly ? 1 : length));
+                received[std::size_t(j)] += scores[std::size_t(j)] / sum / double(heads * std::int64_t(from.size()));
         }
     }
     return received;
+}
+
+// The same over every query row, or from the last row only (the official FastV ranking).
+inline std::vector<double> naiveReceived(const InternVLModel &model, int index, const torch::Tensor &x, bool lastRowOnly)
+{
+    std::vector<std::int64_t> from;
+    for (std::int64_t i = lastRowOnly ? x.size(0) - 1 : 0; i < x.size(0); ++i)
+        from.push_back(i);
+    return naiveReceivedFrom(model, index, x, from);
 }
 
 } // namespace tokenscope::test

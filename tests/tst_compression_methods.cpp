@@ -62,8 +62,9 @@ void TestCompressionMethods::topKProperties_data()
     QTest::addColumn<QString>("method");
     QTest::addColumn<double>("budget");
     for (const MethodInfo &m : compressionMethods()) {
-        // PyramidDrop's budget is a layer average, not a kept count (tst_pyramiddrop).
-        if (m.kind == MethodKind::TileRatio || m.name == "pyramiddrop")
+        // PyramidDrop's and SparseVLM's budgets are layer averages, not kept counts
+        // (tst_pyramiddrop, tst_sparsevlm).
+        if (m.kind == MethodKind::TileRatio || m.name == "pyramiddrop" || m.name == "sparsevlm")
             continue;
         for (double b : {1.0, 0.5, 0.3, 0.1, 0.01})
             QTest::addRow("%s b=%g", m.name.c_str(), b) << QString::fromStdString(m.name) << b;
@@ -194,7 +195,8 @@ void TestCompressionMethods::insideLlmLayerOutOfRange()
 void TestCompressionMethods::reusedEncodingGivesTheSameRun_data()
 {
     QTest::addColumn<QString>("method");
-    for (const char *m : {"none", "vir", "visionzip", "prumerge+", "vir+divprune", "fastv", "dart", "pyramiddrop"})
+    for (const char *m : {"none", "vir", "visionzip", "prumerge+", "vir+divprune", "fastv", "dart", "pyramiddrop",
+                          "sparsevlm"})
         QTest::newRow(m) << m;
 }
 

@@ -2,6 +2,7 @@
 #include "compress/inside_llm.h"
 
 #include "common/error.h"
+#include "compress/sparsevlm.h"
 #include "compress/token_selector.h"
 
 #include <algorithm>
@@ -20,7 +21,8 @@ torch::Tensor rowIndex(const std::vector<std::int64_t> &rows, const torch::Devic
     return torch::tensor(rows, torch::TensorOptions().dtype(torch::kInt64)).to(device);
 }
 
-// Indices of the `count` largest values of a 1-D CPU tensor, largest first (ties: lower index).
+} // namespace
+
 std::vector<std::int64_t> largestFirst(const torch::Tensor &values, std::int64_t count)
 {
     auto v = values.to(torch::kCPU, torch::kFloat64).contiguous();
@@ -31,8 +33,6 @@ std::vector<std::int64_t> largestFirst(const torch::Tensor &values, std::int64_t
     order.resize(std::size_t(std::min<std::int64_t>(count, v.numel())));
     return order;
 }
-
-} // namespace
 
 torch::Tensor fastvScores(const torch::Tensor &received, const std::vector<std::int64_t> &visualRows)
 {
@@ -152,10 +152,6 @@ PyramidSchedule pyramidSchedule(int llmLayers, int stages, double lambda, double
     return out;
 }
 
-namespace {
-
-// The rows a cut keeps: every current row that is not visual, and the visual ones at `keptVisual`
-// (indices into `visualNow`, the current rows that are visual, in order).
 torch::Tensor keptRowIndices(std::int64_t length, const std::vector<std::int64_t> &visualNow,
                              const std::vector<std::int64_t> &keptVisual)
 {
@@ -170,6 +166,8 @@ torch::Tensor keptRowIndices(std::int64_t length, const std::vector<std::int64_t
             keepRows.push_back(r);
     return torch::tensor(keepRows, torch::TensorOptions().dtype(torch::kInt64));
 }
+
+namespace {
 
 // PyramidDrop's cuts: before each layer of the schedule, rank the visual rows still present by the
 // attention that layer's last prompt row gives them (pdrop_rank_drop: the last instruction token's
@@ -234,6 +232,11 @@ std::vector<LayerPruning> makeInsideLlmPruning(const MethodChoice &choice, std::
     if (!choice.tokens || choice.tokens->kind != MethodKind::InsideLlm)
         throw std::logic_error("not an inside-LLM method: " + choice.name);
     const std::string name = choice.tokens->name;
+    if (name == "sparsevlm") {
+        const SparseVlmSchedule schedule =
+            sparseVlmSchedule(llmLayers, choice.budget, static_cast<std::int64_t>(visualRows.size()));
+        return sparseVlmSteps(schedule, llmLayers, std::move(visualRows), out);
+    }
     if (name == "pyramiddrop") {
         const PyramidSchedule schedule =
             pyramidSchedule(llmLayers, static_cast<int>(choice.parameter("stages")), choice.parameter("lambda"),

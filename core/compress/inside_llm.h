@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// Methods that drop visual rows inside the LLM (FastV and DART at one layer K, PyramidDrop at
-// several): the rankings, and the LayerPruning steps that apply them during prefill.
+// Methods that drop visual rows inside the LLM (FastV and DART at one layer K, PyramidDrop and
+// SparseVLM at several): the rankings, and the LayerPruning steps that apply them during prefill.
 // Private to core: includes LibTorch.
 
 #include "compress/method_catalog.h"
@@ -12,6 +12,15 @@
 #include <vector>
 
 namespace tokenscope {
+
+// Indices of the `count` largest values of a 1-D tensor, largest first (ties: lower index).
+std::vector<std::int64_t> largestFirst(const torch::Tensor &values, std::int64_t count);
+
+// The rows a cut keeps, as LayerPruning::keepRows returns them: every one of the `length`
+// current rows that is not visual, and the visual ones at `keptVisual` (indices into
+// `visualNow`, the current rows that are visual, in order).
+torch::Tensor keptRowIndices(std::int64_t length, const std::vector<std::int64_t> &visualNow,
+                             const std::vector<std::int64_t> &keptVisual);
 
 // FastV (arXiv 2403.06764): attention each visual row receives in layer K-1, averaged over heads,
 // from the last query row (query=last: pkunlp-icler/FastV modeling_llama.py, last_layer_attention_avg[-1])
@@ -61,7 +70,7 @@ struct InsideLlmSelection {
 };
 
 // The steps for an InsideLlm method ("fastv", "dart": one at layer K keeping `keep`;
-// "pyramiddrop": its schedule): each keeps every non-visual row and some of `visualRows` (the
+// "pyramiddrop", "sparsevlm": their schedules): each keeps every non-visual row and some of `visualRows` (the
 // visual tokens' rows in the prefill, in plan order); records into `out`.
 std::vector<LayerPruning> makeInsideLlmPruning(const MethodChoice &choice, std::vector<std::int64_t> visualRows,
                                                std::int64_t keep, InsideLlmSelection &out, int llmLayers);

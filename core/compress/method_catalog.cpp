@@ -93,6 +93,14 @@ std::vector<MethodInfo> buildCatalog()
                           "shallower LLM",
                           0, 0, 1024),
                   number("lambda", "share kept at each cut; 0: chosen from the budget (PyramidDrop: 0.5)", 0, 0, 1)}});
+    m.push_back({"sparsevlm",
+                 "inside the LLM, text-guided: the question rows most relevant to the image rate the visual tokens "
+                 "by their attention at 3 layers (2, 6, 15 of 32, scaled to the depth); each cut keeps a fixed "
+                 "count (the reference's per-setting counts scaled by b*N/R) and recycles the 30% of dropped tokens "
+                 "the raters rate highest into DPC-KNN cluster centres (about one per ten); rows renumbered",
+                 "SparseVLM v1.0 (arXiv 2410.04417, ICML 2025); Gumpest/SparseVLMs modelling_sparse_llama.py "
+                 "(text raters, pruning_loc [2,6,15]), score.py (sparse_token_dict), utils.py cluster_and_merge",
+                 MethodKind::InsideLlm, true, false, false, {}});
     m.push_back({"visionselector", "learned scorer (selector.safetensors): keep the k highest mean_j q_i.k_j/sqrt(h) over all tiles",
                  "VisionSelector (arXiv 2510.16598), selector_scorer.py TransformerScorer + topk(...).indices.sort()",
                  MethodKind::TokenSelection, true, true, false, {}});

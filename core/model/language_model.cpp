@@ -103,6 +103,40 @@ torch::Tensor attentionReceived(const torch::Tensor &queries, torch::Tensor keys
     return sum.div_(double(heads * length));
 }
 
+// The same from the query rows `queryRows` (current row indices) only, each causal at its own row.
+torch::Tensor attentionReceivedFrom(const torch::Tensor &queries, torch::Tensor keys, double scale,
+                                    const std::vector<std::int64_t> &queryRows)
+{
+    const auto heads = queries.size(0), length = queries.size(1);
+    if (keys.size(0) != heads)
+        keys = keys.repeat_interleave(heads / keys.size(0), 0);
+    const auto device = queries.device();
+    const auto rows = torch::tensor(queryRows, torch::TensorOptions().dtype(torch::kInt64)).to(device);
+    auto scores = torch::matmul(queries.index_select(1, rows), keys.transpose(-2, -1)).to(torch::kFloat32).mul_(scale);
+    const auto future = torch::arange(length, rows.options()).unsqueeze(0) > rows.unsqueeze(1);   // [R, L]
+    scores.masked_fill_(future, -std::numeric_limits<float>::infinity());
+    return torch::softmax(scores, -1).sum(at::IntArrayRef{0, 1}).div_(double(heads * rows.numel()));
+}
+
+// Where each prefill row is now (-1 when dropped): `rows` maps current rows to prefill rows.
+std::vector<std::int64_t> currentRowsOf(const std::vector<std::int64_t> &prefillRows, const std::vector<std::int64_t> &rows,
+                                        std::int64_t prefillLength)
+{
+    std::vector<std::int64_t> where(std::size_t(prefillLength), -1);
+    for (std::size_t r = 0; r < rows.size(); ++r)
+        if (rows[r] != kInsertedRow)
+            where[std::size_t(rows[r])] = static_cast<std::int64_t>(r);
+    std::vector<std::int64_t> out;
+    for (std::int64_t p : prefillRows) {
+        if (p < 0 || p >= prefillLength || where[std::size_t(p)] < 0)
+            throw std::logic_error("queryRows names row " + std::to_string(p) + ", which is not in the prefill any more");
+        out.push_back(where[std::size_t(p)]);
+    }
+    if (out.empty())
+        throw std::logic_error("queryRows chose no rows");
+    return out;
+}
+
 } // namespace
 
 torch::Tensor LanguageModel::attention(const Layer &layer, std::size_t index, const torch::Tensor &x,
@@ -279,6 +313,10 @@ torch::Tensor LanguageModel::prefill(const torch::Tensor &embeds, KVCache &cache
             throw std::invalid_argument("pruning steps must be at strictly increasing layers");
         if (!step.keepRows)
             throw std::invalid_argument("pruning has no keepRows");
+        if (step.insertRows && !step.renumberPositions)
+            throw std::invalid_argument("a pruning step that inserts rows must renumber positions");
+        if (step.queryRows && !step.needAttention)
+            throw std::invalid_argument("queryRows without needAttention");
         previous = step.layer;
     }
     if (cache.layerLengths.size() != m_layers.size() || cache.length != 0)
@@ -311,9 +349,12 @@ torch::Tensor LanguageModel::prefill(const torch::Tensor &embeds, KVCache &cache
             input.normedHidden = m_finalNorm(x);
         if (step.needAttention || step.needNextLayerLastRowAttention) {
             StageTimer timer(embeds.device());
-            if (step.needAttention)
-                input.attentionReceived = attentionReceived(queries, input.keys, 1.0 / std::sqrt(double(m_config.headDim)),
-                                                            step.lastQueryOnly);
+            const double scale = 1.0 / std::sqrt(double(m_config.headDim));
+            if (step.needAttention && step.queryRows)
+                input.attentionReceived = attentionReceivedFrom(queries, input.keys, scale,
+                                                                currentRowsOf(step.queryRows(embeds), rows, length));
+            else if (step.needAttention)
+                input.attentionReceived = attentionReceived(queries, input.keys, scale, step.lastQueryOnly);
             if (step.needNextLayerLastRowAttention)
                 input.nextLayerLastRowAttention = lastRowAttention(std::size_t(step.layer), x, cos, sin);
             input.attentionMs = timer.elapsedMs();
@@ -332,19 +373,34 @@ torch::Tensor LanguageModel::prefill(const torch::Tensor &embeds, KVCache &cache
         std::vector<std::int64_t> keptRows;
         for (std::int64_t i = 0; i < keep.numel(); ++i)
             keptRows.push_back(rows[std::size_t(kept[i])]);
+        InsertedRows inserted;
+        if (step.insertRows)
+            inserted = step.insertRows(input, std::vector<std::int64_t>(kept, kept + keep.numel()));
         rows = std::move(keptRows);
 
-        keep = keep.to(embeds.device());
-        x = x.index_select(0, keep);
-        current = current.index_select(0, keep);
+        const auto keepOnDevice = keep.to(embeds.device());
+        x = x.index_select(0, keepOnDevice);
+        current = current.index_select(0, keepOnDevice);
+        if (inserted.hidden.defined() && inserted.hidden.size(0) > 0) {
+            const auto added = inserted.hidden.size(0);
+            if (inserted.hidden.dim() != 2 || inserted.hidden.size(1) != x.size(1))
+                throw std::logic_error("insertRows must return [M, hidden] rows");
+            if (inserted.after < 0 || inserted.after >= keep.numel() - 1)
+                throw std::logic_error("insertRows must insert before the last kept row");
+            if (x.size(0) + added > cache.capacity())
+                throw std::length_error("KV cache capacity exceeded by inserted rows");
+            const auto split = inserted.after + 1;
+            x = torch::cat({x.slice(0, 0, split), inserted.hidden.to(x.device(), x.scalar_type()), x.slice(0, split)});
+            rows.insert(rows.begin() + split, std::size_t(added), kInsertedRow);
+        }
         if (step.renumberPositions) {
-            current = current[0] + torch::arange(keep.numel(), current.options());
+            current = current[0] + torch::arange(x.size(0), current.options());
             std::tie(cos, sin) = rotary(current, embeds);
             const std::int64_t shift = nextPosition - (current.max().item<std::int64_t>() + 1);
             std::fill(cache.positionShift.begin() + step.layer, cache.positionShift.end(), shift);
         } else {   // kept rows keep their rotary positions
-            cos = cos.index_select(0, keep);
-            sin = sin.index_select(0, keep);
+            cos = cos.index_select(0, keepOnDevice);
+            sin = sin.index_select(0, keepOnDevice);
         }
     }
     for (; done < m_layers.size(); ++done)

@@ -33,14 +33,26 @@ struct KVCache {
 // in the prefill (all of them, unless an earlier step dropped some), as they leave layer K-1.
 struct PruningInput {
     torch::Tensor hidden;      // [L, D] hidden states entering layer K
-    std::vector<std::int64_t> rows;    // [L] each current row's index in the prefill as given
+    std::vector<std::int64_t> rows;    // [L] each current row's index in the prefill as given, or
+                                       // kInsertedRow for a row an earlier step inserted
     torch::Tensor attentionReceived;   // [L] fp32: layer K-1 attention each row receives, mean over
-                                       // heads and query rows, or from the last row only (lastQueryOnly)
+                                       // heads and query rows: all of them, the last (lastQueryOnly)
+                                       // or the step's queryRows
     double attentionMs = 0;            // what computing attentionReceived cost (a method's overhead)
     torch::Tensor keys;        // [kvHeads, L, headDim] layer K-1 keys after rotary (when needKeys)
     torch::Tensor normedHidden;   // [L, D] `hidden` through the final RMSNorm (when needNormedHidden)
     torch::Tensor nextLayerLastRowAttention;   // [L] fp32: layer K's own attention from the last row
                                                // (its input norm, q/k, rotary), mean over heads
+};
+
+inline constexpr std::int64_t kInsertedRow = -1;
+
+// Rows a step adds after its cut (SparseVLM recycles the dropped visual rows into cluster
+// centres): `hidden` [M, D] goes in right after kept row `after` (an index into the kept rows,
+// before the last one).
+struct InsertedRows {
+    torch::Tensor hidden;
+    std::int64_t after = 0;
 };
 
 // One step of a prefill that drops rows inside the LLM: layers < K run on the rows they are given,
@@ -59,7 +71,14 @@ struct LayerPruning {
     // Kept rows keep their rotary positions (FastV, DART), or are renumbered contiguously from the
     // first row's position on, decoding following (PyramidDrop resets position_ids after a drop).
     bool renumberPositions = false;
+    // When set, attentionReceived averages over these query rows only: indices into the prefill
+    // as given (none of them dropped before this step), chosen from the prefill's input
+    // embeddings [L0, D] (SparseVLM's text raters).
+    std::function<std::vector<std::int64_t>(const torch::Tensor &embeds)> queryRows;
     std::function<torch::Tensor(const PruningInput &)> keepRows;
+    // Called after keepRows with what it returned; the rows it gives are inserted before layer K.
+    // Needs renumberPositions (a new row has no position of its own).
+    std::function<InsertedRows(const PruningInput &, const std::vector<std::int64_t> &keep)> insertRows;
 };
 
 class LanguageModel {

@@ -5,6 +5,7 @@
 #include "pipeline/engine.h"
 
 #include "compress/inside_llm.h"
+#include "compress/sparsevlm.h"
 #include "compress/vision_selector.h"
 #include "model/internvl_model.h"
 #include "model/torch_runtime.h"
@@ -184,6 +185,8 @@ void Engine::Impl::validate(const RunRequest &request) const
         // Its stages and the budget they can reach, before any tile is encoded.
         pyramidSchedule(c.llm.numLayers, static_cast<int>(choice->parameter("stages")), choice->parameter("lambda"),
                         choice->budget, 1);
+    } else if (choice->tokens->name == "sparsevlm") {
+        sparseVlmSchedule(c.llm.numLayers, choice->budget, 1);   // an LLM it can cut
     } else if (choice->tokens->kind == MethodKind::InsideLlm) {
         // Layers < K see every visual token; a K with no layer after it would prune nothing.
         const auto layer = static_cast<int>(choice->parameter("layer"));
@@ -225,8 +228,8 @@ std::vector<LayerPruning> Engine::Impl::insideLlmPruning(const MethodChoice &cho
     const auto keep = static_cast<std::int64_t>(keptCount(choice.budget, static_cast<int>(rows.size())));
     std::vector<LayerPruning> steps =
         makeInsideLlmPruning(choice, std::move(rows), keep, selection, model.config().llm.numLayers);
-    // The method's own cost inside the prefill: its explicit attention (FastV, PyramidDrop) plus
-    // its ranking, over every cut.
+    // The method's own cost inside the prefill: its explicit attention (FastV, PyramidDrop,
+    // SparseVLM) plus its ranking (SparseVLM's recycling included), over every cut.
     selectionMs = 0;
     for (LayerPruning &step : steps)
         step.keepRows = [rank = std::move(step.keepRows), device = model.target().device,
