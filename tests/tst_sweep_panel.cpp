@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
 // The workbench's sweep tab: the sample table's models (under QAbstractItemModelTester), the
 // interactive figures (hover/click hit-testing, legend toggling), a sweep run from the panel on a
-// tiny model (results fill in, the GUI thread never stalls > 50 ms, a clicked point lists its
-// samples, an activated sample reaches the canvas), cancel + resume, and reopening a folder.
+// tiny model shared with the session's asks (results fill in, the GUI thread never stalls > 50 ms,
+// a question asked meanwhile is answered before the sweep ends, a clicked point lists its
+// samples, an activated sample reaches the canvas), cancel + resume, a model reload that stops the
+// sweep, and reopening a folder.
 
 #include "fixtures/random_checkpoint.h"
 #include "image/image.h"
 #include "main_window.h"
 #include "method_panel.h"
+#include "model_session.h"
 #include "sweep_panel.h"
 #include "sweep_plot_view.h"
 #include "sweep_records_model.h"
@@ -76,6 +79,7 @@ private Q_SLOTS:
     void figuresHitTestAndToggle();
     void sweepRunsWithoutStallingTheGui();
     void cancelKeepsCellsAndRunResumes();
+    void reloadingTheModelStopsTheSweep();
     void badInputsReportOneError();
     void corruptManifestIsReported();
     void sampleOpensOnTheCanvas();
@@ -88,6 +92,7 @@ private:
     std::filesystem::path m_data;        // 4 samples
     std::filesystem::path m_longData;    // 24 samples: long enough to watch and to cancel
     std::filesystem::path m_finished;    // the folder sweepRunsWithoutStallingTheGui leaves
+    std::unique_ptr<ModelSession> m_session;   // the tiny model, shared by sweeps and asks
 };
 
 void TestSweepPanel::initTestCase()
@@ -101,6 +106,10 @@ void TestSweepPanel::initTestCase()
     m_data = m_dir / "short" / "data.jsonl";
     writeDataset(m_dir / "long", 24);
     m_longData = m_dir / "long" / "data.jsonl";
+    m_session = std::make_unique<ModelSession>(oneThread);
+    QSignalSpy loaded(m_session.get(), &ModelSession::modelLoaded);
+    m_session->loadModel(qPath(m_model));
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, timeoutMs);
 }
 
 void TestSweepPanel::writeDataset(const std::filesystem::path &dir, int samples)
@@ -192,7 +201,7 @@ void TestSweepPanel::sweepRunsWithoutStallingTheGui()
     SweepPanel panel;
     panel.resize(1300, 800);
     panel.show();
-    panel.setModel(qPath(m_model), oneThread);
+    panel.setModel(m_session.get(), qPath(m_model));
     panel.setDataset(qPath(m_longData));
     panel.setMethods({QStringLiteral("none"), QStringLiteral("random"), QStringLiteral("vir+divprune")});
     panel.setBudgets(QStringLiteral("0.5,0.25"));
@@ -221,10 +230,27 @@ void TestSweepPanel::sweepRunsWithoutStallingTheGui()
     QVERIFY(panel.run());
     QVERIFY(panel.isRunning());
     QVERIFY(!panel.run());   // one at a time
+
+    // The sweep shares the session's engine: a question asked once it is under way is answered
+    // between two of its cells, long before it ends.
+    QTRY_VERIFY_WITH_TIMEOUT(panel.recordsModel()->rowCount() > 0, timeoutMs);
+    RunRequest request;
+    request.image = std::make_shared<const RgbImage>(test::gradientImage(112, 56));
+    request.question = "Which colour is on the left?";
+    request.maxNewTokens = 2;
+    QSignalSpy answered(m_session.get(), &ModelSession::answerReady);
+    QElapsedTimer askClock;
+    askClock.start();
+    m_session->ask(request);
+    QTRY_COMPARE_WITH_TIMEOUT(answered.count(), 1, timeoutMs);
+    const qint64 answerMs = askClock.elapsed();
+    QVERIFY2(panel.isRunning(), "the answer waited for the whole sweep");
+
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, timeoutMs);
     watchdog.stop();
     QCOMPARE(errors.count(), 0);
-    qInfo("sweep ran %lld ms; worst GUI timer gap %lld ms", runningMs, worstGap);
+    qInfo("sweep ran %lld ms; worst GUI timer gap %lld ms; a question asked during it answered in %lld ms", runningMs,
+          worstGap, answerMs);
     QVERIFY2(runningMs >= 500, "the sweep was too short to watch");
     QVERIFY2(worstGap <= 50, qPrintable(QStringLiteral("the GUI thread stalled for %1 ms").arg(worstGap)));
 
@@ -284,7 +310,7 @@ void TestSweepPanel::sweepRunsWithoutStallingTheGui()
 void TestSweepPanel::cancelKeepsCellsAndRunResumes()
 {
     SweepPanel panel;
-    panel.setModel(qPath(m_model), oneThread);
+    panel.setModel(m_session.get(), qPath(m_model));
     panel.setDataset(qPath(m_longData));
     panel.setMethods({QStringLiteral("none"), QStringLiteral("random")});
     panel.setBudgets(QStringLiteral("0.5"));
@@ -308,6 +334,38 @@ void TestSweepPanel::cancelKeepsCellsAndRunResumes()
     QCOMPARE(panel.recordsModel()->rowCount(), 48);
 }
 
+// Loading a model replaces the engine the sweep runs on: the sweep stops with a message that says
+// so, its cells stay on disk, and running it again on the new model resumes them.
+void TestSweepPanel::reloadingTheModelStopsTheSweep()
+{
+    SweepPanel panel;
+    panel.setModel(m_session.get(), qPath(m_model));
+    panel.setDataset(qPath(m_longData));
+    panel.setMethods({QStringLiteral("none"), QStringLiteral("random")});
+    panel.setBudgets(QStringLiteral("0.5"));
+    const auto out = m_dir / "reloaded";
+    std::filesystem::remove_all(out);
+    panel.setOutputFolder(qPath(out));
+    QSignalSpy errors(&panel, &SweepPanel::errorReported);
+    QVERIFY(panel.run());
+    QTRY_VERIFY_WITH_TIMEOUT(panel.recordsModel()->rowCount() >= 2, timeoutMs);
+    QSignalSpy loaded(m_session.get(), &ModelSession::modelLoaded);
+    m_session->loadModel(qPath(m_model));
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, timeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!panel.isRunning(), timeoutMs);
+    QCOMPARE(errors.count(), 1);
+    const QString message = errors.last().at(0).toString();
+    QVERIFY2(message.contains(QLatin1String("replaced")) && message.contains(QLatin1String("kept")), qPrintable(message));
+    const int kept = lineCount(out / "records.jsonl");
+    QVERIFY2(kept >= 2 && kept < 48, qPrintable(QString::number(kept)));
+
+    QSignalSpy finished(&panel, &SweepPanel::sweepFinished);
+    QVERIFY(panel.run());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, timeoutMs);
+    QVERIFY2(panel.statusText().contains(QStringLiteral("%1 resumed").arg(kept)), qPrintable(panel.statusText()));
+    QCOMPARE(lineCount(out / "records.jsonl"), 48);
+}
+
 void TestSweepPanel::badInputsReportOneError()
 {
     SweepPanel panel;
@@ -315,7 +373,7 @@ void TestSweepPanel::badInputsReportOneError()
     panel.setDataset(qPath(m_data));
     QVERIFY(!panel.run());   // no model yet
     QVERIFY(errors.last().at(0).toString().contains(QLatin1String("no model")));
-    panel.setModel(qPath(m_model), oneThread);
+    panel.setModel(m_session.get(), qPath(m_model));
     panel.setBudgets(QStringLiteral("0.5,1.5"));
     QVERIFY(!panel.run());
     QVERIFY2(errors.last().at(0).toString().contains(QLatin1String("1.5")), qPrintable(errors.last().at(0).toString()));

@@ -19,6 +19,18 @@
         <source>Unknown error while running the model.</source>
         <translation>Erreur inconnue lors de l&apos;exécution du modèle.</translation>
     </message>
+    <message>
+        <source>The model was closed.</source>
+        <translation>Le modèle a été fermé.</translation>
+    </message>
+    <message>
+        <source>Another task replaced it.</source>
+        <translation>Une autre tâche l’a remplacée.</translation>
+    </message>
+    <message>
+        <source>The model was replaced by %1.</source>
+        <translation>Le modèle a été remplacé par %1.</translation>
+    </message>
 </context>
 <context>
     <name>Gallery</name>
@@ -239,6 +251,13 @@
     <message>
         <source>(empty answer: the model stopped at once)</source>
         <translation>(réponse vide : le modèle s&apos;est arrêté immédiatement)</translation>
+    </message>
+</context>
+<context>
+    <name>SweepJob</name>
+    <message>
+        <source>%1 The cells finished so far are kept; Run Sweep again resumes.</source>
+        <translation>%1 Les cellules déjà terminées sont conservées ; relancer le balayage reprend là où il s’est arrêté.</translation>
     </message>
 </context>
 <context>
@@ -884,10 +903,6 @@ Droite : %2</translation>
         <translation>Double-cliquez sur un échantillon (ou appuyez sur Entrée) pour l&apos;afficher sur le canevas avec sa méthode et son budget</translation>
     </message>
     <message>
-        <source>Loading the model and checking the dataset…</source>
-        <translation>Chargement du modèle et vérification du jeu de données…</translation>
-    </message>
-    <message>
         <source>Cancelling after the current cell…</source>
         <translation>Annulation après la cellule en cours…</translation>
     </message>
@@ -972,6 +987,10 @@ Droite : %2</translation>
             <numerusform>%n échantillon écrit dans %1</numerusform>
             <numerusform>%n échantillons écrits dans %1</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Checking the dataset…</source>
+        <translation>Vérification du jeu de données…</translation>
     </message>
 </context>
 <context>

@@ -19,6 +19,18 @@
         <source>Unknown error while running the model.</source>
         <translation>运行模型时发生未知错误。</translation>
     </message>
+    <message>
+        <source>The model was closed.</source>
+        <translation>模型已关闭。</translation>
+    </message>
+    <message>
+        <source>Another task replaced it.</source>
+        <translation>已被另一个任务取代。</translation>
+    </message>
+    <message>
+        <source>The model was replaced by %1.</source>
+        <translation>模型已被 %1 替换。</translation>
+    </message>
 </context>
 <context>
     <name>Gallery</name>
@@ -237,6 +249,13 @@
     <message>
         <source>(empty answer: the model stopped at once)</source>
         <translation>（空回答：模型立即停止了）</translation>
+    </message>
+</context>
+<context>
+    <name>SweepJob</name>
+    <message>
+        <source>%1 The cells finished so far are kept; Run Sweep again resumes.</source>
+        <translation>%1 已完成的单元均已保留；再次运行扫描即可继续。</translation>
     </message>
 </context>
 <context>
@@ -882,10 +901,6 @@ Right: %2</source>
         <translation>双击样本（或选中后按回车键），即可在画布上按其方法和预算查看</translation>
     </message>
     <message>
-        <source>Loading the model and checking the dataset…</source>
-        <translation>正在加载模型并检查数据集…</translation>
-    </message>
-    <message>
         <source>Cancelling after the current cell…</source>
         <translation>将在当前单元完成后取消…</translation>
     </message>
@@ -968,6 +983,10 @@ Right: %2</source>
         <translation>
             <numerusform>已将 %n 个样本写入 %1</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Checking the dataset…</source>
+        <translation>正在检查数据集…</translation>
     </message>
 </context>
 <context>

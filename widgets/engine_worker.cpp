@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "engine_worker.h"
 
+#include "background_task.h"
 #include "common/error.h"
 #include "job_generations.h"
 #include "pipeline/engine.h"
@@ -30,7 +31,48 @@ EngineWorker::EngineWorker(std::shared_ptr<const JobGenerations> generations)
 {
 }
 
-EngineWorker::~EngineWorker() = default;
+EngineWorker::~EngineWorker()
+{
+    abandonBackground(QCoreApplication::translate("EngineWorker", "The model was closed."));
+}
+
+void EngineWorker::startBackground(std::shared_ptr<BackgroundTask> task)
+{
+    abandonBackground(QCoreApplication::translate("EngineWorker", "Another task replaced it."));
+    m_background = std::move(task);
+    const quint64 serial = ++m_backgroundSerial;
+    QMetaObject::invokeMethod(this, [this, serial] { stepBackground(serial); }, Qt::QueuedConnection);
+}
+
+void EngineWorker::abandonBackground(const QString &reason)
+{
+    if (std::shared_ptr<BackgroundTask> task = std::move(m_background)) {
+        ++m_backgroundSerial;   // steps still queued for it do nothing
+        task->abandon(reason);
+    }
+}
+
+void EngineWorker::stepBackground(quint64 serial)
+{
+    if (!m_background || serial != m_backgroundSerial)
+        return;
+    if (!m_engine) {
+        abandonBackground(QCoreApplication::translate("EngineWorker", "No model is loaded."));
+        return;
+    }
+    bool more = false;
+    try {
+        more = m_background->step(*m_engine);
+    } catch (const std::exception &e) {   // a task reports its own errors; this is a last resort
+        abandonBackground(errorMessage(e));
+        return;
+    }
+    // Queued behind whatever arrived during this step (an ask runs before the next cell).
+    if (more)
+        QMetaObject::invokeMethod(this, [this, serial] { stepBackground(serial); }, Qt::QueuedConnection);
+    else
+        m_background.reset();
+}
 
 void EngineWorker::load(quint64 generation, const QString &directory, const ComputeOptions &options)
 {
@@ -46,6 +88,7 @@ void EngineWorker::load(quint64 generation, const QString &directory, const Comp
         if (m_generations->loadShouldStop(generation)) {
             Q_EMIT cancelled(generation);
         } else {
+            abandonBackground(QCoreApplication::translate("EngineWorker", "The model was replaced by %1.").arg(directory));
             m_engine = std::move(engine);
             m_encoded.reset();   // the new model encodes differently
             m_encodedKey = 0;

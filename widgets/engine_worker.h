@@ -21,6 +21,7 @@ struct EncodedImage;
 
 namespace tokenscope::widgets {
 
+class BackgroundTask;
 class JobGenerations;
 
 class EngineWorker : public QObject {
@@ -37,6 +38,9 @@ public:
     // encoding, and reports it through compared() just before answered().
     void run(quint64 generation, const tokenscope::RunRequest &request, quint64 imageKey = 0,
              const std::optional<tokenscope::RunRequest> &comparison = std::nullopt);
+    // Steps `task` on this engine between asks until it ends; an earlier task still running is
+    // abandoned. A load that replaces the engine abandons the running task.
+    void startBackground(std::shared_ptr<BackgroundTask> task);
 
 Q_SIGNALS:
     void loaded(quint64 generation, const tokenscope::ModelInfo &info);
@@ -51,11 +55,15 @@ Q_SIGNALS:
 
 private:
     RunResult runOne(const RunRequest &request, quint64 imageKey, const ProgressCallbacks &callbacks);
+    void stepBackground(quint64 serial);
+    void abandonBackground(const QString &reason);
 
     std::shared_ptr<const JobGenerations> m_generations;
     std::unique_ptr<Engine> m_engine;
     std::shared_ptr<const EncodedImage> m_encoded;   // of image m_encodedKey, by m_engine
     quint64 m_encodedKey = 0;
+    std::shared_ptr<BackgroundTask> m_background;
+    quint64 m_backgroundSerial = 0;   // which task a queued step belongs to
 };
 
 } // namespace tokenscope::widgets

@@ -447,7 +447,7 @@ void MainWindow::onModelLoaded(const tokenscope::ModelInfo &info)
     m_methods->setCapabilities(info.flash, info.hasSelector, info.defaultThresholds, defaultRatio);
     m_compareMethods->setCapabilities(info.flash, info.hasSelector, info.defaultThresholds, defaultRatio);
     m_modelDir = QString::fromStdString(info.directory.string());
-    m_sweeps->setModel(m_modelDir, m_compute);
+    m_sweeps->setModel(m_session, m_modelDir);
     m_settings->addRecent(RecentKind::Model, QString::fromStdString(info.directory.string()));
     statusBar()->showMessage(tr("Model loaded: %1").arg(QString::fromStdString(info.directory.filename().string())),
                              statusTimeoutMs);
@@ -583,7 +583,6 @@ void MainWindow::setComputeOptions(const ComputeOptions &options)
     m_session->setComputeOptions(options);
     m_settings->setCompute(options);
     if (!m_modelDir.isEmpty()) {
-        m_sweeps->setModel(m_modelDir, options);
         openModel(m_modelDir);
     }
 }

@@ -63,6 +63,13 @@ void ModelSession::cancel()
     m_generations->cancelAll();
 }
 
+void ModelSession::runInBackground(std::shared_ptr<BackgroundTask> task)
+{
+    QMetaObject::invokeMethod(
+        m_worker.get(), [worker = m_worker.get(), task = std::move(task)]() mutable { worker->startBackground(std::move(task)); },
+        Qt::QueuedConnection);
+}
+
 bool ModelSession::isBusy() const
 {
     return m_finished < m_generations->issued();

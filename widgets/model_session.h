@@ -20,6 +20,7 @@
 
 namespace tokenscope::widgets {
 
+class BackgroundTask;
 class EngineWorker;
 class JobGenerations;
 
@@ -41,6 +42,9 @@ public:
     const ComputeOptions &computeOptions() const { return m_options; }
     // Cancels everything issued so far (the running job stops at its next progress check).
     void cancel();
+    // Runs `task` on this session's engine, between asks (BackgroundTask); cancel() does not
+    // touch it, loadModel() abandons it. The task reports its own outcome.
+    void runInBackground(std::shared_ptr<BackgroundTask> task);
 
     bool isBusy() const;
     bool hasModel() const { return m_hasModel; }

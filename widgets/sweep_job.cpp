@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: MIT
 #include "sweep_job.h"
 
+#include "background_task.h"
 #include "common/error.h"
-#include "pipeline/engine.h"
+#include "model_session.h"
 #include "sweep/sweep_merge.h"
 
+#include <QCoreApplication>
+
+#include <atomic>
 #include <chrono>
+#include <mutex>
 
 namespace tokenscope::widgets {
 
@@ -20,106 +25,163 @@ constexpr int interimResamples = 200;   // the final summary uses the default 10
 
 } // namespace
 
+// What the GUI-side job and its task on the model-owner thread share: the way back to the job
+// (gone once the job is destroyed) and the cancel request.
+struct SweepJob::Link {
+    std::mutex mutex;
+    SweepJob *job = nullptr;
+    std::atomic<bool> cancel{false};
+
+    // Runs f(job) on the job's thread, unless the job is gone (then nothing happens).
+    template <typename F>
+    void post(F &&f)
+    {
+        const std::lock_guard<std::mutex> lock(mutex);
+        if (job)
+            QMetaObject::invokeMethod(job, [job = job, f = std::forward<F>(f)] { f(job); }, Qt::QueuedConnection);
+    }
+};
+
+// The sweep on the model-owner thread: the first step checks everything and shows a resumed
+// folder's cells, every further step runs one cell.
+class SweepJob::Task : public BackgroundTask {
+public:
+    Task(std::shared_ptr<Link> link, SweepSpec spec) : m_link(std::move(link)), m_spec(std::move(spec)) {}
+
+    bool step(Engine &engine) override
+    {
+        try {
+            if (m_link->cancel)
+                throw Cancelled();
+            if (!m_run) {
+                start(engine);
+                return true;
+            }
+            if (!m_run->done())
+                add(*m_run->step());
+            reportProgress();
+            if (!m_run->done())
+                return true;
+            flushRecords(false);
+            const SweepOutcome &outcome = m_run->outcome();
+            m_link->post([rows = summarize(outcome.records)](SweepJob *job) { Q_EMIT job->summaryUpdated(rows); });
+            m_link->post([file = QString::fromStdString(outcome.recordsFile.string()), ran = int(outcome.ran),
+                          resumed = int(outcome.resumed)](SweepJob *job) {
+                job->m_running = false;
+                Q_EMIT job->finished(file, ran, resumed);
+            });
+        } catch (const Cancelled &) {
+            flushRecords(true);
+            m_link->post([](SweepJob *job) {
+                job->m_running = false;
+                Q_EMIT job->cancelled();
+            });
+        } catch (const std::exception &e) {   // tokenscope::Error names the file, line or sample
+            fail(QString::fromStdString(e.what()));
+        }
+        return false;
+    }
+
+    void abandon(const QString &reason) override
+    {
+        fail(QCoreApplication::translate("SweepJob", "%1 The cells finished so far are kept; Run Sweep again resumes.")
+                 .arg(reason));
+    }
+
+private:
+    void start(Engine &engine)
+    {
+        // A resumed folder's cells are shown before the new ones arrive.
+        if (std::filesystem::is_directory(m_spec.outDir) && !recordFilesIn(m_spec.outDir).empty()) {
+            MergeOutcome found;
+            m_all = readSweep({m_spec.outDir}, found);
+            m_batch = m_all;
+            flushRecords(true);
+        }
+        m_run = std::make_unique<SweepRun>(engine, m_spec);
+        m_lastRecords = m_lastSummary = Clock::now();
+    }
+
+    void add(const SampleRecord &record)
+    {
+        m_all.push_back(record);
+        m_batch.push_back(record);
+        const auto now = Clock::now();
+        if (now - m_lastRecords >= recordsInterval)
+            flushRecords(now - m_lastSummary >= summaryInterval);
+    }
+
+    void reportProgress()
+    {
+        const SweepProgress &progress = m_run->progress();
+        const auto now = Clock::now();
+        if (now - m_lastProgress < progressInterval && progress.done < progress.total)
+            return;
+        m_lastProgress = now;
+        m_link->post([progress](SweepJob *job) { Q_EMIT job->progressed(progress); });
+    }
+
+    void flushRecords(bool withSummary)
+    {
+        if (!m_batch.empty()) {
+            m_link->post([records = std::move(m_batch)](SweepJob *job) { Q_EMIT job->recordsAdded(records); });
+            m_batch.clear();
+        }
+        m_lastRecords = Clock::now();
+        if (withSummary && !m_all.empty()) {
+            SummaryOptions options;
+            options.resamples = interimResamples;
+            m_link->post([rows = summarize(m_all, options)](SweepJob *job) { Q_EMIT job->summaryUpdated(rows); });
+            m_lastSummary = Clock::now();
+        }
+    }
+
+    void fail(const QString &message)
+    {
+        flushRecords(true);
+        m_link->post([message](SweepJob *job) {
+            job->m_running = false;
+            Q_EMIT job->failed(message);
+        });
+    }
+
+    std::shared_ptr<Link> m_link;
+    SweepSpec m_spec;
+    std::unique_ptr<SweepRun> m_run;
+    std::vector<SampleRecord> m_all, m_batch;
+    Clock::time_point m_lastProgress = Clock::now() - progressInterval, m_lastRecords, m_lastSummary;
+};
+
 SweepJob::SweepJob(QObject *parent) : QObject(parent) {}
 
 SweepJob::~SweepJob()
 {
-    m_cancel = true;
-    joinThread();
+    if (m_link) {
+        m_link->cancel = true;
+        const std::lock_guard<std::mutex> lock(m_link->mutex);
+        m_link->job = nullptr;   // the task may still finish its cell; nothing reaches this job
+    }
 }
 
-void SweepJob::joinThread()
+bool SweepJob::start(const SweepSpec &spec)
 {
-    if (m_thread.joinable())
-        m_thread.join();
-}
-
-template <typename F>
-void SweepJob::post(F &&f)
-{
-    // Runs on the GUI thread; Qt drops calls still queued for a job that was destroyed meanwhile.
-    QMetaObject::invokeMethod(this, std::forward<F>(f), Qt::QueuedConnection);
-}
-
-bool SweepJob::start(const SweepRequest &request)
-{
-    if (m_running)
+    if (m_running || !m_session)
         return false;
-    joinThread();   // the previous sweep's thread has posted its end; reclaim it
-    m_cancel = false;
+    if (m_link) {   // the previous sweep has ended; cut its way back all the same
+        const std::lock_guard<std::mutex> lock(m_link->mutex);
+        m_link->job = nullptr;
+    }
+    m_link = std::make_shared<Link>();
+    m_link->job = this;
     m_running = true;
-    m_thread = std::thread([this, request] { run(request); });
+    m_session->runInBackground(std::make_shared<Task>(m_link, spec));
     return true;
 }
 
 void SweepJob::cancel()
 {
-    m_cancel = true;
-}
-
-void SweepJob::run(SweepRequest request)
-{
-    std::vector<SampleRecord> all, batch;
-    auto lastProgress = Clock::now() - progressInterval, lastRecords = Clock::now(), lastSummary = Clock::now();
-    auto flushRecords = [&](bool withSummary) {
-        if (!batch.empty()) {
-            post([this, records = std::move(batch)] { Q_EMIT recordsAdded(records); });
-            batch.clear();
-        }
-        lastRecords = Clock::now();
-        if (withSummary && !all.empty()) {
-            SummaryOptions options;
-            options.resamples = interimResamples;
-            post([this, rows = summarize(all, options)] { Q_EMIT summaryUpdated(rows); });
-            lastSummary = Clock::now();
-        }
-    };
-    try {
-        // A resumed folder's cells are shown before the new ones arrive.
-        if (std::filesystem::is_directory(request.spec.outDir) && !recordFilesIn(request.spec.outDir).empty()) {
-            MergeOutcome found;
-            all = readSweep({request.spec.outDir}, found);
-            batch = all;
-            flushRecords(true);
-        }
-        const auto engine = Engine::load(request.modelDir.toStdString(), request.compute);
-        SweepCallbacks callbacks;
-        callbacks.abort = [this] { return m_cancel.load(); };
-        callbacks.progress = [&](const SweepProgress &progress) {
-            const auto now = Clock::now();
-            if (now - lastProgress < progressInterval && progress.done < progress.total)
-                return;
-            lastProgress = now;
-            post([this, progress] { Q_EMIT progressed(progress); });
-        };
-        callbacks.record = [&](const SampleRecord &record) {
-            all.push_back(record);
-            batch.push_back(record);
-            const auto now = Clock::now();
-            if (now - lastRecords >= recordsInterval)
-                flushRecords(now - lastSummary >= summaryInterval);
-        };
-        const SweepOutcome outcome = runSweep(*engine, request.spec, callbacks);
-        flushRecords(false);
-        post([this, rows = summarize(outcome.records)] { Q_EMIT summaryUpdated(rows); });
-        post([this, file = QString::fromStdString(outcome.recordsFile.string()), ran = int(outcome.ran),
-              resumed = int(outcome.resumed)] {
-            m_running = false;
-            Q_EMIT finished(file, ran, resumed);
-        });
-    } catch (const Cancelled &) {
-        flushRecords(true);
-        post([this] {
-            m_running = false;
-            Q_EMIT cancelled();
-        });
-    } catch (const std::exception &e) {   // tokenscope::Error names the file, line or sample
-        flushRecords(true);
-        post([this, message = QString::fromStdString(e.what())] {
-            m_running = false;
-            Q_EMIT failed(message);
-        });
-    }
+    if (m_link)
+        m_link->cancel = true;
 }
 
 } // namespace tokenscope::widgets

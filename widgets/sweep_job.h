@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// A budget sweep started from the workbench. It runs on its own thread with its own Engine, so
-// the model-owner thread stays free for live answers while it works (the cost: a second copy of
-// the weights in memory). It goes through the CLI's runSweep, so its folder is a CLI sweep folder:
-// resumable by running it again, mergeable, reportable. Records reach the GUI in batches and the
-// summary (bootstrap intervals) is computed on the sweep's thread, so the GUI thread only draws.
-// All signals are delivered on the thread that owns the job.
+// A budget sweep started from the workbench. It runs on the workbench's own model (the
+// ModelSession's engine, on its model-owner thread) one cell at a time, so the weights are in
+// memory once and questions asked meanwhile are answered between two cells. It goes through
+// the CLI's SweepRun, so its folder is a CLI sweep folder: resumable by running it again,
+// mergeable, reportable. Records reach the GUI in batches and the summary (bootstrap intervals)
+// is computed on the model-owner thread, so the GUI thread only draws. All signals are delivered
+// on the thread that owns the job.
 
-#include "common/compute_options.h"
 #include "eval/sample_record.h"
 #include "eval/sweep_summary.h"
 #include "sweep/sweep_runner.h"
@@ -16,27 +16,24 @@
 #include <QObject>
 #include <QString>
 
-#include <atomic>
-#include <thread>
+#include <memory>
 #include <vector>
 
 namespace tokenscope::widgets {
 
-struct SweepRequest {
-    QString modelDir;
-    ComputeOptions compute;
-    SweepSpec spec;
-};
+class ModelSession;
 
 class SweepJob : public QObject {
     Q_OBJECT
 public:
     explicit SweepJob(QObject *parent = nullptr);
-    ~SweepJob() override;   // cancels a running sweep and waits for its thread
+    ~SweepJob() override;   // cancels a running sweep (its cells on disk stay)
 
-    // False (and nothing starts) while another sweep runs.
-    bool start(const SweepRequest &request);
-    void cancel();
+    // The session whose model sweeps run on (not owned; must outlive running sweeps).
+    void setSession(ModelSession *session) { m_session = session; }
+    // False (and nothing starts) while another sweep runs or without a session.
+    bool start(const SweepSpec &spec);
+    void cancel();   // after the current cell
     bool isRunning() const { return m_running; }
 
 Q_SIGNALS:
@@ -50,13 +47,11 @@ Q_SIGNALS:
     void cancelled();
 
 private:
-    void run(SweepRequest request);
-    template <typename F>
-    void post(F &&f);   // runs f on the job's thread (the GUI thread)
-    void joinThread();
+    class Task;
+    struct Link;
 
-    std::thread m_thread;
-    std::atomic<bool> m_cancel{false};
+    ModelSession *m_session = nullptr;
+    std::shared_ptr<Link> m_link;   // to the running sweep's task
     bool m_running = false;
 };
 

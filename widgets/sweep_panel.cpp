@@ -218,10 +218,10 @@ QWidget *SweepPanel::buildResults()
     return panel;
 }
 
-void SweepPanel::setModel(const QString &modelDir, const ComputeOptions &compute)
+void SweepPanel::setModel(ModelSession *session, const QString &modelDir)
 {
-    m_modelDir = modelDir;
-    m_compute = compute;
+    m_job->setSession(session);
+    m_modelDir = session ? modelDir : QString();
     updateButtons();
 }
 
@@ -283,9 +283,7 @@ bool SweepPanel::run()
 {
     if (m_job->isRunning())
         return false;
-    SweepRequest request;
-    request.modelDir = m_modelDir;
-    request.compute = m_compute;
+    SweepSpec spec;
     try {
         if (m_modelDir.isEmpty())
             throw Error("sweep", "no model is loaded: open a model folder first");
@@ -295,24 +293,24 @@ bool SweepPanel::run()
             throw Error("sweep", "choose an output folder");
         if (methods().isEmpty())
             throw Error("sweep", "tick at least one method");
-        request.spec.dataset = m_dataset->text().trimmed().toStdString();
-        request.spec.methods = parseMethodList(methods().join(QLatin1Char(',')).toStdString(), "methods");
-        request.spec.budgets = parseBudgetList(m_budgets->text().toStdString(), "budgets");
-        request.spec.outDir = m_outDir->text().trimmed().toStdString();
-        request.spec.limit = m_limit->value();
+        spec.dataset = m_dataset->text().trimmed().toStdString();
+        spec.methods = parseMethodList(methods().join(QLatin1Char(',')).toStdString(), "methods");
+        spec.budgets = parseBudgetList(m_budgets->text().toStdString(), "budgets");
+        spec.outDir = m_outDir->text().trimmed().toStdString();
+        spec.limit = m_limit->value();
     } catch (const std::exception &e) {
         Q_EMIT errorReported(QString::fromStdString(e.what()));
         return false;
     }
-    m_datasetDir = std::filesystem::absolute(request.spec.dataset).parent_path();
+    m_datasetDir = std::filesystem::absolute(spec.dataset).parent_path();
     m_records->clear();
     m_summary.clear();
     for (SweepPlotView *view : m_views)
         view->setRows({});
     showSamplesOf({}, 1.0);
     m_progress->setValue(0);
-    m_status->setText(tr("Loading the model and checking the dataset\u2026"));
-    m_job->start(request);
+    m_status->setText(tr("Checking the dataset\u2026"));
+    m_job->start(spec);
     updateButtons();
     return true;
 }

@@ -8,7 +8,6 @@
 // A finished (or interrupted) sweep folder opens again for browsing. Exports: figures as
 // PNG + PDF, the summary as CSV + JSON, the summary table to the clipboard.
 
-#include "common/compute_options.h"
 #include "eval/sample_record.h"
 #include "eval/sweep_summary.h"
 #include "sweep/sweep_runner.h"
@@ -29,6 +28,7 @@ class QTableView;
 
 namespace tokenscope::widgets {
 
+class ModelSession;
 class SweepJob;
 class SweepPlotView;
 class SweepRecordsModel;
@@ -40,8 +40,9 @@ public:
     explicit SweepPanel(QWidget *parent = nullptr);
     ~SweepPanel() override;
 
-    // The model sweeps run on (the window's current one); empty disables Run.
-    void setModel(const QString &modelDir, const ComputeOptions &compute);
+    // Sweeps run on `session`'s loaded model (the window's, so its weights are in memory once),
+    // whose folder is `modelDir`; no session or an empty folder disables Run.
+    void setModel(ModelSession *session, const QString &modelDir);
 
     void setDataset(const QString &path);
     void setMethods(const QStringList &names);   // checks exactly these (unknown names ignored)
@@ -93,7 +94,6 @@ private:
 
     SweepJob *m_job;
     QString m_modelDir;
-    ComputeOptions m_compute;
     std::filesystem::path m_datasetDir;   // relative image paths in records resolve against it
     std::vector<SummaryRow> m_summary;
 

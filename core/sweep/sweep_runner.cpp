@@ -97,14 +97,43 @@ SampleRecord makeRecord(const EvalSample &sample, const fs::path &datasetDir, co
     return r;
 }
 
-SweepOutcome runSweep(Engine &engine, const SweepSpec &spec, const SweepCallbacks &callbacks)
+struct SweepRun::State {
+    Engine &engine;
+    SweepSpec spec;
+    Dataset dataset;
+    std::vector<SweepSetting> settings;
+    std::vector<EvalSample> samples;
+    fs::path datasetDir;
+    SweepOutcome outcome;
+    SweepProgress progress;
+    std::set<std::string> finished;
+    std::ofstream out;
+    std::chrono::steady_clock::time_point started;
+    std::shared_ptr<const EncodedImage> encoded;
+    fs::path encodedPath;
+    std::size_t sample = 0, setting = 0;   // the next cell to look at
+
+    State(Engine &e, const SweepSpec &s) : engine(e), spec(s) {}
+
+    // Moves (sample, setting) past the cells the records file already holds.
+    void skipFinished()
+    {
+        for (; sample < samples.size(); ++sample, setting = 0)
+            for (; setting < settings.size(); ++setting)
+                if (!finished.count(SampleRecord::cellKeyOf(settings[setting].method, settings[setting].budget,
+                                                            samples[sample].id)))
+                    return;
+    }
+};
+
+SweepRun::SweepRun(Engine &engine, const SweepSpec &spec) : d(std::make_unique<State>(engine, spec))
 {
     if (spec.maxNewTokens < 1 || spec.maxNewTokens > 4096)
         throw Error("--max-new-tokens", "must be in [1, 4096], got " + std::to_string(spec.maxNewTokens));
-    const Dataset dataset = loadDataset(spec.dataset);   // every line and every image checked here
-    const std::vector<SweepSetting> settings = sweepSettings(spec);
+    d->dataset = loadDataset(spec.dataset);   // every line and every image checked here
+    d->settings = sweepSettings(spec);
     const ModelInfo &info = engine.info();
-    for (const SweepSetting &s : settings) {
+    for (const SweepSetting &s : d->settings) {
         RunRequest probe;
         probe.question = "?";
         probe.maxNewTokens = spec.maxNewTokens;
@@ -115,81 +144,109 @@ SweepOutcome runSweep(Engine &engine, const SweepSpec &spec, const SweepCallback
             throw Error("--methods", "method '" + s.method + "' cannot run on " + info.directory.string() + ": " + e.what());
         }
     }
-    const std::vector<EvalSample> samples = shardSamples(dataset.samples, spec);
-    const fs::path datasetDir = fs::absolute(spec.dataset).parent_path().lexically_normal();
+    d->samples = shardSamples(d->dataset.samples, spec);
+    d->datasetDir = fs::absolute(spec.dataset).parent_path().lexically_normal();
 
     fs::create_directories(spec.outDir);
     checkOrWriteManifest(manifestOf(engine, spec), spec.outDir);
 
-    SweepOutcome outcome;
+    SweepOutcome &outcome = d->outcome;
     outcome.recordsFile = recordsPath(spec);
-    std::set<std::string> finished;
     if (fs::exists(outcome.recordsFile)) {
         RecordFile existing = readRecords(outcome.recordsFile);
         fs::resize_file(outcome.recordsFile, existing.validBytes);   // drop a line cut by a kill
         for (SampleRecord &r : existing.records)
-            if (finished.insert(r.cellKey()).second)
+            if (d->finished.insert(r.cellKey()).second)
                 outcome.records.push_back(std::move(r));
     }
-    std::ofstream out(outcome.recordsFile, std::ios::app | std::ios::binary);
-    if (!out)
+    d->out.open(outcome.recordsFile, std::ios::app | std::ios::binary);
+    if (!d->out)
         throw Error(outcome.recordsFile, "cannot be opened for appending");
 
-    const auto started = std::chrono::steady_clock::now();
-    SweepProgress progress;
-    progress.total = samples.size() * settings.size();
-    progress.resumed = progress.done = outcome.records.size();
+    d->started = std::chrono::steady_clock::now();
+    d->progress.total = d->samples.size() * d->settings.size();
+    d->progress.resumed = d->progress.done = outcome.records.size();
     outcome.resumed = outcome.records.size();
-    std::shared_ptr<const EncodedImage> encoded;
-    fs::path encodedPath;
-    for (const EvalSample &sample : samples) {
-        RunRequest request;
-        request.imagePath = sample.image;
-        request.question = sample.question;
-        request.maxNewTokens = spec.maxNewTokens;
-        request.seed = spec.seed;
-        if (encodedPath != sample.image)   // questions on one image (VQA, MME pairs) share its encoding
-            encoded.reset();
-        progress.docId = sample.id;
-        for (const SweepSetting &setting : settings) {
-            if (finished.count(SampleRecord::cellKeyOf(setting.method, setting.budget, sample.id)))
-                continue;
-            if (callbacks.abort && callbacks.abort())
-                throw Cancelled();
-            applyMethodChoice(request, chooseMethod(setting.method, setting.budget));
-            RunResult result;
-            try {
-                if (spec.cacheEncoder && !encoded) {
-                    encoded = engine.encode(request);
-                    encodedPath = sample.image;
-                    ++outcome.images;
-                }
-                result = encoded ? engine.run(request, *encoded) : engine.run(request);
-                if (!spec.cacheEncoder)
-                    ++outcome.images;
-            } catch (const Error &e) {
-                throw Error(dataset.file.string() + ":" + std::to_string(sample.line),
-                            "sample '" + sample.id + "' (" + setting.method + " at budget " +
-                                std::to_string(setting.budget) + "): " + e.what());
-            }
-            SampleRecord record = makeRecord(sample, datasetDir, setting, result);
-            out << toJsonLine(record) << '\n';
-            out.flush();   // the cell is safe once the OS has the line: a kill -9 cannot take it back
-            if (!out)
-                throw Error(outcome.recordsFile, "could not be written (disk full?)");
-            finished.insert(record.cellKey());
-            if (callbacks.record)
-                callbacks.record(record);
-            outcome.records.push_back(std::move(record));
-            ++outcome.ran;
-            ++progress.done;
-            progress.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-            progress.etaSeconds = progress.elapsedSeconds / double(outcome.ran) * double(progress.total - progress.done);
-            if (callbacks.progress)
-                callbacks.progress(progress);
+    d->skipFinished();
+}
+
+SweepRun::~SweepRun() = default;
+
+bool SweepRun::done() const
+{
+    return d->sample >= d->samples.size();
+}
+
+const SweepProgress &SweepRun::progress() const
+{
+    return d->progress;
+}
+
+const SweepOutcome &SweepRun::outcome() const
+{
+    return d->outcome;
+}
+
+const SampleRecord *SweepRun::step()
+{
+    if (done())
+        return nullptr;
+    State &s = *d;
+    const EvalSample &sample = s.samples[s.sample];
+    const SweepSetting &setting = s.settings[s.setting];
+    RunRequest request;
+    request.imagePath = sample.image;
+    request.question = sample.question;
+    request.maxNewTokens = s.spec.maxNewTokens;
+    request.seed = s.spec.seed;
+    applyMethodChoice(request, chooseMethod(setting.method, setting.budget));
+    if (s.encodedPath != sample.image)   // questions on one image (VQA, MME pairs) share its encoding
+        s.encoded.reset();
+    s.progress.docId = sample.id;
+    RunResult result;
+    try {
+        if (s.spec.cacheEncoder && !s.encoded) {
+            s.encoded = s.engine.encode(request);
+            s.encodedPath = sample.image;
+            ++s.outcome.images;
         }
+        result = s.encoded ? s.engine.run(request, *s.encoded) : s.engine.run(request);
+        if (!s.spec.cacheEncoder)
+            ++s.outcome.images;
+    } catch (const Error &e) {
+        throw Error(s.dataset.file.string() + ":" + std::to_string(sample.line),
+                    "sample '" + sample.id + "' (" + setting.method + " at budget " + std::to_string(setting.budget) +
+                        "): " + e.what());
     }
-    return outcome;
+    SampleRecord record = makeRecord(sample, s.datasetDir, setting, result);
+    s.out << toJsonLine(record) << '\n';
+    s.out.flush();   // the cell is safe once the OS has the line: a kill -9 cannot take it back
+    if (!s.out)
+        throw Error(s.outcome.recordsFile, "could not be written (disk full?)");
+    s.finished.insert(record.cellKey());
+    s.outcome.records.push_back(std::move(record));
+    ++s.outcome.ran;
+    ++s.progress.done;
+    s.progress.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - s.started).count();
+    s.progress.etaSeconds = s.progress.elapsedSeconds / double(s.outcome.ran) * double(s.progress.total - s.progress.done);
+    ++s.setting;
+    s.skipFinished();
+    return &s.outcome.records.back();
+}
+
+SweepOutcome runSweep(Engine &engine, const SweepSpec &spec, const SweepCallbacks &callbacks)
+{
+    SweepRun run(engine, spec);
+    while (!run.done()) {
+        if (callbacks.abort && callbacks.abort())
+            throw Cancelled();
+        const SampleRecord *record = run.step();
+        if (callbacks.record)
+            callbacks.record(*record);
+        if (callbacks.progress)
+            callbacks.progress(run.progress());
+    }
+    return run.outcome();
 }
 
 } // namespace tokenscope

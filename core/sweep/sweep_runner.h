@@ -13,6 +13,7 @@
 #include "sweep/sweep_spec.h"
 
 #include <functional>
+#include <memory>
 
 namespace tokenscope {
 
@@ -39,8 +40,31 @@ struct SweepOutcome {
     int images = 0;                      // images encoded by this run
 };
 
-// Validates everything first (dataset, images, methods against this model, the folder's earlier
-// spec), then runs. Errors name the file, line or sample; records written before stay valid.
+// A sweep one cell at a time, so that other work can use the same engine between cells (the
+// workbench answers questions on the model its sweep is running). The constructor validates
+// everything first (dataset, images, methods against this model, the folder's earlier spec) and
+// opens the records file; errors name the file, line or sample, and records written before stay
+// valid. The engine must outlive the run.
+class SweepRun {
+public:
+    SweepRun(Engine &engine, const SweepSpec &spec);
+    ~SweepRun();
+    SweepRun(const SweepRun &) = delete;
+    SweepRun &operator=(const SweepRun &) = delete;
+
+    bool done() const;   // no unfinished cell left
+    // Runs the next unfinished cell, appends its record to the file (flushed) and returns it
+    // (valid until the next step); nullptr when done.
+    const SampleRecord *step();
+    const SweepProgress &progress() const;
+    const SweepOutcome &outcome() const;   // so far: resumed cells and those run
+
+private:
+    struct State;
+    std::unique_ptr<State> d;
+};
+
+// The whole sweep: a SweepRun stepped to the end, checking `abort` before each cell.
 SweepOutcome runSweep(Engine &engine, const SweepSpec &spec, const SweepCallbacks &callbacks = {});
 
 // The record of one cell from a finished run (fields as in the records file).
