@@ -13,6 +13,7 @@
 #include "image_canvas.h"
 #include "layer_panel.h"
 #include "main_window.h"
+#include "sweep_panel.h"
 #include "method_panel.h"
 #include "overlay_painter.h"
 #include "test_support.h"
@@ -555,6 +556,11 @@ void TestWorkbench::languagesSwitch()
             MainWindow window(oneThread);
             QCOMPARE(window.menuBar()->actions().value(0)->text(), fileMenu);
             QVERIFY(window.methodPanel()->findChild<QCheckBox *>()->text() != QStringLiteral("Live: re-run on every change"));
+            // Form validation speaks the language too (here: a sweep with no model).
+            SweepPanel sweeps;
+            QSignalSpy errors(&sweeps, &SweepPanel::errorReported);
+            QVERIFY(!sweeps.run());
+            QVERIFY2(!errors.last().at(0).toString().contains(QLatin1String("no model")), qPrintable(errors.last().at(0).toString()));
         }
         removeTranslators();
     }

@@ -992,6 +992,34 @@ Droite : %2</translation>
         <source>Checking the dataset…</source>
         <translation>Vérification du jeu de données…</translation>
     </message>
+    <message>
+        <source>There is no model loaded: open a model folder first.</source>
+        <translation>Aucun modèle n’est chargé : ouvrez d’abord un dossier de modèle.</translation>
+    </message>
+    <message>
+        <source>Choose a dataset file (JSONL, see docs/dataset-format.md).</source>
+        <translation>Choisissez un fichier de jeu de données (JSONL, voir docs/dataset-format.md).</translation>
+    </message>
+    <message>
+        <source>Choose an output folder.</source>
+        <translation>Choisissez un dossier de sortie.</translation>
+    </message>
+    <message>
+        <source>Tick at least one method.</source>
+        <translation>Cochez au moins une méthode.</translation>
+    </message>
+    <message>
+        <source>Sweep: %1</source>
+        <translation>Balayage : %1</translation>
+    </message>
+    <message>
+        <source>Methods: %1</source>
+        <translation>Méthodes : %1</translation>
+    </message>
+    <message>
+        <source>Budgets: %1</source>
+        <translation>Budgets : %1</translation>
+    </message>
 </context>
 <context>
     <name>tokenscope::widgets::SweepPlotView</name>

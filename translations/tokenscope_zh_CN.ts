@@ -988,6 +988,34 @@ Right: %2</source>
         <source>Checking the dataset…</source>
         <translation>正在检查数据集…</translation>
     </message>
+    <message>
+        <source>There is no model loaded: open a model folder first.</source>
+        <translation>尚未加载模型：请先打开一个模型文件夹。</translation>
+    </message>
+    <message>
+        <source>Choose a dataset file (JSONL, see docs/dataset-format.md).</source>
+        <translation>请选择数据集文件（JSONL，参见 docs/dataset-format.md）。</translation>
+    </message>
+    <message>
+        <source>Choose an output folder.</source>
+        <translation>请选择输出文件夹。</translation>
+    </message>
+    <message>
+        <source>Tick at least one method.</source>
+        <translation>请至少勾选一种方法。</translation>
+    </message>
+    <message>
+        <source>Sweep: %1</source>
+        <translation>扫描：%1</translation>
+    </message>
+    <message>
+        <source>Methods: %1</source>
+        <translation>方法：%1</translation>
+    </message>
+    <message>
+        <source>Budgets: %1</source>
+        <translation>预算：%1</translation>
+    </message>
 </context>
 <context>
     <name>tokenscope::widgets::SweepPlotView</name>

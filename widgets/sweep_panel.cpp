@@ -283,23 +283,34 @@ bool SweepPanel::run()
 {
     if (m_job->isRunning())
         return false;
+    // The form's own checks, in the user's language; the core's parsers name the bad value.
+    QString problem;
+    if (m_modelDir.isEmpty())
+        problem = tr("There is no model loaded: open a model folder first.");
+    else if (m_dataset->text().trimmed().isEmpty())
+        problem = tr("Choose a dataset file (JSONL, see docs/dataset-format.md).");
+    else if (m_outDir->text().trimmed().isEmpty())
+        problem = tr("Choose an output folder.");
+    else if (methods().isEmpty())
+        problem = tr("Tick at least one method.");
+    if (!problem.isEmpty()) {
+        Q_EMIT errorReported(tr("Sweep: %1").arg(problem));
+        return false;
+    }
     SweepSpec spec;
+    spec.dataset = m_dataset->text().trimmed().toStdString();
+    spec.outDir = m_outDir->text().trimmed().toStdString();
+    spec.limit = m_limit->value();
     try {
-        if (m_modelDir.isEmpty())
-            throw Error("sweep", "no model is loaded: open a model folder first");
-        if (m_dataset->text().trimmed().isEmpty())
-            throw Error("sweep", "choose a dataset file (JSONL, docs/dataset-format.md)");
-        if (m_outDir->text().trimmed().isEmpty())
-            throw Error("sweep", "choose an output folder");
-        if (methods().isEmpty())
-            throw Error("sweep", "tick at least one method");
-        spec.dataset = m_dataset->text().trimmed().toStdString();
         spec.methods = parseMethodList(methods().join(QLatin1Char(',')).toStdString(), "methods");
-        spec.budgets = parseBudgetList(m_budgets->text().toStdString(), "budgets");
-        spec.outDir = m_outDir->text().trimmed().toStdString();
-        spec.limit = m_limit->value();
     } catch (const std::exception &e) {
-        Q_EMIT errorReported(QString::fromStdString(e.what()));
+        Q_EMIT errorReported(tr("Methods: %1").arg(QString::fromStdString(e.what())));
+        return false;
+    }
+    try {
+        spec.budgets = parseBudgetList(m_budgets->text().toStdString(), "budgets");
+    } catch (const std::exception &e) {
+        Q_EMIT errorReported(tr("Budgets: %1").arg(QString::fromStdString(e.what())));
         return false;
     }
     m_datasetDir = std::filesystem::absolute(spec.dataset).parent_path();
