@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Per-stage pipeline timings on a random checkpoint of a named shape (default: the demo scale of
-// DESIGN.md §4), for a 1-tile and a 7-tile image, and the prefill ratio all-1/4 vs all-1/16
+// 112-px tiles), for a 1-tile and a 7-tile image, and the prefill ratio all-1/4 vs all-1/16
 // measured side by side (interleaved) in one run. Prints a Markdown table of medians.
 //
 //   bench_pipeline [--shape demo] [--repeats 15] [--threads 2] [--new-tokens 8]

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // One base-stage training step on the demo shape, two ways: every question of an image as its own
-// sequence (one row per question, what the trainer did before issue 14) against all of an image's
+// sequence (one row per question, what the trainer did before task v2) against all of an image's
 // questions packed into one row that shares the prompt prefix (TeacherForcing today; the same
 // logits). Each side times a whole step but the optimiser update: encoder, connector, LLM, answer
 // loss and the backward pass through all of it, on the same images. Medians of interleaved repeats, ratio of paired runs. Prints

@@ -27,8 +27,8 @@ cmake --build --preset dev --target tokenscope tokenscope-cli
 bin="$root/build/dev/app"
 model="$root/resources/models/demo"
 if [[ ! -f $model/config.json ]]; then
-  # No trained demo weights are shipped yet: use a random-weight checkpoint of the demo shape
-  # (DESIGN.md §4). Routing and answers are then those of an untrained model.
+  # A checkout without the shipped demo weights: use a random-weight checkpoint of the demo shape
+  # (112-px tiles). Routing and answers are then those of an untrained model.
   model="$root/build/dev/demo-model-random"
   [[ -f $model/config.json ]] || "$bin/tokenscope-cli" make-fixture --shape demo --seed 1 --out "$model" >/dev/null
   echo "demo: note: no trained demo model in resources/models/demo; using random weights at the demo shape ($model)"

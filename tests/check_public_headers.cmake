@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# The core's public headers include neither LibTorch nor Qt (DESIGN.md §2): widgets and apps
+# The core's public headers include neither LibTorch nor Qt (the layering: app -> widgets -> core): widgets and apps
 # compile without LibTorch headers, and Qt's `slots` macro never meets LibTorch's `slots()`.
 # A header that includes LibTorch says so with the line "Private to core: includes LibTorch.";
 # every other header must not include LibTorch, Qt, or such a private header.

@@ -2,7 +2,7 @@
 // The GPU path against the CPU path (label gpu: built with a CUDA LibTorch, run on the GPU
 // machine by scripts/gpu/run.sh; CPU CI skips the label). TokenScope's tile kernel against the
 // CPU normalisation, whole engine runs on CUDA against the same runs on the CPU, and the trainer
-// learning on CUDA (the demo model's base training needs a GPU's compute, issue 5).
+// learning on CUDA (the demo model's base training wants a GPU's compute).
 
 #include <torch/torch.h>
 

@@ -314,7 +314,7 @@ void TestMainWindow::badInputsReportOneError()
 
 void TestMainWindow::guiStaysResponsiveWhileRunning()
 {
-    // The demo-scale shape (DESIGN.md §4) makes loading and running take long enough to measure.
+    // The demo-scale shape (112-px tiles) makes loading and running take long enough to measure.
     const auto demo = test::scratchDir("mainwindow-demo");
     writeRandomCheckpoint(demo, fixtureShape("demo"), {});
     MainWindow window(oneThread);

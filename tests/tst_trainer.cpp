@@ -132,7 +132,7 @@ private Q_SLOTS:
         const TrainReport r = trainStage(router);
         const auto [bce0, bce1] = firstAndLast(router.out, "bce", 3);
         QVERIFY2(bce1 < bce0, qPrintable(QString("router BCE %1 -> %2").arg(bce0).arg(bce1)));
-        // Issue 14 asks that the trained router beat a random one on held-out images. At this size the
+        // The demo recipe asks that the trained router beat a random one on held-out images. At this size the
         // base model barely uses the image for the six question types (compressing tiles does not
         // raise its loss), so the two differ by noise and asserting an order would pass or fail by
         // luck. Tried on 2026-12-07 with a colour/count/read-all subset, 800 base steps and 120

@@ -2,7 +2,7 @@
 #pragma once
 
 // The model owner: lives on ModelSession's worker thread and is the only code that touches the
-// Engine (one model-owner thread, STYLE.md pattern 7). It reports every job's outcome as exactly
+// Engine (one model-owner thread owns the model, as in Hotspot and RenderDoc). It reports every job's outcome as exactly
 // one of loaded / loadFailed / answered / failed / cancelled, then finished.
 
 #include "common/compute_options.h"

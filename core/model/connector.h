@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// The two MLP connectors of InternVL3.5-Flash (DESIGN.md §1.1):
+// The two MLP connectors of InternVL3.5-Flash (modeling_internvl_chat.py mlp1 / mlp2):
 //   mlp1 (ratio 1/4):  LayerNorm(4C) → Linear(4C→D) → GELU → Linear(D→D)
 //   mlp2 (ratio 1/16): LayerNorm(16C) → Linear(16C→2D) → GELU → [Dropout] → Linear(2D→2D) → GELU
 //                      → [Dropout] → Linear(2D→D); checkpoint indices .0/.1/.4/.7.

@@ -11,7 +11,7 @@ namespace tokenscope {
 // Next-token cross-entropy per answer token: logits [N, V], targets [N] -> [N] (nats).
 torch::Tensor tokenCrossEntropy(const torch::Tensor &logits, const torch::Tensor &targets);
 
-// ViCO stage 1 (InternVL3.5 §ViCO; DESIGN.md §1.1): KL(π_ref ‖ π_θ) = Σ_v p_ref (log p_ref − log p_θ)
+// ViCO stage 1 (InternVL3.5, arXiv 2508.18265, §ViCO): KL(π_ref ‖ π_θ) = Σ_v p_ref (log p_ref − log p_θ)
 // per token, from logits [N, V] each -> [N]. The reference side carries no gradient.
 torch::Tensor tokenKlDivergence(const torch::Tensor &referenceLogits, const torch::Tensor &policyLogits);
 

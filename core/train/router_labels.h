@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// ViR's router labels (InternVL3.5 §ViR; DESIGN.md §1.1): a tile is labelled "compress" when its
+// ViR's router labels (InternVL3.5, arXiv 2508.18265, §ViR): a tile is labelled "compress" when its
 // loss ratio r = L(answer | tile at 1/16) / L(answer | tile at 1/4) is below τ, the k-th
 // percentile of the most recent `window` ratios. The paper publishes neither k nor the window.
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// VisionSelector's differentiable Top-K (arXiv 2510.16598; DESIGN.md §1.2): a soft mask
+// VisionSelector's differentiable Top-K (arXiv 2510.16598): a soft mask
 // p_i = σ(x_i + t) whose shift t makes Σ p_i = k, found by bisection, with the gradient of the
 // implicit function instead of back-propagating through the bisection.
 // Private to core: includes LibTorch.

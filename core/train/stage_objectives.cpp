@@ -347,7 +347,7 @@ private:
 };
 
 // selector (VisionSelector): CE with soft-masked visual tokens + λ(step)·BCE(soft, hard), top-k
-// over all visual tokens of the batch (VisionSelector's training recipe, DESIGN.md §1.2).
+// over all visual tokens of the batch (VisionSelector's training recipe, arXiv 2510.16598).
 class SelectorObjective : public StageObjective {
 public:
     explicit SelectorObjective(const ObjectiveContext &c) : m_c(c), m_teacher(c.model, c.tokenizer) {}

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// The synthetic VQA task the demo model is trained and evaluated on (DESIGN.md §4, issue 5).
+// The synthetic VQA task the demo model is trained and evaluated on (docs/training.md).
 //
-// Task v2 (issue 14): text, table and bar-label origins sit on the 14-px patch grid (design pixels)
+// Task v2 (docs/training.md, "Task v2"): text, table and bar-label origins sit on the 14-px patch grid (design pixels)
 // at one fixed font scale per kind, table cells are one 1/4 token (two patches) wide, so one 1/16
 // token must carry four cells. Optionally an image also gets a read-all question ("Describe the
 // image.") whose answer lists every tile's content in tile order (describeSyntheticSample).

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// The demo model's trainer (issue 5; DESIGN.md §1.1, §1.2, §4): four stages, each reading the
+// The demo model's trainer (docs/training.md): four stages, each reading the
 // previous stage's output folder and writing a complete, loadable model folder.
 //   base      the whole model, every tile at 1/4 (next-token cross-entropy on answers)
 //   vico      ViCO stage 1: a frozen copy of the base model at 1/4 is the reference; the policy

@@ -21,7 +21,7 @@ only port, the open pull request #42166 (models/internvl_flash), runs its cross-
 attn1 -> attn2 -> attn3 -> attn4 (the script notes it at run time if the installed version has it), while the released InternVL3.5-Flash checkpoints (modeling_internvl_chat.py on the Hub, copied
 by lmdeploy) run attn1 once and then attn2 three times and never call attn3/attn4. The weights were
 trained with the released forward, so that is what TokenScope reproduces and what is checked here.
-mlp2 and the ViR router are therefore small torch.nn modules below, written from DESIGN.md section 1.1
+mlp2 and the ViR router are therefore small torch.nn modules below, written from InternVL3.5-Flash's published mlp2/router design
 and the released code's semantics (FLASH_REFERENCE states it exactly; it is also in reference.json).
 
 Usage:  python3 scripts/gpu/parity_fixtures.py --out DIR [--cases qwen3-flash,qwen2-rms] [--seed N]
@@ -116,7 +116,7 @@ FLASH_REFERENCE = (
     "mlp2 and the ViR router are not part of transformers' InternVL (no InternVL-Flash classes in the "
     "release; the open PR huggingface/transformers#42166 runs attn1..attn4 in sequence, unlike the released "
     "checkpoints). They are computed by torch.nn modules in scripts/gpu/parity_fixtures.py, written from "
-    "TokenScope DESIGN.md section 1.1 and the released InternVL3.5-Flash modeling_internvl_chat.py semantics: "
+    "InternVL3.5-Flash's published design (mlp2, ViR router) and the released InternVL3.5-Flash modeling_internvl_chat.py semantics: "
     "mlp2 = LayerNorm(16C, eps 1e-5) -> Linear(16C,2D) -> GELU(erf) -> Dropout -> Linear(2D,2D) -> GELU -> "
     "Dropout -> Linear(2D,D) applied to pixel_shuffle_v2(patch tokens without CLS, 0.25) (one shuffle with "
     "scale 0.25, not two of 0.5); router input = one tile's patch tokens without CLS [P,C]; "

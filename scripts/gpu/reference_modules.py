@@ -3,7 +3,7 @@
 ViR router) plus mlp1 and the pixel shuffle, and the random initialisation the fixtures use. Shared by
 parity_fixtures.py (GPU machine, with transformers) and flash_fixture.py (any machine with torch >= 1.13).
 
-Written from DESIGN.md section 1.1 and the released InternVL3.5-Flash modeling code's behaviour; module
+Written from InternVL3.5-Flash's published design and the released InternVL3.5-Flash modeling code's behaviour; module
 and attribute names equal the checkpoint names, so state_dict() keys are exactly mlp1.{0,1,3},
 mlp2.{0,1,4,7}, pooling_before_gating.{query_token,attnK.*,normK.*}, gating.{blockK.{0,3,5},gate.{0,1}}.
 """

@@ -9,7 +9,7 @@
 #   scripts/gpu/run.sh all                      build, parity, bench internvl3_5-1b-flash
 #   scripts/gpu/run.sh build|parity             one step (parity builds first if needed)
 #   scripts/gpu/run.sh bench SHAPE [PX,...]     e.g. bench internvl3_5-8b-flash 1344
-#   scripts/gpu/run.sh train-demo [SCALE]       the demo model's recipe on the GPU (issue 14), every
+#   scripts/gpu/run.sh train-demo [SCALE]       the demo model's recipe on the GPU (docs/training.md), every
 #                                               stage's steps × SCALE (default 4); the model, stage
 #                                               logs and accuracy table come back in $OUT
 #
