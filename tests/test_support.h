@@ -45,10 +45,10 @@ inline void expectError(const std::function<void()> &work, const QStringList &fr
     } catch (const tokenscope::Error &e) {
         const QString message = QString::fromStdString(e.what());
         for (const QString &fragment : fragments)
-            QVERIFY2(message.contains(fragment), qPrintable("'" + fragment + "' not in: " + message));
+            QVERIFY2(message.contains(fragment), qPrintable(QLatin1Char('\'') + fragment + QLatin1String("' not in: ") + message));
         return;
     }
-    QFAIL(qPrintable("no tokenscope::Error thrown; expected one mentioning " + fragments.join(", ")));
+    QFAIL(qPrintable(QLatin1String("no tokenscope::Error thrown; expected one mentioning ") + fragments.join(QLatin1String(", "))));
 }
 
 // The message of the Error `work` throws, or nullopt if it returns. Other exception types escape

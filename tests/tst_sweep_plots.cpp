@@ -45,8 +45,9 @@ std::vector<SampleRecord> sweepRecords()
     return records;
 }
 
-const QStringList kFiles{"score_vs_kept.png", "score_vs_kept.pdf", "prefill_vs_budget.png",
-                         "prefill_vs_budget.pdf", "pareto.png", "pareto.pdf"};
+const QStringList kFiles{QStringLiteral("score_vs_kept.png"),     QStringLiteral("score_vs_kept.pdf"),
+                         QStringLiteral("prefill_vs_budget.png"), QStringLiteral("prefill_vs_budget.pdf"),
+                         QStringLiteral("pareto.png"),            QStringLiteral("pareto.pdf")};
 
 int distinctColours(const QImage &image)
 {
@@ -79,7 +80,7 @@ void TestSweepPlots::writesAllFigures()
         const QString path = QDir(dir).filePath(name);
         QVERIFY2(written.contains(path), qPrintable(path));
         QVERIFY2(QFileInfo(path).size() > 1000, qPrintable(path));
-        if (name.endsWith(".png")) {
+        if (name.endsWith(QLatin1String(".png"))) {
             const QImage image(path);
             QVERIFY2(!image.isNull(), qPrintable(path));
             QCOMPARE(image.size(), QSize(900, 600));
@@ -120,7 +121,7 @@ void TestSweepPlots::unwritableDirectory()
     const auto blocker = scratchDir("sweep_plots_blocked") / "not-a-dir";
     std::ofstream(blocker) << "x";
     const QString dir = QString::fromStdString((blocker / "figures").string());
-    expectError([&] { renderSweepPlots(summarize(sweepRecords()), dir, nullptr); }, {dir, "cannot create"});
+    expectError([&] { renderSweepPlots(summarize(sweepRecords()), dir, nullptr); }, {dir, QStringLiteral("cannot create")});
 }
 
 QTEST_MAIN(TestSweepPlots)

@@ -39,7 +39,7 @@ private Q_SLOTS:
             for (int y = area.top(); y < area.bottom() && !found; y += 1)
                 for (int x = area.left(); x < area.right() && !found; x += 1)
                     found = image.pixelColor(x, y) == QColor(0, 114, 178);
-            QVERIFY2(found, qPrintable(QString("panel %1 has no curve").arg(panel)));
+            QVERIFY2(found, qPrintable(QStringLiteral("panel %1 has no curve").arg(panel)));
         }
     }
 
@@ -70,7 +70,7 @@ private Q_SLOTS:
         QVERIFY(has(QRect(0, 0, 640, 340), QColor(213, 94, 0)));
         QVERIFY(has(QRect(640, 0, 640, 340), QColor(0, 114, 178)));
         QVERIFY(!has(QRect(640, 0, 640, 340), QColor(213, 94, 0)));
-        test::expectError([&] { widgets::renderHeldOutCurves({router}, png); }, {"held-out.png", "--eval-every"});
+        test::expectError([&] { widgets::renderHeldOutCurves({router}, png); }, {QStringLiteral("held-out.png"), QStringLiteral("--eval-every")});
     }
 
     // A finished stage's folder name and its final held-out evaluation come from train-state.json.
@@ -97,10 +97,10 @@ private Q_SLOTS:
     void aFolderWithoutALogIsNamed()
     {
         const auto dir = test::scratchDir("training-curves-missing");
-        test::expectError([&] { readStageLog(dir); }, {"train-state.json", "stage"});
+        test::expectError([&] { readStageLog(dir); }, {QStringLiteral("train-state.json"), QStringLiteral("stage")});
         std::ofstream(dir / "train-state.json") << R"({"stage":"base"})";
         std::ofstream(dir / "train-log.jsonl") << "{\"step\":10,\"ce\":2}\nnot json\n{\"step\":30,\"ce\":1}\n";
-        test::expectError([&] { readStageLog(dir); }, {"train-log.jsonl:2"});
+        test::expectError([&] { readStageLog(dir); }, {QStringLiteral("train-log.jsonl:2")});
     }
 };
 

@@ -254,6 +254,57 @@
     </message>
 </context>
 <context>
+    <name>SweepFigures</name>
+    <message>
+        <source>mean score (%1)</source>
+        <translation>score moyen (%1)</translation>
+    </message>
+    <message>
+        <source>mean score</source>
+        <translation>score moyen</translation>
+    </message>
+    <message>
+        <source>no data</source>
+        <translation>aucune donnée</translation>
+    </message>
+    <message>
+        <source>Score vs kept visual tokens</source>
+        <translation>Score selon les jetons visuels conservés</translation>
+    </message>
+    <message>
+        <source>kept visual tokens (fraction of all visual tokens)</source>
+        <translation>jetons visuels conservés (part de tous les jetons visuels)</translation>
+    </message>
+    <message>
+        <source>%1, 95% bootstrap interval</source>
+        <translation>%1, intervalle bootstrap à 95 %</translation>
+    </message>
+    <message>
+        <source>Prefill latency vs budget</source>
+        <translation>Latence du préremplissage selon le budget</translation>
+    </message>
+    <message>
+        <source>token budget (fraction of visual tokens)</source>
+        <translation>budget de jetons (part des jetons visuels)</translation>
+    </message>
+    <message>
+        <source>median prefill latency (ms)</source>
+        <translation>latence médiane du préremplissage (ms)</translation>
+    </message>
+    <message>
+        <source>Quality–latency trade-off</source>
+        <translation>Compromis qualité–latence</translation>
+    </message>
+    <message>
+        <source>median total latency per sample (ms)</source>
+        <translation>latence totale médiane par échantillon (ms)</translation>
+    </message>
+    <message>
+        <source>Pareto front</source>
+        <translation>Front de Pareto</translation>
+    </message>
+</context>
+<context>
     <name>SweepJob</name>
     <message>
         <source>%1 The cells finished so far are kept; Run Sweep again resumes.</source>

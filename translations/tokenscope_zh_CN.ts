@@ -252,6 +252,57 @@
     </message>
 </context>
 <context>
+    <name>SweepFigures</name>
+    <message>
+        <source>mean score (%1)</source>
+        <translation>平均得分（%1）</translation>
+    </message>
+    <message>
+        <source>mean score</source>
+        <translation>平均得分</translation>
+    </message>
+    <message>
+        <source>no data</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <source>Score vs kept visual tokens</source>
+        <translation>得分与保留的视觉 token</translation>
+    </message>
+    <message>
+        <source>kept visual tokens (fraction of all visual tokens)</source>
+        <translation>保留的视觉 token（占全部视觉 token 的比例）</translation>
+    </message>
+    <message>
+        <source>%1, 95% bootstrap interval</source>
+        <translation>%1，95% bootstrap 置信区间</translation>
+    </message>
+    <message>
+        <source>Prefill latency vs budget</source>
+        <translation>预填充延迟与预算</translation>
+    </message>
+    <message>
+        <source>token budget (fraction of visual tokens)</source>
+        <translation>token 预算（占视觉 token 的比例）</translation>
+    </message>
+    <message>
+        <source>median prefill latency (ms)</source>
+        <translation>预填充延迟中位数（毫秒）</translation>
+    </message>
+    <message>
+        <source>Quality–latency trade-off</source>
+        <translation>质量与延迟的权衡</translation>
+    </message>
+    <message>
+        <source>median total latency per sample (ms)</source>
+        <translation>每个样本总延迟的中位数（毫秒）</translation>
+    </message>
+    <message>
+        <source>Pareto front</source>
+        <translation>帕累托前沿</translation>
+    </message>
+</context>
+<context>
     <name>SweepJob</name>
     <message>
         <source>%1 The cells finished so far are kept; Run Sweep again resumes.</source>

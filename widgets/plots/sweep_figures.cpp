@@ -3,6 +3,8 @@
 
 #include "custom_plot.h"
 
+#include <QCoreApplication>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -11,6 +13,12 @@
 namespace tokenscope::widgets {
 
 namespace {
+
+// Figure text in the workbench's language (English in the CLI, which installs no translation).
+QString text(const char *source)
+{
+    return QCoreApplication::translate("SweepFigures", source);
+}
 
 
 // Okabe–Ito (distinguishable with the common colour-vision deficiencies), then darker extras.
@@ -46,7 +54,7 @@ std::vector<Series> seriesOf(const std::vector<SummaryRow> &rows)
     for (const SummaryRow &row : rows) {
         QString name = QString::fromStdString(row.method);
         if (severalMetrics)
-            name += QString(" (%1)").arg(QString::fromStdString(row.metric));
+            name += QStringLiteral(" (%1)").arg(QString::fromStdString(row.metric));
         auto it = std::find_if(series.begin(), series.end(), [&](const Series &s) { return s.name == name; });
         if (it == series.end()) {
             const std::size_t index = series.size();
@@ -63,8 +71,8 @@ QString metricLabel(const std::vector<SummaryRow> &rows)
     std::set<std::string> metrics;
     for (const SummaryRow &row : rows)
         metrics.insert(row.metric);
-    return metrics.size() == 1 ? QString("mean score (%1)").arg(QString::fromStdString(*metrics.begin()))
-                               : QString("mean score");
+    return metrics.size() == 1 ? text(QT_TRANSLATE_NOOP("SweepFigures", "mean score (%1)")).arg(QString::fromStdString(*metrics.begin()))
+                               : text(QT_TRANSLATE_NOOP("SweepFigures", "mean score"));
 }
 
 // Title, labelled axes and a legend in `legendCorner`, on a cleared plot.
@@ -145,7 +153,7 @@ void fitAxes(QCustomPlot &plot, bool hasData, bool scoreOnY = false)
         auto *note = new QCPItemText(&plot);
         note->position->setType(QCPItemPosition::ptAxisRectRatio);
         note->position->setCoords(0.5, 0.5);
-        note->setText("no data");
+        note->setText(text(QT_TRANSLATE_NOOP("SweepFigures", "no data")));
         note->setFont(QFont(plot.font().family(), 14));
         plot.legend->setVisible(false);
         return;
@@ -198,8 +206,10 @@ std::vector<DrawnSeries> drawSeries(QCustomPlot *plot, const std::vector<Summary
 void scoreVsKept(QCustomPlot *plot, const std::vector<SummaryRow> &rows, FigurePoints &figurePoints)
 {
     // Curves rise to the right and the full-token point sits bottom right: the legend goes top left.
-    setUpPlot(plot, "Score vs kept visual tokens", "kept visual tokens (fraction of all visual tokens)",
-              metricLabel(rows) + ", 95% bootstrap interval", Qt::AlignTop | Qt::AlignLeft);
+    setUpPlot(plot, text(QT_TRANSLATE_NOOP("SweepFigures", "Score vs kept visual tokens")),
+              text(QT_TRANSLATE_NOOP("SweepFigures", "kept visual tokens (fraction of all visual tokens)")),
+              text(QT_TRANSLATE_NOOP("SweepFigures", "%1, 95% bootstrap interval")).arg(metricLabel(rows)),
+              Qt::AlignTop | Qt::AlignLeft);
     const auto drawn = drawSeries(plot, rows, [](const SummaryRow &r) { return r.meanKeptFraction; },
                                   [](const SummaryRow &r) { return r.meanScore; }, true, figurePoints);
     for (const auto &[graph, series, points] : drawn) {
@@ -220,8 +230,9 @@ void scoreVsKept(QCustomPlot *plot, const std::vector<SummaryRow> &rows, FigureP
 
 void prefillVsBudget(QCustomPlot *plot, const std::vector<SummaryRow> &rows, FigurePoints &figurePoints)
 {
-    setUpPlot(plot, "Prefill latency vs budget", "token budget (fraction of visual tokens)",
-              "median prefill latency (ms)", Qt::AlignTop | Qt::AlignLeft);
+    setUpPlot(plot, text(QT_TRANSLATE_NOOP("SweepFigures", "Prefill latency vs budget")),
+              text(QT_TRANSLATE_NOOP("SweepFigures", "token budget (fraction of visual tokens)")),
+              text(QT_TRANSLATE_NOOP("SweepFigures", "median prefill latency (ms)")), Qt::AlignTop | Qt::AlignLeft);
     const auto drawn = drawSeries(plot, rows, [](const SummaryRow &r) { return r.budget; },
                                   [](const SummaryRow &r) { return r.medianPrefillMs; }, true, figurePoints);
     fitAxes(*plot, !drawn.empty());
@@ -229,7 +240,8 @@ void prefillVsBudget(QCustomPlot *plot, const std::vector<SummaryRow> &rows, Fig
 
 void pareto(QCustomPlot *plot, const std::vector<SummaryRow> &rows, FigurePoints &figurePoints)
 {
-    setUpPlot(plot, "Quality–latency trade-off", "median total latency per sample (ms)", metricLabel(rows),
+    setUpPlot(plot, text(QT_TRANSLATE_NOOP("SweepFigures", "Quality–latency trade-off")),
+              text(QT_TRANSLATE_NOOP("SweepFigures", "median total latency per sample (ms)")), metricLabel(rows),
               Qt::AlignBottom | Qt::AlignRight);
     const auto total = [](const SummaryRow &r) { return r.medianTotalMs; };
     const auto score = [](const SummaryRow &r) { return r.meanScore; };
@@ -259,7 +271,7 @@ void pareto(QCustomPlot *plot, const std::vector<SummaryRow> &rows, FigurePoints
     }
     if (!frontX.isEmpty()) {
         QCPGraph *front = plot->addGraph();
-        front->setName("Pareto front");
+        front->setName(text(QT_TRANSLATE_NOOP("SweepFigures", "Pareto front")));
         front->setPen(QPen(Qt::black, 1.5, Qt::DashLine));
         front->setLineStyle(QCPGraph::lsStepLeft);
         front->setData(frontX, frontY, true);

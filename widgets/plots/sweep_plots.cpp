@@ -17,10 +17,10 @@ constexpr int kHeight = 600;
 
 void save(QCustomPlot &plot, const QDir &dir, const QString &stem, QStringList *written)
 {
-    const QString png = dir.filePath(stem + ".png");
+    const QString png = dir.filePath(stem + QLatin1String(".png"));
     if (!plot.savePng(png, kWidth, kHeight))
         throw Error(png.toStdString(), "cannot write PNG");
-    const QString pdf = dir.filePath(stem + ".pdf");
+    const QString pdf = dir.filePath(stem + QLatin1String(".pdf"));
     if (!plot.savePdf(pdf, kWidth, kHeight))
         throw Error(pdf.toStdString(), "cannot write PDF");
     if (written)

@@ -23,10 +23,10 @@ void addPanel(QCustomPlot &plot, const StageLog &log, int row, int col)
 {
     auto *rect = new QCPAxisRect(&plot);
     plot.plotLayout()->addElement(row, col, rect);
-    rect->axis(QCPAxis::atBottom)->setLabel(QString::fromStdString(log.stage) + " step");
+    rect->axis(QCPAxis::atBottom)->setLabel(QString::fromStdString(log.stage) + QLatin1String(" step"));
     auto *legend = new QCPLegend;
     rect->insetLayout()->addElement(legend, Qt::AlignTop | Qt::AlignRight);
-    legend->setLayer("legend");
+    legend->setLayer(QStringLiteral("legend"));
     const auto curves = kCurves.count(log.stage) ? kCurves.at(log.stage) : std::vector<std::pair<std::string, QColor>>{};
     // The objective on the left axis, the quantity beside it on the right: their scales differ.
     const QCPAxis::AxisType sides[] = {QCPAxis::atLeft, QCPAxis::atRight};
@@ -105,9 +105,9 @@ void addHeldOutPanel(QCustomPlot &plot, const StageLog &log, int row, int col)
     panel->addElement(1, 1, legend);
     panel->setColumnStretchFactors({4, 1});
     panel->setRowStretchFactors({0.01, 1});
-    legend->setLayer("legend");
+    legend->setLayer(QStringLiteral("legend"));
     rect->axis(QCPAxis::atBottom)->setLabel(QStringLiteral("step"));
-    rect->axis(QCPAxis::atLeft)->setLabel("held-out exact match (%)");
+    rect->axis(QCPAxis::atLeft)->setLabel(QStringLiteral("held-out exact match (%)"));
     rect->axis(QCPAxis::atLeft)->setRange(0, 100);
     int i = 0;
     double first = 0, last = 1;
