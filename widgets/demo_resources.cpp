@@ -72,7 +72,7 @@ QVector<GalleryImage> galleryImages(QString *error)
         return {};
     }
     QVector<GalleryImage> out;
-    for (const QJsonValue &value : document.array()) {
+    for (const auto &value : document.array()) {
         const QJsonObject entry = value.toObject();
         const QString path = images.filePath(entry.value(QLatin1String("file")).toString());
         if (entry.value(QLatin1String("file")).toString().isEmpty() || !QFileInfo::exists(path))

@@ -10,7 +10,8 @@ QImage toQImage(const RgbImage &image)
     if (image.width <= 0 || image.height <= 0)
         return {};
     // The wrapping constructor does not copy, so copy() detaches from the core's buffer.
-    return QImage(image.rgb.data(), image.width, image.height, image.width * 3, QImage::Format_RGB888).copy();
+    return QImage(image.rgb.data(), image.width, image.height, qsizetype(image.width) * 3, QImage::Format_RGB888)
+        .copy();
 }
 
 RgbImage toRgbImage(const QImage &image)

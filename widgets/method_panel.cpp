@@ -127,7 +127,7 @@ const MethodInfo *MethodPanel::tokenMethod() const
 
 QString MethodPanel::methodName() const
 {
-    const QString ratio = m_ratio->currentData().toString();
+    QString ratio = m_ratio->currentData().toString();   // not const: returned by move
     const MethodInfo *tokens = tokenMethod();
     if (!tokens)
         return ratio;

@@ -48,7 +48,7 @@ QString describeTokenCounts(const RunResult &result)
 
 QString describeAnswer(const RunResult &result)
 {
-    const QString answer = QString::fromStdString(result.answer);
+    QString answer = QString::fromStdString(result.answer);   // not const: returned by move
     if (!answer.trimmed().isEmpty())
         return answer;
     if (result.answerIds.empty())

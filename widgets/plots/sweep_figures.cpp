@@ -174,6 +174,7 @@ void fitAxes(QCustomPlot &plot, bool hasData, bool scoreOnY = false)
 std::vector<std::size_t> rowIndices(const std::vector<SummaryRow> &rows, const std::vector<const SummaryRow *> &subset)
 {
     std::vector<std::size_t> out;
+    out.reserve(subset.size());
     for (const SummaryRow *row : subset)
         out.push_back(static_cast<std::size_t>(row - rows.data()));
     return out;
