@@ -3,6 +3,7 @@
 
 #include "engine_worker.h"
 #include "job_generations.h"
+#include "logging.h"
 
 namespace tokenscope::widgets {
 
@@ -38,6 +39,7 @@ ModelSession::~ModelSession()
 quint64 ModelSession::loadModel(const QString &directory)
 {
     const quint64 generation = m_generations->issueLoad();
+    qCDebug(lcSession) << "load" << generation << directory;
     markIssued();
     EngineWorker *worker = m_worker.get();
     QMetaObject::invokeMethod(
@@ -50,6 +52,8 @@ quint64 ModelSession::ask(const tokenscope::RunRequest &request, quint64 imageKe
                           const std::optional<tokenscope::RunRequest> &comparison)
 {
     const quint64 generation = m_generations->issueAsk();
+    qCDebug(lcSession) << "ask" << generation << QString::fromStdString(request.tokenMethod) << request.budget
+                       << (comparison ? "with a comparison" : "");
     markIssued();
     EngineWorker *worker = m_worker.get();
     QMetaObject::invokeMethod(
@@ -60,6 +64,7 @@ quint64 ModelSession::ask(const tokenscope::RunRequest &request, quint64 imageKe
 
 void ModelSession::cancel()
 {
+    qCDebug(lcSession) << "cancel up to" << m_generations->issued();
     m_generations->cancelAll();
 }
 
@@ -98,7 +103,8 @@ void ModelSession::onLoaded(quint64 generation, const tokenscope::ModelInfo &inf
 {
     // The worker installed this engine, so the GUI must learn about it even if a newer load is
     // queued: the newer one will report again when it is done.
-    Q_UNUSED(generation);
+    qCDebug(lcSession) << "loaded" << generation << QString::fromStdString(info.directory.string())
+                       << info.device.c_str() << info.dtype.c_str();
     m_hasModel = true;
     Q_EMIT modelLoaded(info);
 }
@@ -106,6 +112,7 @@ void ModelSession::onLoaded(quint64 generation, const tokenscope::ModelInfo &inf
 void ModelSession::onLoadFailed(quint64 generation, const QString &message)
 {
     if (generation != m_generations->latestLoad()) {
+        qCDebug(lcSession) << "dropped stale result" << generation;
         Q_EMIT staleResultDropped(generation);
         return;
     }
@@ -115,6 +122,7 @@ void ModelSession::onLoadFailed(quint64 generation, const QString &message)
 void ModelSession::onAnswered(quint64 generation, const tokenscope::RunResult &result)
 {
     if (!isCurrent(generation)) {
+        qCDebug(lcSession) << "dropped stale result" << generation;
         Q_EMIT staleResultDropped(generation);
         return;
     }
@@ -123,6 +131,7 @@ void ModelSession::onAnswered(quint64 generation, const tokenscope::RunResult &r
         Q_EMIT cancelled(generation);
         return;
     }
+    qCDebug(lcSession) << "answered" << generation << "in" << result.timings.totalMs() << "ms";
     Q_EMIT answerReady(generation, result);
 }
 
@@ -136,6 +145,7 @@ void ModelSession::onCompared(quint64 generation, const tokenscope::RunResult &r
 void ModelSession::onFailed(quint64 generation, const QString &message)
 {
     if (!isCurrent(generation)) {
+        qCDebug(lcSession) << "dropped stale result" << generation;
         Q_EMIT staleResultDropped(generation);
         return;
     }
@@ -146,6 +156,7 @@ void ModelSession::onCancelled(quint64 generation)
 {
     // A job stopped because a newer one replaced it is stale, not cancelled by the user.
     if (!isCurrent(generation)) {
+        qCDebug(lcSession) << "dropped stale result" << generation;
         Q_EMIT staleResultDropped(generation);
         return;
     }

@@ -3,6 +3,7 @@
 
 #include "background_task.h"
 #include "common/error.h"
+#include "logging.h"
 #include "model_session.h"
 #include "sweep/sweep_merge.h"
 
@@ -64,6 +65,7 @@ public:
                 return true;
             flushRecords(false);
             const SweepOutcome &outcome = m_run->outcome();
+            qCDebug(lcSweep) << "finished:" << outcome.ran << "cells run," << outcome.resumed << "resumed";
             m_link->post([rows = summarize(outcome.records)](SweepJob *job) { Q_EMIT job->summaryUpdated(rows); });
             m_link->post([file = QString::fromStdString(outcome.recordsFile.string()), ran = int(outcome.ran),
                           resumed = int(outcome.resumed)](SweepJob *job) {
@@ -71,6 +73,7 @@ public:
                 Q_EMIT job->finished(file, ran, resumed);
             });
         } catch (const Cancelled &) {
+            qCDebug(lcSweep) << "cancelled";
             flushRecords(true);
             m_link->post([](SweepJob *job) {
                 job->m_running = false;
@@ -100,6 +103,8 @@ private:
         }
         m_run = std::make_unique<SweepRun>(engine, m_spec);
         m_lastRecords = m_lastSummary = Clock::now();
+        qCDebug(lcSweep) << "started" << QString::fromStdString(m_spec.outDir.string()) << m_run->progress().total
+                         << "cells," << m_run->progress().resumed << "already done";
     }
 
     void add(const SampleRecord &record)
@@ -138,6 +143,7 @@ private:
 
     void fail(const QString &message)
     {
+        qCDebug(lcSweep) << "ended:" << message;
         flushRecords(true);
         m_link->post([message](SweepJob *job) {
             job->m_running = false;

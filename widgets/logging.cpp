@@ -1,0 +1,9 @@
+// SPDX-License-Identifier: MIT
+#include "logging.h"
+
+namespace tokenscope::widgets {
+
+Q_LOGGING_CATEGORY(lcSession, "tokenscope.session", QtWarningMsg)
+Q_LOGGING_CATEGORY(lcSweep, "tokenscope.sweep", QtWarningMsg)
+
+}   // namespace tokenscope::widgets
