@@ -2,7 +2,7 @@
 #pragma once
 
 // The core value types that cross threads inside queued signals (results are immutable values
-// handed over whole, results are values, never shared mutable state).
+// handed over whole, never shared mutable state).
 
 #include "pipeline/engine.h"
 

@@ -8,6 +8,7 @@
 #include "gallery_view.h"
 #include "image_canvas.h"
 #include "image_loader.h"
+#include "inspect_state.h"
 #include "layer_panel.h"
 #include "method_panel.h"
 #include "model_session.h"
@@ -50,15 +51,13 @@ constexpr int statusTimeoutMs = 8000;
 
 MainWindow::MainWindow(const ComputeOptions &compute, QWidget *parent)
     : QMainWindow(parent), m_settings(std::make_unique<AppSettings>()), m_session(new ModelSession(compute, this)),
-      m_images(new ImageLoader(this)), m_canvases(new CanvasPair(this)), m_canvas(m_canvases->primary()),
-      m_compareCanvas(m_canvases->secondary()), m_questions(new QuestionPanel(this)), m_methods(new MethodPanel(this)),
-      m_layers(new LayerPanel(this)), m_compareMethods(new MethodPanel(this)), m_sweeps(new SweepPanel(this)), m_gallery(new GalleryView(this)),
-      m_computePanel(new ComputePanel(this)),
-      m_compute(compute),
-      m_chart(new StageTimingChart(this)),
-      m_work(new WorkIndicator(this)), m_modelLabel(new QLabel(this)), m_imageLabel(new QLabel(this)),
-      m_errorLabel(new QLabel(this)), m_tokensLabel(new QLabel(this)), m_inspector(new QLabel(this)),
-      m_answer(new QPlainTextEdit(this))
+      m_inspect(new InspectState(m_session, this)), m_images(new ImageLoader(this)), m_canvases(new CanvasPair(this)),
+      m_canvas(m_canvases->primary()), m_compareCanvas(m_canvases->secondary()), m_questions(new QuestionPanel(this)),
+      m_methods(new MethodPanel(this)), m_layers(new LayerPanel(this)), m_compareMethods(new MethodPanel(this)),
+      m_sweeps(new SweepPanel(this)), m_gallery(new GalleryView(this)), m_computePanel(new ComputePanel(this)),
+      m_compute(compute), m_chart(new StageTimingChart(this)), m_work(new WorkIndicator(this)),
+      m_modelLabel(new QLabel(this)), m_imageLabel(new QLabel(this)), m_errorLabel(new QLabel(this)),
+      m_tokensLabel(new QLabel(this)), m_inspector(new QLabel(this)), m_answer(new QPlainTextEdit(this))
 {
     setWindowTitle(tr("TokenScope"));
     setAcceptDrops(true);
@@ -92,8 +91,7 @@ MainWindow::MainWindow(const ComputeOptions &compute, QWidget *parent)
 
     connect(m_session, &ModelSession::modelLoaded, this, &MainWindow::onModelLoaded);
     connect(m_session, &ModelSession::loadFailed, this, &MainWindow::onLoadFailed);
-    connect(m_session, &ModelSession::answerReady, this, &MainWindow::onAnswerReady);
-    connect(m_session, &ModelSession::comparisonReady, this, &MainWindow::onComparisonReady);
+    connect(m_inspect, &InspectState::answered, this, &MainWindow::onAnswered);
     connect(m_session, &ModelSession::runFailed, this, &MainWindow::onRunFailed);
     connect(m_session, &ModelSession::cancelled, this, &MainWindow::onCancelled);
     connect(m_session, &ModelSession::progress, this, &MainWindow::onProgress);
@@ -271,7 +269,7 @@ void MainWindow::setComparing(bool comparing)
     m_compareAction->setChecked(comparing);
     updateCaptions();
     // The new canvas needs its own answer: ask again when a question is there.
-    if (comparing && m_lastResult && m_methods->isLive())
+    if (comparing && m_inspect->lastResult() && m_methods->isLive())
         ask();
 }
 
@@ -327,9 +325,19 @@ bool MainWindow::setMethod(const QString &name, double budget)
     return m_methods->setChoice(name, budget);
 }
 
+const std::optional<RunResult> &MainWindow::lastResult() const
+{
+    return m_inspect->lastResult();
+}
+
+const std::optional<RunResult> &MainWindow::lastComparison() const
+{
+    return m_inspect->lastComparison();
+}
+
 bool MainWindow::canAsk() const
 {
-    return m_session->hasModel() && m_hasImage;
+    return m_session->hasModel() && m_inspect->hasImage();
 }
 
 bool MainWindow::isBusy() const
@@ -341,29 +349,27 @@ quint64 MainWindow::ask()
 {
     if (!canAsk())
         return 0;
-    RunRequest request;
+    MethodChoice choice;
+    std::optional<MethodChoice> comparison;
     try {
-        applyMethodChoice(request, m_methods->choice());
+        choice = m_methods->choice();
     } catch (const std::exception &e) {   // tokenscope::Error names the value
         reportError(QString::fromStdString(e.what()));
         return 0;
     }
-    clearError();
-    request.image = m_images->current().pixels;   // decoded once, shown and run from the same pixels
-    request.imagePath = m_images->current().path.toStdString();
-    request.question = m_questions->question().toStdString();
-    std::optional<RunRequest> comparison;
     if (isComparing()) {
-        comparison = request;
         try {
-            applyMethodChoice(*comparison, m_compareMethods->choice());
+            comparison = m_compareMethods->choice();
         } catch (const std::exception &e) {
             reportError(tr("Right canvas: %1").arg(QString::fromStdString(e.what())));
             return 0;
         }
     }
-    statusBar()->showMessage(tr("Asking\u2026"));
-    return m_session->ask(request, m_imageKey, comparison);
+    clearError();
+    const quint64 generation = m_inspect->ask(m_questions->question(), choice, comparison);
+    if (generation != 0)
+        statusBar()->showMessage(tr("Asking\u2026"));
+    return generation;
 }
 
 void MainWindow::askWhenReady()
@@ -467,10 +473,8 @@ void MainWindow::onLoadFailed(const QString &message)
 
 void MainWindow::onImageLoaded(const QString &path, const QImage &preview)
 {
-    m_hasImage = true;
     m_imageLoading = false;
-    m_imageShownAfter = m_session->latestGeneration();
-    ++m_imageKey;
+    m_inspect->setImage(m_images->current().pixels, path);
     m_settings->addRecent(RecentKind::Image, path);
     m_canvases->setImage(preview);
     clearResult();
@@ -491,40 +495,28 @@ void MainWindow::onImageFailed(const QString &path, const QString &message)
     reportError(message);   // the previous image, if any, stays
 }
 
-void MainWindow::onAnswerReady(quint64 generation, const tokenscope::RunResult &result)
+void MainWindow::onAnswered(const InspectAnswer &answered)
 {
-    if (generation <= m_imageShownAfter)
-        return;   // asked about the previous image
-    m_lastResult = result;
-    m_appliedGeneration = generation;
+    const RunResult &result = answered.result;
+    m_appliedGeneration = answered.generation;
     m_canvas->setPlan(result.plan);
     updateInspector();
     m_chart->setTimings(result.timings, result.flops);
     QString answer = describeAnswer(result);
     QString tokens = describeTokenCounts(result);
-    if (m_pendingComparison && m_pendingComparison->first == generation) {
-        m_lastComparison = m_pendingComparison->second;
-        m_compareCanvas->setPlan(m_lastComparison->plan);
-        answer = tr("Left: %1\nRight: %2").arg(answer, describeAnswer(*m_lastComparison));
-        tokens = tr("Left: %1\nRight: %2").arg(tokens, describeTokenCounts(*m_lastComparison));
+    if (answered.comparison) {
+        m_compareCanvas->setPlan(answered.comparison->plan);
+        answer = tr("Left: %1\nRight: %2").arg(answer, describeAnswer(*answered.comparison));
+        tokens = tr("Left: %1\nRight: %2").arg(tokens, describeTokenCounts(*answered.comparison));
     } else {
-        m_lastComparison.reset();
         m_compareCanvas->clearPlan();
     }
-    m_pendingComparison.reset();
     updateCaptions();
     m_answer->setPlainText(answer);
     m_tokensLabel->setText(tokens);
     statusBar()->showMessage(tr("Answered in %1 ms").arg(result.timings.totalMs(), 0, 'f', 0), statusTimeoutMs);
     updateActions();
-    Q_EMIT answerApplied(generation);
-}
-
-void MainWindow::onComparisonReady(quint64 generation, const tokenscope::RunResult &result)
-{
-    if (generation <= m_imageShownAfter)
-        return;   // asked about the previous image
-    m_pendingComparison.emplace(generation, result);
+    Q_EMIT answerApplied(answered.generation);
 }
 
 void MainWindow::onRunFailed(quint64 generation, const QString &message)
@@ -703,9 +695,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
 
 void MainWindow::clearResult()
 {
-    m_lastResult.reset();
-    m_lastComparison.reset();
-    m_pendingComparison.reset();
+    m_inspect->clearAnswer();
     m_canvases->clearPlans();
     m_chart->clear();
     m_answer->clear();

@@ -36,6 +36,8 @@ class ComputePanel;
 class GalleryView;
 class ImageCanvas;
 class ImageLoader;
+struct InspectAnswer;
+class InspectState;
 class LayerPanel;
 class MethodPanel;
 class ModelSession;
@@ -82,8 +84,8 @@ public:
     bool canAsk() const;
     bool isBusy() const;
     quint64 appliedGeneration() const { return m_appliedGeneration; }
-    const std::optional<RunResult> &lastResult() const { return m_lastResult; }
-    const std::optional<RunResult> &lastComparison() const { return m_lastComparison; }
+    const std::optional<RunResult> &lastResult() const;
+    const std::optional<RunResult> &lastComparison() const;
     QString modelText() const;
     QString answerText() const;
     QString tokenCountText() const;
@@ -127,8 +129,7 @@ private Q_SLOTS:
     void onLoadFailed(const QString &message);
     void onImageLoaded(const QString &path, const QImage &preview);
     void onImageFailed(const QString &path, const QString &message);
-    void onAnswerReady(quint64 generation, const tokenscope::RunResult &result);
-    void onComparisonReady(quint64 generation, const tokenscope::RunResult &result);
+    void onAnswered(const tokenscope::widgets::InspectAnswer &answer);
     void onRunFailed(quint64 generation, const QString &message);
     void onCancelled(quint64 generation);
     void onProgress(quint64 generation, double fraction, const QString &stage);
@@ -157,6 +158,7 @@ private:
 
     std::unique_ptr<AppSettings> m_settings;
     ModelSession *m_session;
+    InspectState *m_inspect;   // the question and its answers; widgets only show them
     ImageLoader *m_images;
     CanvasPair *m_canvases;
     ImageCanvas *m_canvas;          // m_canvases' primary
@@ -192,14 +194,7 @@ private:
     QAction *m_askAction = nullptr;
 
     QString m_modelSummary;   // of the model the worker holds; a failed load keeps it
-    std::optional<RunResult> m_lastResult;
-    std::optional<RunResult> m_lastComparison;
-    std::optional<std::pair<quint64, RunResult>> m_pendingComparison;   // until its answer arrives
     quint64 m_appliedGeneration = 0;
-    // Answers to requests made before the current image was shown belong to the old image.
-    quint64 m_imageShownAfter = 0;
-    quint64 m_imageKey = 0;   // names the shown image's pixels, so live re-runs reuse its encoding
-    bool m_hasImage = false;
     bool m_askPending = false;
     bool m_imageLoading = false;   // a pending ask waits for it, not for the image shown now
     bool m_errorDialogs = true;
