@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # The style check of every change since BASE (default: the commit in .ci/style-base, where the
-# check began): clang-format on the changed lines of C++ files, and clang-tidy (.clang-tidy) on the
-# changed lines of widgets/ and app/ (no LibTorch there, so seconds per file). Run by the test
+# check began): clang-format on the changed lines of C++ files, clang-tidy (.clang-tidy) on the
+# changed lines of widgets/ and app/, and clazy's level 0 and 1 checks on the changed files there
+# (no LibTorch on the Qt side, so seconds per file). Run by the test
 # suite (ctest -L style); by hand after a build: scripts/check-style.sh [BASE] [BUILD_DIR].
 # Exit 0: clean; 1: problems (printed, with the command that fixes the formatting); 77: no base.
 set -euo pipefail
@@ -34,10 +35,20 @@ if [[ -f $build/compile_commands.json ]]; then
       grep -A3 -E '(warning|error): ' <<<"$tidy"
       status=1
     fi
+    # clazy: Qt pitfalls (detaching loops, non-POD statics, connects to non-signals, ...).
+    for f in $changed; do
+      found=$(clazy-standalone -p "$build" -checks=level0,level1 "$f" 2>&1 | grep -A3 'warning: ' |
+                grep -v -e 'Wunknown-warning-option' || true)
+      if grep -q 'warning: ' <<<"$found"; then
+        echo "check-style: clazy (level 0 and 1) in $f:"
+        echo "$found"
+        status=1
+      fi
+    done
   fi
 else
   echo "check-style: no $build/compile_commands.json: clang-tidy skipped (build first)" >&2
   status=1
 fi
-[[ $status == 0 ]] && echo "check-style: the changes since $(git rev-parse --short "$base") pass clang-format and clang-tidy"
+[[ $status == 0 ]] && echo "check-style: the changes since $(git rev-parse --short "$base") pass clang-format, clang-tidy and clazy"
 exit $status

@@ -12,7 +12,7 @@ packages=(
   xvfb xauth fonts-dejavu-core fonts-wqy-microhei   # the Chinese translation needs CJK glyphs
   nodejs npm                                 # tokenizer parity tests run the reference under node
   clang libclang-rt-14-dev                   # sanitizers and libFuzzer
-  clang-format clang-tidy                    # scripts/check-style.sh (the style test)
+  clang-format clang-tidy clazy              # scripts/check-style.sh (the style test)
   slurm-wlm munge                            # tests/slurm: a single-node cluster for the sharded sweep
 )
 

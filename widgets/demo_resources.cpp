@@ -72,7 +72,8 @@ QVector<GalleryImage> galleryImages(QString *error)
         return {};
     }
     QVector<GalleryImage> out;
-    for (const auto &value : document.array()) {
+    const QJsonArray entries = document.array();
+    for (const auto &value : entries) {   // const: iterating does not detach
         const QJsonObject entry = value.toObject();
         const QString path = images.filePath(entry.value(QLatin1String("file")).toString());
         if (entry.value(QLatin1String("file")).toString().isEmpty() || !QFileInfo::exists(path))

@@ -38,8 +38,13 @@ namespace tokenscope::widgets {
 
 namespace {
 
-const QStringList defaultMethods{QStringLiteral("none"), QStringLiteral("vir"), QStringLiteral("visionselector"),
-                                 QStringLiteral("random"), QStringLiteral("fastv"), QStringLiteral("divprune")};
+// The methods a new sweep form has ticked.
+bool tickedByDefault(const QString &method)
+{
+    return method == QLatin1String("none") || method == QLatin1String("vir") ||
+           method == QLatin1String("visionselector") || method == QLatin1String("random") ||
+           method == QLatin1String("fastv") || method == QLatin1String("divprune");
+}
 
 QString fromPath(const std::filesystem::path &path)
 {
@@ -108,7 +113,7 @@ QWidget *SweepPanel::buildSetup()
         const QString name = QString::fromStdString(method);
         auto *item = new QListWidgetItem(name, m_methods);
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
-        item->setCheckState(defaultMethods.contains(name) ? Qt::Checked : Qt::Unchecked);
+        item->setCheckState(tickedByDefault(name) ? Qt::Checked : Qt::Unchecked);
     }
     m_methods->setMinimumHeight(160);
     form->addRow(tr("Methods:"), m_methods);

@@ -12,12 +12,19 @@ namespace tokenscope::widgets {
 namespace {
 
 // What each stage minimises, then a second quantity worth watching beside it.
-const std::map<std::string, std::vector<std::pair<std::string, QColor>>> kCurves{
-    {"base", {{"ce", QColor(0, 114, 178)}, {"em", QColor(213, 94, 0)}}},
-    {"vico", {{"kl", QColor(0, 114, 178)}, {"ce", QColor(213, 94, 0)}}},
-    {"router", {{"bce", QColor(0, 114, 178)}, {"agreement", QColor(213, 94, 0)}}},
-    {"selector", {{"ce", QColor(0, 114, 178)}, {"mask_bce", QColor(213, 94, 0)}}},
-};
+std::vector<std::pair<std::string, QColor>> curvesOf(const std::string &stage)
+{
+    const QColor first(0, 114, 178), second(213, 94, 0);
+    if (stage == "base")
+        return {{"ce", first}, {"em", second}};
+    if (stage == "vico")
+        return {{"kl", first}, {"ce", second}};
+    if (stage == "router")
+        return {{"bce", first}, {"agreement", second}};
+    if (stage == "selector")
+        return {{"ce", first}, {"mask_bce", second}};
+    return {};
+}
 
 void addPanel(QCustomPlot &plot, const StageLog &log, int row, int col)
 {
@@ -27,7 +34,7 @@ void addPanel(QCustomPlot &plot, const StageLog &log, int row, int col)
     auto *legend = new QCPLegend;
     rect->insetLayout()->addElement(legend, Qt::AlignTop | Qt::AlignRight);
     legend->setLayer(QStringLiteral("legend"));
-    const auto curves = kCurves.count(log.stage) ? kCurves.at(log.stage) : std::vector<std::pair<std::string, QColor>>{};
+    const auto curves = curvesOf(log.stage);
     // The objective on the left axis, the quantity beside it on the right: their scales differ.
     const QCPAxis::AxisType sides[] = {QCPAxis::atLeft, QCPAxis::atRight};
     for (std::size_t i = 0; i < curves.size() && i < 2; ++i) {
