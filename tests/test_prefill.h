@@ -5,11 +5,13 @@
 // embeddings, rows 3..10 standing for the visual tokens, run through a 4-layer "tiny" model (so
 // that cuts leave layers on both sides); and the 3-layer tiny engine for end-to-end runs.
 
+#include "compress/token_selector.h"
 #include "fixtures/random_checkpoint.h"
 #include "model/internvl_model.h"
 #include "pipeline/engine.h"
 #include "test_support.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -27,6 +29,28 @@ inline std::vector<std::int64_t> visualRows()
     std::vector<std::int64_t> rows;
     for (std::int64_t i = 0; i < kVisual; ++i)
         rows.push_back(kFirstVisual + i);
+    return rows;
+}
+
+// What a cut should keep of `visualNow` (current rows): those with the `keep` largest `scores`
+// (one per row of visualNow, ties to the earlier row), in row order.
+inline std::vector<std::int64_t> topRows(const std::vector<std::int64_t> &visualNow, const std::vector<double> &scores,
+                                         std::int64_t keep)
+{
+    std::vector<std::int64_t> rows;
+    for (std::int64_t i : topKSorted(torch::tensor(scores), keep))
+        rows.push_back(visualNow[std::size_t(i)]);
+    return rows;
+}
+
+// The rows a cut kept (`keep`) that are among `visualNow`.
+inline std::vector<std::int64_t> keptAmong(const std::vector<std::int64_t> &keep,
+                                           const std::vector<std::int64_t> &visualNow)
+{
+    std::vector<std::int64_t> rows;
+    for (std::int64_t r : keep)
+        if (std::find(visualNow.begin(), visualNow.end(), r) != visualNow.end())
+            rows.push_back(r);
     return rows;
 }
 

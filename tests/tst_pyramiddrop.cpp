@@ -177,14 +177,7 @@ void TestPyramidDrop::cutsRankByNaiveNextLayerAttention()
                 scores.push_back(attention[r]);
             }
         QCOMPARE(std::int64_t(visualNow.size()), expectedCounts[s]);
-        std::vector<std::int64_t> expected;
-        for (std::int64_t i : topKSorted(torch::tensor(scores), expectedCounts[s + 1]))
-            expected.push_back(visualNow[std::size_t(i)]);
-        std::vector<std::int64_t> keptVisual;
-        for (std::int64_t r : cut.keep)
-            if (std::find(visualNow.begin(), visualNow.end(), r) != visualNow.end())
-                keptVisual.push_back(r);
-        QCOMPARE(keptVisual, expected);
+        QCOMPARE(test::keptAmong(cut.keep, visualNow), test::topRows(visualNow, scores, expectedCounts[s + 1]));
         QCOMPARE(std::int64_t(cut.keep.size()), std::int64_t(cut.rows.size()) - expectedCounts[s] + expectedCounts[s + 1]);
     }
     // Layer l holds the rows its part kept; later layers count positions from the drop on.

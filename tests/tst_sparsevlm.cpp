@@ -307,14 +307,8 @@ void TestSparseVlm::cutsFollowANaiveReference()
         for (std::int64_t r : visualNow)
             scores.push_back(attention[std::size_t(r)]);
         const auto keep = std::min(schedule.keep[s], visualCount - 1);
-        std::vector<std::int64_t> expected;
-        for (std::int64_t i : topKSorted(torch::tensor(scores), keep))
-            expected.push_back(visualNow[std::size_t(i)]);
-        std::vector<std::int64_t> keptVisual;
-        for (std::int64_t r : cut.keep)
-            if (std::find(visualNow.begin(), visualNow.end(), r) != visualNow.end())
-                keptVisual.push_back(r);
-        QCOMPARE(keptVisual, expected);
+        const std::vector<std::int64_t> expected = test::topRows(visualNow, scores, keep);
+        QCOMPARE(test::keptAmong(cut.keep, visualNow), expected);
 
         // Recycled: the dropped rows with the highest scores, merged; placed after the kept visual rows.
         std::vector<std::pair<double, std::int64_t>> dropped;
