@@ -156,6 +156,9 @@ namespace {
 // present, and the centres one cut made for its insertRows to place.
 struct SparseVlmState {
     std::vector<std::int64_t> visualRows;
+    // The raters, chosen once per prefill from its input (every cut asks for them).
+    const void *ratersOf = nullptr;
+    std::vector<std::int64_t> raters;
     torch::Tensor centres;
     std::int64_t insertAfter = 0;
 };
@@ -183,7 +186,13 @@ std::vector<LayerPruning> sparseVlmSteps(const SparseVlmSchedule &schedule, int 
         step.layer = schedule.layers[s];
         step.needAttention = true;      // layer K-1's attention, from the raters' rows
         step.renumberPositions = true;  // position_ids[:, :new_length] after each cut
-        step.queryRows = [state](const torch::Tensor &embeds) { return sparseVlmRaters(embeds, state->visualRows); };
+        step.queryRows = [state](const torch::Tensor &embeds) {
+            if (state->ratersOf != embeds.data_ptr()) {
+                state->raters = sparseVlmRaters(embeds, state->visualRows);
+                state->ratersOf = embeds.data_ptr();
+            }
+            return state->raters;
+        };
         out.visualRowsFrom.emplace_back(step.layer, static_cast<int>(schedule.rowsFrom[s]));
         step.keepRows = [state, keep = schedule.keep[s], layer = step.layer, llmLayers,
                          &out](const PruningInput &in) -> torch::Tensor {
