@@ -135,9 +135,18 @@ void requireFinishedStage(const std::filesystem::path &from, TrainStage previous
         throw Error("--from", std::string("stage '") + trainStageName(stage) + "' starts from a finished '" +
                                   trainStageName(previous) + "' stage" + hint);
     const auto stateFile = from / kStateFile;
-    if (!std::filesystem::exists(stateFile))
-        throw Error(from, std::string("holds no finished '") + trainStageName(previous) + "' stage: " + kStateFile +
-                              " is missing" + hint);
+    const char *modelFiles[] = {"config.json", "tokenizer.json", "model.safetensors"};
+    if (!std::filesystem::exists(stateFile)) {
+        // A model folder without a training record (the embedded demo model, a released checkpoint
+        // in one file) serves any stage: its weights are the starting point.
+        if (std::all_of(std::begin(modelFiles), std::end(modelFiles),
+                        [&](const char *file) { return std::filesystem::exists(from / file); }))
+            return;
+        throw Error(from,
+                    std::string("holds no finished '") + trainStageName(previous) + "' stage: " + kStateFile +
+                        " is missing, and it is not a model folder (config.json, tokenizer.json, model.safetensors)" +
+                        hint);
+    }
     const nlohmann::json state = readJsonFile(stateFile);
     const std::string held = state.value("stage", "");
     // The selector reads the backbone only, so a 'vico' folder serves; a router from 'base' is the no-ViCO ablation.
@@ -149,7 +158,7 @@ void requireFinishedStage(const std::filesystem::path &from, TrainStage previous
     if (!state.value("complete", false))
         throw Error(stateFile, "records an unfinished '" + held + "' run (step " + std::to_string(state.value("step", 0)) +
                                    " of " + std::to_string(state.value("steps", 0)) + "): finish it first" + hint);
-    for (const char *file : {"config.json", "tokenizer.json", "model.safetensors"})
+    for (const char *file : modelFiles)
         if (!std::filesystem::exists(from / file))
             throw Error(from / file, "is missing: the finished '" + held + "' stage has no checkpoint to start from" + hint);
 }
@@ -183,6 +192,21 @@ void initialiseBaseModel(const TrainOptions &o)
 bool isRouterParameter(const std::string &name)
 {
     return name.rfind("pooling_before_gating.", 0) == 0 || name.rfind("gating.", 0) == 0;
+}
+
+// A router stage trains a fresh router. From the recipe's 'vico' folder this rewrites the values
+// it already holds (the base stage's initialiser with the same seed); from a model folder with a
+// trained router (a released checkpoint) it replaces that router.
+void initialiseRouter(nn::ParameterMap &params, const ModelConfig &config, std::uint64_t seed)
+{
+    torch::NoGradGuard noGrad;
+    for (const ExpectedTensor &t : expectedTensors(config)) {
+        if (!isRouterParameter(t.name))
+            continue;
+        std::vector<float> values = initialValues(t, seed);
+        const torch::Tensor &param = nn::param(params, t.name);
+        param.copy_(torch::from_blob(values.data(), t.shape, torch::kFloat32).to(param.options()));
+    }
 }
 
 // VisionSelector's scorer at its published initialisation: weights N(0, 1e-4), biases 0.
@@ -346,6 +370,8 @@ TrainReport trainStage(const TrainOptions &optionsIn, const TrainCallbacks &call
 
     // What learns in this stage.
     nn::ParameterMap params = model.parameters();   // handles: updates reach the model in place
+    if (o.stage == TrainStage::Router && startStep == 0)
+        initialiseRouter(params, model.config(), o.seed);
     nn::ParameterMap selector;
     nn::ParameterMap *trained = &params;
     std::vector<std::string> names;
