@@ -38,14 +38,6 @@ namespace tokenscope::widgets {
 
 namespace {
 
-// The methods a new sweep form has ticked.
-bool tickedByDefault(const QString &method)
-{
-    return method == QLatin1String("none") || method == QLatin1String("vir") ||
-           method == QLatin1String("visionselector") || method == QLatin1String("random") ||
-           method == QLatin1String("fastv") || method == QLatin1String("divprune");
-}
-
 QString fromPath(const std::filesystem::path &path)
 {
     return QString::fromStdString(path.string());
@@ -113,7 +105,8 @@ QWidget *SweepPanel::buildSetup()
         const QString name = QString::fromStdString(method);
         auto *item = new QListWidgetItem(name, m_methods);
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
-        item->setCheckState(tickedByDefault(name) ? Qt::Checked : Qt::Unchecked);
+        const MethodInfo *info = findMethod(method);   // compositions (vir+…) start unticked
+        item->setCheckState(info && info->sweptByDefault ? Qt::Checked : Qt::Unchecked);
     }
     m_methods->setMinimumHeight(160);
     form->addRow(tr("Methods:"), m_methods);

@@ -136,6 +136,11 @@ std::vector<MethodInfo> buildCatalog()
                  "LLaVA-PruMerge (arXiv 2403.15388); 42Shawn/LLaVA-PruMerge clip_encoder.py "
                  "token_prune_merge_advanced_plus",
                  MethodKind::TokenSelection, true, false, false, {}});
+    // What a new sweep compares: the reference, ViR, the paper's selector, the floor, and the
+    // strongest inside-LLM and diversity methods on the demo model.
+    for (MethodInfo &info : m)
+        info.sweptByDefault = info.name == "none" || info.name == "vir" || info.name == "visionselector" ||
+                              info.name == "random" || info.name == "fastv" || info.name == "divprune";
     return m;
 }
 

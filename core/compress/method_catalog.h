@@ -35,6 +35,7 @@ struct MethodInfo {
     bool needsSelector = false;       // reads selector.safetensors beside the model
     bool needsFlash = false;          // needs mlp2 + the ViR router
     std::vector<MethodParameter> parameters;
+    bool sweptByDefault = false;   // ticked in a new sweep form
 };
 
 // Every method, in the order the CLI lists them. Token-selection methods also exist composed

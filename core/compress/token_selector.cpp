@@ -11,6 +11,8 @@
 
 namespace tokenscope {
 
+// One case per token-selection method of the catalogue (method_catalog.cpp);
+// tst_compression_methods runs every catalogue method, so a missing case fails there.
 std::unique_ptr<TokenSelector> makeTokenSelector(const std::string &name)
 {
     if (name == "random")
