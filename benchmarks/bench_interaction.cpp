@@ -9,6 +9,7 @@
 
 #include "bench_support.h"
 #include "image_canvas.h"
+#include "inspect_page.h"
 #include "main_window.h"
 #include "method_panel.h"
 
@@ -81,15 +82,16 @@ int main(int argc, char **argv)
     window.show();
     bool modelReady = false, imageReady = false;
     QObject::connect(&window, &MainWindow::modelReady, [&] { modelReady = true; });
-    QObject::connect(&window, &MainWindow::imageReady, [&] { imageReady = true; });
+    QObject::connect(window.inspectPage(), &InspectPage::imageReady, [&] { imageReady = true; });
     window.openModel(model);
     window.openImage(image);
     QElapsedTimer loading;
     loading.start();
-    while (!(modelReady && imageReady) && window.errorText().isEmpty() && loading.elapsed() < 60000)
+    while (!(modelReady && imageReady) && window.inspectPage()->errorText().isEmpty() && loading.elapsed() < 60000)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
     if (!(modelReady && imageReady)) {
-        std::fprintf(stderr, "bench_interaction: the model or the image did not load: %s\n", qPrintable(window.errorText()));
+        std::fprintf(stderr, "bench_interaction: the model or the image did not load: %s\n",
+                     qPrintable(window.inspectPage()->errorText()));
         return 1;
     }
     while (window.isBusy())
@@ -105,18 +107,19 @@ int main(int argc, char **argv)
                                        QStringLiteral("fastv"), QStringLiteral("dart"), QStringLiteral("vir-budget")};
     // Every move lands on a new value, so every move re-runs.
     const std::vector<int> percents{20, 60, 35, 80, 10, 50, 25, 70, 15, 90};
-    QSlider *slider = window.methodPanel()->budgetSlider();
+    QSlider *slider = window.inspectPage()->methodPanel()->budgetSlider();
     for (const QString &method : methods) {
         if (!window.setMethod(method, 0.5)) {
             std::printf("| %s | (not available for this model) | | | | | |\n", qPrintable(method));
             continue;
         }
         window.ask();
-        if (!waitFor(&window, &MainWindow::answerApplied)) {
-            std::fprintf(stderr, "bench_interaction: %s: no answer: %s\n", qPrintable(method), qPrintable(window.errorText()));
+        if (!waitFor(window.inspectPage(), &InspectPage::answerApplied)) {
+            std::fprintf(stderr, "bench_interaction: %s: no answer: %s\n", qPrintable(method),
+                         qPrintable(window.inspectPage()->errorText()));
             return 1;
         }
-        const int tokens = window.lastResult()->plan.tokensSent;
+        const int tokens = window.inspectPage()->lastResult()->plan.tokensSent;
         std::vector<double> toAnswer, toOverlay, repaint;
         QElapsedTimer clock;
         for (int r = 0; r < repeats; ++r) {
@@ -125,12 +128,14 @@ int main(int argc, char **argv)
                 percent = percent == 100 ? 99 : percent + 1;
             clock.start();
             slider->setValue(percent);   // what a drag delivers: valueChanged -> live re-run
-            if (!waitFor(&window, &MainWindow::answerApplied)) {
+            if (!waitFor(window.inspectPage(), &InspectPage::answerApplied)) {
                 std::fprintf(stderr, "bench_interaction: %s: no answer at %d%%\n", qPrintable(method), percent);
                 return 1;
             }
             const double answered = double(clock.nsecsElapsed()) / 1e6;
-            window.canvas()->repaint();   // the frame the user sees, painted now instead of at the next idle
+            window.inspectPage()
+                ->canvas()
+                ->repaint();   // the frame the user sees, painted now instead of at the next idle
             const double painted = double(clock.nsecsElapsed()) / 1e6;
             toAnswer.push_back(answered);
             toOverlay.push_back(painted);

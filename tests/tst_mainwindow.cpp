@@ -9,6 +9,7 @@
 #include "image/image.h"
 #include "image_canvas.h"
 #include "image_conversion.h"
+#include "inspect_page.h"
 #include "main_window.h"
 #include "model_session.h"
 #include "overlay_painter.h"
@@ -89,13 +90,13 @@ void TestMainWindow::prepare(MainWindow &window, const std::filesystem::path &im
 {
     window.setErrorDialogsEnabled(false);
     QSignalSpy model(&window, &MainWindow::modelReady);
-    QSignalSpy ready(&window, &MainWindow::imageReady);
+    QSignalSpy ready(window.inspectPage(), &InspectPage::imageReady);
     window.openModel(qPath(m_model));
     window.openImage(qPath(image));
     QTRY_COMPARE_WITH_TIMEOUT(model.count(), 1, modelTimeoutMs);
     QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, modelTimeoutMs);
     QTRY_VERIFY_WITH_TIMEOUT(!window.isBusy(), modelTimeoutMs);
-    QVERIFY(window.canAsk());
+    QVERIFY(window.inspectPage()->canAsk());
     window.setQuestion(QStringLiteral("What colour is the left half?"));
 }
 
@@ -105,28 +106,29 @@ void TestMainWindow::askDrawsThePlanAndCountsTokens()
     window.setErrorDialogsEnabled(false);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QVERIFY(!window.canAsk());
+    QVERIFY(!window.inspectPage()->canAsk());
     QCOMPARE(window.ask(), quint64(0));   // no model, no image: nothing is asked
 
     QSignalSpy errors(&window, &MainWindow::errorReported);
     prepare(window, m_wide);
     if (QTest::currentTestFailed())
         return;
-    QVERIFY2(window.modelText().contains(QLatin1String("Qwen3ForCausalLM")), qPrintable(window.modelText()));
-    QVERIFY(window.modelText().contains(QLatin1String("flash yes")));
-    QVERIFY(window.modelText().contains(QLatin1String("cpu, fp32, threads 1")));
+    QVERIFY2(window.inspectPage()->modelText().contains(QLatin1String("Qwen3ForCausalLM")),
+             qPrintable(window.inspectPage()->modelText()));
+    QVERIFY(window.inspectPage()->modelText().contains(QLatin1String("flash yes")));
+    QVERIFY(window.inspectPage()->modelText().contains(QLatin1String("cpu, fp32, threads 1")));
 
-    QSignalSpy applied(&window, &MainWindow::answerApplied);
+    QSignalSpy applied(window.inspectPage(), &InspectPage::answerApplied);
     const quint64 generation = window.ask();
     QVERIFY(generation > 0);
     QTRY_COMPARE_WITH_TIMEOUT(applied.count(), 1, modelTimeoutMs);
     QCOMPARE(applied.at(0).at(0).toULongLong(), generation);
-    QCOMPARE(window.appliedGeneration(), generation);
-    QVERIFY(window.lastResult().has_value());
-    const RunResult &result = *window.lastResult();
+    QCOMPARE(window.inspectPage()->appliedGeneration(), generation);
+    QVERIFY(window.inspectPage()->lastResult().has_value());
+    const RunResult &result = *window.inspectPage()->lastResult();
 
     // The canvas shows the plan of this answer: 2×1 grid + thumbnail.
-    ImageCanvas *canvas = window.canvas();
+    ImageCanvas *canvas = window.inspectPage()->canvas();
     QCOMPARE(canvas->tileCount(), 3);
     QVERIFY(canvas->plan()->tiles[2].thumbnail);
     QCOMPARE(canvas->plan()->tiles[1].col, 1);
@@ -142,15 +144,15 @@ void TestMainWindow::askDrawsThePlanAndCountsTokens()
                                  .arg(sent)
                                  .arg(100.0 * sent / 12, 0, 'f', 1)
                                  .arg(result.promptTokens);
-    QCOMPARE(window.tokenCountText(), expected);
-    QCOMPARE(window.tokenCountText(), describeTokenCounts(result));
+    QCOMPARE(window.inspectPage()->tokenCountText(), expected);
+    QCOMPARE(window.inspectPage()->tokenCountText(), describeTokenCounts(result));
     if (!QString::fromStdString(result.answer).trimmed().isEmpty())
-        QCOMPARE(window.answerText(), QString::fromStdString(result.answer));
+        QCOMPARE(window.inspectPage()->answerText(), QString::fromStdString(result.answer));
     else   // random weights may answer whitespace only; the view says so instead of staying blank
-        QVERIFY(!window.answerText().isEmpty());
-    QVERIFY(window.timingChart()->hasTimings());
+        QVERIFY(!window.inspectPage()->answerText().isEmpty());
+    QVERIFY(window.inspectPage()->timingChart()->hasTimings());
     // The line under the bars says what these tokens can save at most (analytic FLOPs).
-    const QString bound = window.timingChart()->boundText();
+    const QString bound = window.inspectPage()->timingChart()->boundText();
     QVERIFY2(result.flops.prefillBound() > 1.005 ? bound.contains(QStringLiteral("%1%").arg(qRound(100 * result.flops.encoderShare())))
                                                  : bound.contains(QStringLiteral("cannot speed")),
              qPrintable(bound));
@@ -214,7 +216,7 @@ void TestMainWindow::staleResultsAreDropped()
         return;
     QSignalSpy answers(window.session(), &ModelSession::answerReady);
     QSignalSpy stale(window.session(), &ModelSession::staleResultDropped);
-    QSignalSpy applied(&window, &MainWindow::answerApplied);
+    QSignalSpy applied(window.inspectPage(), &InspectPage::answerApplied);
 
     const quint64 first = window.ask();
     const quint64 second = window.ask();
@@ -226,7 +228,7 @@ void TestMainWindow::staleResultsAreDropped()
     QCOMPARE(stale.at(0).at(0).toULongLong(), first);
     QCOMPARE(answers.count(), 1);
     QCOMPARE(answers.at(0).at(0).toULongLong(), second);
-    QCOMPARE(window.appliedGeneration(), second);
+    QCOMPARE(window.inspectPage()->appliedGeneration(), second);
 }
 
 void TestMainWindow::cancelStopsTheRun_data()
@@ -259,7 +261,7 @@ void TestMainWindow::cancelStopsTheRun()
     disconnect(cancelOnProgress);
     QTRY_VERIFY_WITH_TIMEOUT(!window.isBusy(), modelTimeoutMs);
     QCOMPARE(answers.count(), 0);
-    QVERIFY(!window.lastResult().has_value());
+    QVERIFY(!window.inspectPage()->lastResult().has_value());
 
     // Cancel is not sticky: the next question is answered.
     const quint64 next = window.ask();
@@ -296,19 +298,19 @@ void TestMainWindow::badInputsReportOneError()
     QTRY_COMPARE_WITH_TIMEOUT(errors.count(), 1, modelTimeoutMs);
     const QString message = errors.at(0).at(0).toString();
     QVERIFY2(message.contains(fragment), qPrintable(message));
-    QCOMPARE(window.errorText(), message);
+    QCOMPARE(window.inspectPage()->errorText(), message);
     QTRY_VERIFY_WITH_TIMEOUT(!window.isBusy(), modelTimeoutMs);
     QTest::qWait(100);
     QCOMPARE(errors.count(), 1);   // one message, not one per layer
 
     // The window keeps the previous model and image, and the next request works.
-    QVERIFY(window.canAsk());
-    QSignalSpy applied(&window, &MainWindow::answerApplied);
+    QVERIFY(window.inspectPage()->canAsk());
+    QSignalSpy applied(window.inspectPage(), &InspectPage::answerApplied);
     const quint64 generation = window.ask();
     QTRY_COMPARE_WITH_TIMEOUT(applied.count(), 1, modelTimeoutMs);
     QCOMPARE(applied.at(0).at(0).toULongLong(), generation);
-    QCOMPARE(window.canvas()->tileCount(), 3);
-    QVERIFY(window.errorText().isEmpty());
+    QCOMPARE(window.inspectPage()->canvas()->tileCount(), 3);
+    QVERIFY(window.inspectPage()->errorText().isEmpty());
     QCOMPARE(errors.count(), 1);
 }
 
@@ -345,8 +347,8 @@ void TestMainWindow::guiStaysResponsiveWhileRunning()
     window.openModel(qPath(demo));
     window.openImage(qPath(m_large));
     QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, modelTimeoutMs);
-    QTRY_VERIFY_WITH_TIMEOUT(window.canAsk() && !window.isBusy(), modelTimeoutMs);
-    QSignalSpy applied(&window, &MainWindow::answerApplied);
+    QTRY_VERIFY_WITH_TIMEOUT(window.inspectPage()->canAsk() && !window.isBusy(), modelTimeoutMs);
+    QSignalSpy applied(window.inspectPage(), &InspectPage::answerApplied);
     for (int run = 0; run < 5 && busyMs < 1500; ++run) {
         window.ask();
         QTRY_COMPARE_WITH_TIMEOUT(applied.count(), run + 1, modelTimeoutMs);

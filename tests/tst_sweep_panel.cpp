@@ -8,6 +8,7 @@
 
 #include "fixtures/random_checkpoint.h"
 #include "image/image.h"
+#include "inspect_page.h"
 #include "main_window.h"
 #include "method_panel.h"
 #include "model_session.h"
@@ -435,13 +436,13 @@ void TestSweepPanel::sampleOpensOnTheCanvas()
     panel->showSamplesOf(QStringLiteral("vir+divprune"), 0.25);
     QCOMPARE(panel->samplesModel()->rowCount(), 24);
 
-    QSignalSpy applied(&window, &MainWindow::answerApplied);
+    QSignalSpy applied(window.inspectPage(), &InspectPage::answerApplied);
     Q_EMIT panel->samplesView()->activated(panel->samplesModel()->index(1, 0));
     QTRY_COMPARE_WITH_TIMEOUT(applied.count(), 1, timeoutMs);
     QVERIFY(!window.isShowingSweeps());
-    QCOMPARE(QString::fromStdString(window.lastResult()->plan.method), QStringLiteral("vir+divprune"));
-    QCOMPARE(window.lastResult()->plan.budget, 0.25);
-    QCOMPARE(window.methodPanel()->methodName(), QStringLiteral("vir+divprune"));
+    QCOMPARE(QString::fromStdString(window.inspectPage()->lastResult()->plan.method), QStringLiteral("vir+divprune"));
+    QCOMPARE(window.inspectPage()->lastResult()->plan.budget, 0.25);
+    QCOMPARE(window.inspectPage()->methodPanel()->methodName(), QStringLiteral("vir+divprune"));
 }
 
 QTEST_MAIN(TestSweepPanel)

@@ -8,15 +8,16 @@
 #include "demo_resources.h"
 #include "fixtures/random_checkpoint.h"
 #include "gallery_view.h"
-#include "translations.h"
 #include "image/image.h"
 #include "image_canvas.h"
+#include "inspect_page.h"
 #include "layer_panel.h"
 #include "main_window.h"
-#include "sweep_panel.h"
 #include "method_panel.h"
 #include "overlay_painter.h"
+#include "sweep_panel.h"
 #include "test_support.h"
+#include "translations.h"
 
 #include <QMenuBar>
 #include <QSettings>
@@ -125,7 +126,7 @@ void TestWorkbench::prepare(MainWindow &window)
 {
     window.setErrorDialogsEnabled(false);
     QSignalSpy model(&window, &MainWindow::modelReady);
-    QSignalSpy ready(&window, &MainWindow::imageReady);
+    QSignalSpy ready(window.inspectPage(), &InspectPage::imageReady);
     window.openModel(qPath(m_model));
     window.openImage(qPath(m_image));
     QTRY_COMPARE_WITH_TIMEOUT(model.count(), 1, modelTimeoutMs);
@@ -335,42 +336,42 @@ void TestWorkbench::budgetSliderReRunsLive()
     QVERIFY(window.setMethod(QStringLiteral("random"), 0.5));
     window.setQuestion(QStringLiteral("What colour is the left half?"));
 
-    QSignalSpy applied(&window, &MainWindow::answerApplied);
+    QSignalSpy applied(window.inspectPage(), &InspectPage::answerApplied);
     window.ask();
     QTRY_COMPARE_WITH_TIMEOUT(applied.count(), 1, modelTimeoutMs);
-    const int total = int(window.lastResult()->plan.tokens.size());
-    QCOMPARE(window.lastResult()->plan.tokensSent, keptCount(0.5, total));
-    QVERIFY(!window.lastResult()->encodingReused);
+    const int total = int(window.inspectPage()->lastResult()->plan.tokens.size());
+    QCOMPARE(window.inspectPage()->lastResult()->plan.tokensSent, keptCount(0.5, total));
+    QVERIFY(!window.inspectPage()->lastResult()->encodingReused);
 
     // One slider move: one new answer, at the new budget, from the image's kept encoding.
-    window.methodPanel()->budgetSlider()->setValue(25);
+    window.inspectPage()->methodPanel()->budgetSlider()->setValue(25);
     QTRY_COMPARE_WITH_TIMEOUT(applied.count(), 2, modelTimeoutMs);
-    QCOMPARE(window.lastResult()->plan.tokensSent, keptCount(0.25, total));
-    QCOMPARE(window.lastResult()->plan.budget, 0.25);
-    QVERIFY(window.lastResult()->encodingReused);
+    QCOMPARE(window.inspectPage()->lastResult()->plan.tokensSent, keptCount(0.25, total));
+    QCOMPARE(window.inspectPage()->lastResult()->plan.budget, 0.25);
+    QVERIFY(window.inspectPage()->lastResult()->encodingReused);
     int kept = 0;
-    for (const VisualToken &token : window.canvas()->plan()->tokens)
+    for (const VisualToken &token : window.inspectPage()->canvas()->plan()->tokens)
         kept += token.kept;
     QCOMPARE(kept, keptCount(0.25, total));
 
     // A burst of moves: the last one wins; superseded runs are dropped, not shown late.
     const int before = applied.count();
     for (int percent = 90; percent >= 10; percent -= 10)
-        window.methodPanel()->budgetSlider()->setValue(percent);
+        window.inspectPage()->methodPanel()->budgetSlider()->setValue(percent);
     QTRY_VERIFY_WITH_TIMEOUT(!window.isBusy(), modelTimeoutMs);
-    QTRY_COMPARE_WITH_TIMEOUT(window.lastResult()->plan.budget, 0.10, modelTimeoutMs);
-    QCOMPARE(window.lastResult()->plan.tokensSent, keptCount(0.10, total));
+    QTRY_COMPARE_WITH_TIMEOUT(window.inspectPage()->lastResult()->plan.budget, 0.10, modelTimeoutMs);
+    QCOMPARE(window.inspectPage()->lastResult()->plan.tokensSent, keptCount(0.10, total));
     QVERIFY(applied.count() - before <= 9);
-    QVERIFY(window.errorText().isEmpty());
+    QVERIFY(window.inspectPage()->errorText().isEmpty());
 
     // The layers follow the panel, and hovering the canvas fills the inspector.
-    OverlayLayers layers = window.layerPanel()->layers();
+    OverlayLayers layers = window.inspectPage()->layerPanel()->layers();
     layers.heatmap = false;
-    window.layerPanel()->setLayers(layers);
-    QVERIFY(!window.canvas()->layers().heatmap);
-    const QRectF image = window.canvas()->imageRect();
-    QTest::mouseMove(window.canvas(), image.center().toPoint() - QPoint(int(image.width() / 4), 0));
-    QTRY_VERIFY(window.inspectorText().startsWith(QLatin1String("Token ")));
+    window.inspectPage()->layerPanel()->setLayers(layers);
+    QVERIFY(!window.inspectPage()->canvas()->layers().heatmap);
+    const QRectF image = window.inspectPage()->canvas()->imageRect();
+    QTest::mouseMove(window.inspectPage()->canvas(), image.center().toPoint() - QPoint(int(image.width() / 4), 0));
+    QTRY_VERIFY(window.inspectPage()->inspectorText().startsWith(QLatin1String("Token ")));
 }
 
 void TestWorkbench::compareShowsTwoPlansWithLinkedViews()
@@ -385,38 +386,39 @@ void TestWorkbench::compareShowsTwoPlansWithLinkedViews()
     QVERIFY(window.setComparisonMethod(QStringLiteral("divprune"), 0.25));
     window.setComparing(true);
     QVERIFY(window.isComparing());
-    QVERIFY(window.comparisonCanvas()->isVisible());
+    QVERIFY(window.inspectPage()->comparisonCanvas()->isVisible());
     window.setQuestion(QStringLiteral("What colour is the left half?"));
 
-    QSignalSpy applied(&window, &MainWindow::answerApplied);
+    QSignalSpy applied(window.inspectPage(), &InspectPage::answerApplied);
     window.ask();
     QTRY_COMPARE_WITH_TIMEOUT(applied.count(), 1, modelTimeoutMs);
-    QVERIFY(window.lastComparison().has_value());
-    const int total = int(window.lastResult()->plan.tokens.size());
-    QCOMPARE(window.canvas()->plan()->tokensSent, keptCount(0.5, total));
-    QCOMPARE(window.comparisonCanvas()->plan()->tokensSent, keptCount(0.25, total));
-    QCOMPARE(QString::fromStdString(window.comparisonCanvas()->plan()->method), QStringLiteral("divprune"));
-    QVERIFY(window.answerText().startsWith(QLatin1String("Left: ")));
+    QVERIFY(window.inspectPage()->lastComparison().has_value());
+    const int total = int(window.inspectPage()->lastResult()->plan.tokens.size());
+    QCOMPARE(window.inspectPage()->canvas()->plan()->tokensSent, keptCount(0.5, total));
+    QCOMPARE(window.inspectPage()->comparisonCanvas()->plan()->tokensSent, keptCount(0.25, total));
+    QCOMPARE(QString::fromStdString(window.inspectPage()->comparisonCanvas()->plan()->method),
+             QStringLiteral("divprune"));
+    QVERIFY(window.inspectPage()->answerText().startsWith(QLatin1String("Left: ")));
 
     // The right budget alone moves: both canvases are answered again, the right one at 10%.
-    window.comparisonMethodPanel()->budgetSlider()->setValue(10);
+    window.inspectPage()->comparisonMethodPanel()->budgetSlider()->setValue(10);
     QTRY_COMPARE_WITH_TIMEOUT(applied.count(), 2, modelTimeoutMs);
-    QCOMPARE(window.comparisonCanvas()->plan()->tokensSent, keptCount(0.10, total));
-    QCOMPARE(window.canvas()->plan()->tokensSent, keptCount(0.5, total));
+    QCOMPARE(window.inspectPage()->comparisonCanvas()->plan()->tokensSent, keptCount(0.10, total));
+    QCOMPARE(window.inspectPage()->canvas()->plan()->tokensSent, keptCount(0.5, total));
 
     // Zoom and pan on either canvas move both.
-    window.canvas()->zoomBy(3.0, window.canvas()->imageRect().center());
-    QCOMPARE(window.comparisonCanvas()->zoom(), 3.0);
-    window.comparisonCanvas()->setView(2.0, QPointF(0.1, -0.2));
-    QCOMPARE(window.canvas()->zoom(), 2.0);
-    QCOMPARE(window.canvas()->pan(), QPointF(0.1, -0.2));
+    window.inspectPage()->canvas()->zoomBy(3.0, window.inspectPage()->canvas()->imageRect().center());
+    QCOMPARE(window.inspectPage()->comparisonCanvas()->zoom(), 3.0);
+    window.inspectPage()->comparisonCanvas()->setView(2.0, QPointF(0.1, -0.2));
+    QCOMPARE(window.inspectPage()->canvas()->zoom(), 2.0);
+    QCOMPARE(window.inspectPage()->canvas()->pan(), QPointF(0.1, -0.2));
 
     // Leaving compare mode hides the right canvas; answers come for the left one only.
     window.setComparing(false);
-    QVERIFY(!window.comparisonCanvas()->isVisible());
+    QVERIFY(!window.inspectPage()->comparisonCanvas()->isVisible());
     window.ask();
     QTRY_COMPARE_WITH_TIMEOUT(applied.count(), 3, modelTimeoutMs);
-    QVERIFY(!window.lastComparison().has_value());
+    QVERIFY(!window.inspectPage()->lastComparison().has_value());
 }
 
 void TestWorkbench::settingsSurviveARestart()
@@ -432,20 +434,20 @@ void TestWorkbench::settingsSurviveARestart()
         OverlayLayers layers;
         layers.heatmap = false;
         layers.opacity = 0.8;
-        window.layerPanel()->setLayers(layers);
+        window.inspectPage()->layerPanel()->setLayers(layers);
         window.resize(1111, 777);
         window.saveSettings();
     }
     MainWindow restored(oneThread);
     restored.restoreSettings();
-    QCOMPARE(restored.methodPanel()->methodName(), QStringLiteral("vir+divprune"));
-    QCOMPARE(restored.methodPanel()->budget(), 0.3);
+    QCOMPARE(restored.inspectPage()->methodPanel()->methodName(), QStringLiteral("vir+divprune"));
+    QCOMPARE(restored.inspectPage()->methodPanel()->budget(), 0.3);
     QVERIFY(restored.isComparing());
-    QCOMPARE(restored.comparisonMethodPanel()->methodName(), QStringLiteral("fastv"));
-    QCOMPARE(restored.comparisonMethodPanel()->budget(), 0.2);
-    QVERIFY(!restored.layerPanel()->layers().heatmap);
-    QCOMPARE(restored.layerPanel()->layers().opacity, 0.8);
-    QVERIFY(!restored.canvas()->layers().heatmap);
+    QCOMPARE(restored.inspectPage()->comparisonMethodPanel()->methodName(), QStringLiteral("fastv"));
+    QCOMPARE(restored.inspectPage()->comparisonMethodPanel()->budget(), 0.2);
+    QVERIFY(!restored.inspectPage()->layerPanel()->layers().heatmap);
+    QCOMPARE(restored.inspectPage()->layerPanel()->layers().opacity, 0.8);
+    QVERIFY(!restored.inspectPage()->canvas()->layers().heatmap);
     QCOMPARE(restored.size(), QSize(1111, 777));
 
     AppSettings settings;
@@ -459,7 +461,7 @@ void TestWorkbench::settingsSurviveARestart()
     settings.setMethod({QStringLiteral("no-such-method"), 0.4, true});
     MainWindow fallback(oneThread);
     fallback.restoreSettings();
-    QCOMPARE(fallback.methodPanel()->methodName(), QStringLiteral("vir"));
+    QCOMPARE(fallback.inspectPage()->methodPanel()->methodName(), QStringLiteral("vir"));
 }
 
 void TestWorkbench::galleryOpensImagesWithTheirQuestions()
@@ -486,7 +488,7 @@ void TestWorkbench::galleryOpensImagesWithTheirQuestions()
     MainWindow window(oneThread);
     window.setErrorDialogsEnabled(false);
     QSignalSpy chosen(window.gallery(), &GalleryView::imageChosen);
-    QSignalSpy ready(&window, &MainWindow::imageReady);
+    QSignalSpy ready(window.inspectPage(), &InspectPage::imageReady);
     window.gallery()->choose(1);
     QCOMPARE(chosen.count(), 1);
     QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, modelTimeoutMs);
@@ -498,7 +500,7 @@ void TestWorkbench::galleryOpensImagesWithTheirQuestions()
     window.setQuestion(QStringLiteral("My own question?"));
     window.gallery()->choose(0);
     QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 3, modelTimeoutMs);
-    QCOMPARE(window.lastResult().has_value(), false);   // no model: nothing was asked
+    QCOMPARE(window.inspectPage()->lastResult().has_value(), false);   // no model: nothing was asked
     window.gallery()->choose(99);                        // out of range: nothing happens
     QCOMPARE(chosen.count(), 3);
 }
@@ -509,20 +511,22 @@ void TestWorkbench::demoModelDrawsItsPlan()
     MainWindow window(oneThread);
     window.setErrorDialogsEnabled(false);
     QSignalSpy model(&window, &MainWindow::modelReady);
-    QSignalSpy applied(&window, &MainWindow::answerApplied);
+    QSignalSpy applied(window.inspectPage(), &InspectPage::answerApplied);
     window.openModel(demoModelDir());
     QTRY_COMPARE_WITH_TIMEOUT(model.count(), 1, modelTimeoutMs);
     QVERIFY(window.setMethod(QStringLiteral("visionselector"), 0.3));
     const GalleryImage first = galleryImages().value(0);
     window.openGalleryImage(first.path, first.question);
     QTRY_COMPARE_WITH_TIMEOUT(applied.count(), 1, modelTimeoutMs);
-    const CompressionPlan &plan = *window.canvas()->plan();
-    QCOMPARE(window.canvas()->tileCount(), 7);
+    const CompressionPlan &plan = *window.inspectPage()->canvas()->plan();
+    QCOMPARE(window.inspectPage()->canvas()->tileCount(), 7);
     QCOMPARE(plan.tokensBeforeCompression, 7 * 16);
     QCOMPARE(plan.tokensSent, keptCount(0.3, 7 * 16));
-    QVERIFY(window.tokenCountText().startsWith(QStringLiteral("visual tokens %1 / 112").arg(keptCount(0.3, 112))));
+    QVERIFY(window.inspectPage()->tokenCountText().startsWith(
+        QStringLiteral("visual tokens %1 / 112").arg(keptCount(0.3, 112))));
     QVERIFY(OverlayPainter::scoreRange(plan).first < OverlayPainter::scoreRange(plan).second);   // the scorer's heatmap
-    QVERIFY2(window.canvas()->tokenDescription(0).contains(QLatin1String("at 1/4")), qPrintable(window.canvas()->tokenDescription(0)));
+    QVERIFY2(window.inspectPage()->canvas()->tokenDescription(0).contains(QLatin1String("at 1/4")),
+             qPrintable(window.inspectPage()->canvas()->tokenDescription(0)));
 }
 
 void TestWorkbench::computeOptionsReloadTheModel()
@@ -535,7 +539,7 @@ void TestWorkbench::computeOptionsReloadTheModel()
     window.setComputeOptions({DeviceKind::Cpu, ComputeDType::Float32, 2});
     QTRY_COMPARE_WITH_TIMEOUT(reloaded.count(), 1, modelTimeoutMs);
     QCOMPARE(reloaded.at(0).at(0).value<ModelInfo>().threads, 2);
-    QVERIFY(window.modelText().contains(QLatin1String("threads 2")));
+    QVERIFY(window.inspectPage()->modelText().contains(QLatin1String("threads 2")));
     QCOMPARE(AppSettings().compute()->threads, 2);
 }
 
@@ -555,7 +559,8 @@ void TestWorkbench::languagesSwitch()
         {
             MainWindow window(oneThread);
             QCOMPARE(window.menuBar()->actions().value(0)->text(), fileMenu);
-            QVERIFY(window.methodPanel()->findChild<QCheckBox *>()->text() != QStringLiteral("Live: re-run on every change"));
+            QVERIFY(window.inspectPage()->methodPanel()->findChild<QCheckBox *>()->text() !=
+                    QStringLiteral("Live: re-run on every change"));
             // Form validation speaks the language too (here: a sweep with no model).
             SweepPanel sweeps;
             QSignalSpy errors(&sweeps, &SweepPanel::errorReported);

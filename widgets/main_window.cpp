@@ -2,20 +2,11 @@
 #include "main_window.h"
 
 #include "app_settings.h"
-#include "canvas_pair.h"
-#include "compute_panel.h"
 #include "dropped_path.h"
 #include "gallery_view.h"
 #include "image_canvas.h"
-#include "image_loader.h"
-#include "inspect_state.h"
-#include "layer_panel.h"
-#include "method_panel.h"
+#include "inspect_page.h"
 #include "model_session.h"
-#include "overlay_painter.h"
-#include "question_panel.h"
-#include "result_text.h"
-#include "stage_timing_chart.h"
 #include "sweep_panel.h"
 #include "translations.h"
 #include "work_indicator.h"
@@ -31,17 +22,11 @@
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QGroupBox>
-#include <QHBoxLayout>
-#include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QPlainTextEdit>
-#include <QScrollArea>
 #include <QStatusBar>
 #include <QTabWidget>
-#include <QVBoxLayout>
 
 namespace tokenscope::widgets {
 
@@ -51,37 +36,26 @@ constexpr int statusTimeoutMs = 8000;
 
 MainWindow::MainWindow(const ComputeOptions &compute, QWidget *parent)
     : QMainWindow(parent), m_settings(std::make_unique<AppSettings>()), m_session(new ModelSession(compute, this)),
-      m_inspect(new InspectState(m_session, this)), m_images(new ImageLoader(this)), m_canvases(new CanvasPair(this)),
-      m_canvas(m_canvases->primary()), m_compareCanvas(m_canvases->secondary()), m_questions(new QuestionPanel(this)),
-      m_methods(new MethodPanel(this)), m_layers(new LayerPanel(this)), m_compareMethods(new MethodPanel(this)),
-      m_sweeps(new SweepPanel(this)), m_gallery(new GalleryView(this)), m_computePanel(new ComputePanel(this)),
-      m_compute(compute), m_chart(new StageTimingChart(this)), m_work(new WorkIndicator(this)),
-      m_modelLabel(new QLabel(this)), m_imageLabel(new QLabel(this)), m_errorLabel(new QLabel(this)),
-      m_tokensLabel(new QLabel(this)), m_inspector(new QLabel(this)), m_answer(new QPlainTextEdit(this))
+      m_inspect(new InspectPage(m_session, m_settings.get(), compute, this)), m_sweeps(new SweepPanel(this)),
+      m_gallery(new GalleryView(this)), m_work(new WorkIndicator(this)), m_tabs(new QTabWidget(this)),
+      m_compute(compute)
 {
     setWindowTitle(tr("TokenScope"));
     setAcceptDrops(true);
-    m_tabs = new QTabWidget(this);
-    m_tabs->addTab(m_canvases, tr("Inspect"));
+    m_tabs->addTab(m_inspect, tr("Inspect"));
     m_tabs->addTab(m_sweeps, tr("Sweep"));
     m_tabs->setDocumentMode(true);
     setCentralWidget(m_tabs);
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::onTabChanged);
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowNestedDocks);
 
-    m_controlsDock = new QDockWidget(tr("Controls"), this);
-    m_controlsDock->setObjectName(QStringLiteral("controlsDock"));   // saveState keys docks by name
-    m_controlsDock->setWidget(buildControls());
-    addDockWidget(Qt::RightDockWidgetArea, m_controlsDock);
-    m_resultsDock = new QDockWidget(tr("Result"), this);
-    m_resultsDock->setObjectName(QStringLiteral("resultsDock"));
-    m_resultsDock->setWidget(buildResults());
-    addDockWidget(Qt::BottomDockWidgetArea, m_resultsDock);
-    m_galleryDock = new QDockWidget(tr("Gallery"), this);
-    m_galleryDock->setObjectName(QStringLiteral("galleryDock"));
-    m_galleryDock->setWidget(m_gallery);
+    // saveState keys docks by object name.
+    m_controlsDock =
+        addDock(tr("Controls"), QStringLiteral("controlsDock"), m_inspect->controls(), Qt::RightDockWidgetArea);
+    m_resultsDock =
+        addDock(tr("Result"), QStringLiteral("resultsDock"), m_inspect->results(), Qt::BottomDockWidgetArea);
+    m_galleryDock = addDock(tr("Gallery"), QStringLiteral("galleryDock"), m_gallery, Qt::LeftDockWidgetArea);
     m_gallery->setMinimumWidth(170);
-    addDockWidget(Qt::LeftDockWidgetArea, m_galleryDock);
     // The controls run the window's full height; the result strip sits under the canvas.
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     buildMenus();
@@ -90,38 +64,50 @@ MainWindow::MainWindow(const ComputeOptions &compute, QWidget *parent)
     statusBar()->showMessage(tr("Open a model folder (Ctrl+M) and an image (Ctrl+O), or drop them here."));
 
     connect(m_session, &ModelSession::modelLoaded, this, &MainWindow::onModelLoaded);
-    connect(m_session, &ModelSession::loadFailed, this, &MainWindow::onLoadFailed);
-    connect(m_inspect, &InspectState::answered, this, &MainWindow::onAnswered);
-    connect(m_session, &ModelSession::runFailed, this, &MainWindow::onRunFailed);
-    connect(m_session, &ModelSession::cancelled, this, &MainWindow::onCancelled);
-    connect(m_session, &ModelSession::progress, this, &MainWindow::onProgress);
-    connect(m_session, &ModelSession::busyChanged, this, &MainWindow::onBusyChanged);
-    connect(m_images, &ImageLoader::loaded, this, &MainWindow::onImageLoaded);
-    connect(m_images, &ImageLoader::failed, this, &MainWindow::onImageFailed);
-    connect(m_canvases, &CanvasPair::imageFileDropped, this, &MainWindow::openImage);
-    connect(m_canvases, &CanvasPair::modelFolderDropped, this, &MainWindow::openModel);
-    connect(m_canvas, &ImageCanvas::tokenHovered, this, &MainWindow::updateInspector);
-    connect(m_canvas, &ImageCanvas::tokenPinned, this, &MainWindow::updateInspector);
-    connect(m_questions, &QuestionPanel::askRequested, this, &MainWindow::ask);
-    connect(m_methods, &MethodPanel::choiceChanged, this, &MainWindow::onChoiceChanged);
-    connect(m_compareMethods, &MethodPanel::choiceChanged, this, &MainWindow::onChoiceChanged);
-    connect(m_layers, &LayerPanel::layersChanged, this, [this](const OverlayLayers &layers) {
-        m_canvases->setLayers(layers);
-        m_settings->setLayers(layers);
+    connect(m_session, &ModelSession::loadFailed, this, [this](const QString &message) {
+        reportError(message);
+        updateActions();
+    });
+    connect(m_session, &ModelSession::runFailed, this,
+            [this](quint64, const QString &message) { reportError(message); });
+    connect(m_session, &ModelSession::cancelled, this, [this] { showStatus(tr("Cancelled."), statusTimeoutMs); });
+    connect(m_session, &ModelSession::progress, this,
+            [this](quint64, double fraction, const QString &stage) { m_work->setProgress(fraction, stage); });
+    connect(m_session, &ModelSession::busyChanged, this,
+            [this](bool busy) { busy ? m_work->start() : m_work->stop(); });
+    connect(m_inspect, &InspectPage::errorOccurred, this, &MainWindow::reportError);
+    connect(m_inspect, &InspectPage::statusMessage, this, &MainWindow::showStatus);
+    connect(m_inspect, &InspectPage::actionsChanged, this, &MainWindow::updateActions);
+    connect(m_inspect, &InspectPage::comparingChanged, m_compareAction, &QAction::setChecked);
+    connect(m_inspect, &InspectPage::modelFolderDropped, this, &MainWindow::openModel);
+    connect(m_inspect, &InspectPage::computeOptionsApplied, this, &MainWindow::setComputeOptions);
+    connect(m_inspect, &InspectPage::imageReady, this, [this](const QString &path) {
+        setWindowTitle(tr("TokenScope \u2014 %1").arg(QFileInfo(path).fileName()));
     });
     connect(m_work, &WorkIndicator::cancelRequested, this, &MainWindow::cancel);
     connect(m_sweeps, &SweepPanel::errorReported, this, &MainWindow::reportError);
-    connect(m_sweeps, &SweepPanel::sampleActivated, this, &MainWindow::onSampleActivated);
+    connect(m_sweeps, &SweepPanel::sampleActivated, this,
+            [this](const QString &image, const QString &question, const QString &method, double budget) {
+                showInspector();
+                m_inspect->showSample(image, question, method, budget);
+            });
     connect(m_gallery, &GalleryView::imageChosen, this, &MainWindow::openGalleryImage);
 
-    m_canvases->setLayers(m_layers->layers());
-    m_compareMethods->setLiveVisible(false);   // the left panel's switch governs both
-    setComparing(false);
     resize(1360, 860);
     updateActions();
 }
 
 MainWindow::~MainWindow() = default;
+
+QDockWidget *MainWindow::addDock(const QString &title, const QString &name, QWidget *widget, Qt::DockWidgetArea area)
+{
+    auto *dock = new QDockWidget(title, this);
+    dock->setObjectName(name);
+    dock->setWidget(widget);
+    widget->show();
+    addDockWidget(area, dock);
+    return dock;
+}
 
 void MainWindow::buildMenus()
 {
@@ -147,9 +133,10 @@ void MainWindow::buildMenus()
     quitAction->setShortcut(QKeySequence::Quit);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    view->addAction(tr("Zoom &In"), QKeySequence::ZoomIn, m_canvas, &ImageCanvas::zoomIn);
-    view->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, m_canvas, &ImageCanvas::zoomOut);
-    view->addAction(tr("&Fit to Window"), QKeySequence(Qt::CTRL | Qt::Key_0), m_canvas, &ImageCanvas::fitToWindow);
+    view->addAction(tr("Zoom &In"), QKeySequence::ZoomIn, m_inspect->canvas(), &ImageCanvas::zoomIn);
+    view->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, m_inspect->canvas(), &ImageCanvas::zoomOut);
+    view->addAction(tr("&Fit to Window"), QKeySequence(Qt::CTRL | Qt::Key_0), m_inspect->canvas(),
+                    &ImageCanvas::fitToWindow);
     view->addSeparator();
     view->addAction(tr("&Inspect"), QKeySequence(Qt::CTRL | Qt::Key_1), this, &MainWindow::showInspector);
     view->addAction(tr("S&weep"), QKeySequence(Qt::CTRL | Qt::Key_2), this, &MainWindow::showSweeps);
@@ -196,148 +183,40 @@ void MainWindow::fillRecentMenu(QMenu *menu, RecentKind recentKind)
         });
 }
 
-QWidget *MainWindow::buildControls()
-{
-    auto *panel = new QWidget(this);
-    auto *layout = new QVBoxLayout(panel);
-
-    auto *inputs = new QGroupBox(tr("Model and image"), panel);
-    auto *inputsLayout = new QVBoxLayout(inputs);
-    for (QLabel *label : {m_modelLabel, m_imageLabel}) {
-        label->setWordWrap(true);
-        label->setTextInteractionFlags(Qt::TextSelectableByMouse);
-        inputsLayout->addWidget(label);
-    }
-    m_computePanel->setOptions(m_compute);
-    inputsLayout->addWidget(m_computePanel);
-    connect(m_computePanel, &ComputePanel::applyRequested, this, &MainWindow::setComputeOptions);
-    layout->addWidget(inputs);
-
-    auto *question = new QGroupBox(tr("Question"), panel);
-    (new QVBoxLayout(question))->addWidget(m_questions);
-    layout->addWidget(question);
-
-    auto *method = new QGroupBox(tr("Compression"), panel);
-    (new QVBoxLayout(method))->addWidget(m_methods);
-    layout->addWidget(method);
-
-    auto *compare = new QGroupBox(tr("Compare: right canvas"), panel);
-    (new QVBoxLayout(compare))->addWidget(m_compareMethods);
-    m_compareGroup = compare;
-    layout->addWidget(compare);
-
-    auto *layers = new QGroupBox(tr("Layers"), panel);
-    auto *layersLayout = new QVBoxLayout(layers);
-    layersLayout->addWidget(m_layers);
-    m_inspector->setWordWrap(true);
-    m_inspector->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_inspector->setToolTip(tr("The token under the cursor; click a token to pin it"));
-    layersLayout->addWidget(m_inspector);
-    layout->addWidget(layers);
-
-    m_errorLabel->setWordWrap(true);
-    m_errorLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_errorLabel->setStyleSheet(QStringLiteral("QLabel { color: #b00020; }"));
-    m_errorLabel->hide();
-    layout->addWidget(m_errorLabel);
-    layout->addStretch(1);
-
-    m_modelLabel->setText(tr("No model loaded."));
-    m_imageLabel->setText(tr("No image loaded."));
-    updateInspector();
-
-    auto *scroll = new QScrollArea(this);
-    scroll->setWidget(panel);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setMinimumWidth(360);
-    return scroll;
-}
-
-void MainWindow::updateCaptions()
-{
-    auto caption = [](const MethodPanel *panel) {
-        return tr("%1 \u00b7 budget %2%").arg(panel->methodName()).arg(qRound(panel->budget() * 100));
-    };
-    m_canvases->setCaptions(caption(m_methods), caption(m_compareMethods));
-}
-
 void MainWindow::setComparing(bool comparing)
 {
-    m_canvases->setComparing(comparing);
-    m_compareGroup->setVisible(comparing);
-    m_compareAction->setChecked(comparing);
-    updateCaptions();
-    // The new canvas needs its own answer: ask again when a question is there.
-    if (comparing && m_inspect->lastResult() && m_methods->isLive())
-        ask();
+    m_inspect->setComparing(comparing);
 }
 
 bool MainWindow::isComparing() const
 {
-    return m_canvases->isComparing();
+    return m_inspect->isComparing();
 }
 
 bool MainWindow::setComparisonMethod(const QString &name, double budget)
 {
-    return m_compareMethods->setChoice(name, budget);
-}
-
-QWidget *MainWindow::buildResults()
-{
-    auto *panel = new QWidget(this);
-    auto *layout = new QHBoxLayout(panel);
-    auto *answer = new QVBoxLayout;
-    m_answer->setReadOnly(true);
-    m_answer->setPlaceholderText(tr("The model's answer appears here."));
-    m_answer->setMaximumBlockCount(1000);
-    answer->addWidget(m_answer, 1);
-    m_tokensLabel->setWordWrap(true);
-    answer->addWidget(m_tokensLabel);
-    layout->addLayout(answer, 2);
-    m_chart->setMinimumSize(360, 200);
-    layout->addWidget(m_chart, 3);
-    return panel;
+    return m_inspect->setComparisonMethod(name, budget);
 }
 
 void MainWindow::openModel(const QString &directory)
 {
-    clearError();
-    m_modelLabel->setText(tr("Loading %1\u2026").arg(QDir::toNativeSeparators(directory)));
+    m_inspect->showModelLoading(directory);
     m_session->loadModel(directory);
-    updateActions();
 }
 
 void MainWindow::openImage(const QString &path)
 {
-    clearError();
-    m_imageLoading = true;
-    m_images->load(path);
+    m_inspect->openImage(path);
 }
 
 void MainWindow::setQuestion(const QString &question)
 {
-    m_questions->setQuestion(question);
+    m_inspect->setQuestion(question);
 }
 
 bool MainWindow::setMethod(const QString &name, double budget)
 {
-    return m_methods->setChoice(name, budget);
-}
-
-const std::optional<RunResult> &MainWindow::lastResult() const
-{
-    return m_inspect->lastResult();
-}
-
-const std::optional<RunResult> &MainWindow::lastComparison() const
-{
-    return m_inspect->lastComparison();
-}
-
-bool MainWindow::canAsk() const
-{
-    return m_session->hasModel() && m_inspect->hasImage();
+    return m_inspect->setMethod(name, budget);
 }
 
 bool MainWindow::isBusy() const
@@ -347,72 +226,32 @@ bool MainWindow::isBusy() const
 
 quint64 MainWindow::ask()
 {
-    if (!canAsk())
-        return 0;
-    MethodChoice choice;
-    std::optional<MethodChoice> comparison;
-    try {
-        choice = m_methods->choice();
-    } catch (const std::exception &e) {   // tokenscope::Error names the value
-        reportError(QString::fromStdString(e.what()));
-        return 0;
-    }
-    if (isComparing()) {
-        try {
-            comparison = m_compareMethods->choice();
-        } catch (const std::exception &e) {
-            reportError(tr("Right canvas: %1").arg(QString::fromStdString(e.what())));
-            return 0;
-        }
-    }
-    clearError();
-    const quint64 generation = m_inspect->ask(m_questions->question(), choice, comparison);
-    if (generation != 0)
-        statusBar()->showMessage(tr("Asking\u2026"));
-    return generation;
+    return m_inspect->ask();
 }
 
 void MainWindow::askWhenReady()
 {
-    m_askPending = true;
-    askIfPending();
-}
-
-void MainWindow::askIfPending()
-{
-    if (m_askPending && canAsk() && !m_imageLoading) {
-        m_askPending = false;
-        ask();
-    }
+    m_inspect->askWhenReady();
 }
 
 void MainWindow::cancel()
 {
     m_session->cancel();
-    statusBar()->showMessage(tr("Cancelling\u2026"));
-}
-
-QImage MainWindow::overlayImage() const
-{
-    const QImage &image = m_canvas->image();
-    if (image.isNull())
-        return {};
-    const CompressionPlan *plan = m_canvas->plan() ? &*m_canvas->plan() : nullptr;
-    return OverlayPainter::render(image, plan, overlayExportSize(image.size()), m_canvas->layers());
+    showStatus(tr("Cancelling\u2026"), 0);
 }
 
 void MainWindow::copyOverlay()
 {
-    const QImage overlay = overlayImage();
+    const QImage overlay = m_inspect->overlayImage();
     if (overlay.isNull())
         return;
     QApplication::clipboard()->setImage(overlay);
-    statusBar()->showMessage(tr("Copied the overlay to the clipboard"), statusTimeoutMs);
+    showStatus(tr("Copied the overlay to the clipboard"), statusTimeoutMs);
 }
 
 bool MainWindow::exportOverlay(const QString &path) const
 {
-    const QImage overlay = overlayImage();
+    const QImage overlay = m_inspect->overlayImage();
     return !overlay.isNull() && overlay.save(path, "PNG");
 }
 
@@ -438,145 +277,29 @@ void MainWindow::chooseOverlayExport()
     if (path.isEmpty())
         return;
     if (exportOverlay(path))
-        statusBar()->showMessage(tr("Wrote %1").arg(QDir::toNativeSeparators(path)), statusTimeoutMs);
+        showStatus(tr("Wrote %1").arg(QDir::toNativeSeparators(path)), statusTimeoutMs);
     else
         reportError(tr("%1: could not be written").arg(QDir::toNativeSeparators(path)));
 }
 
 void MainWindow::onModelLoaded(const tokenscope::ModelInfo &info)
 {
-    clearError();
-    m_modelSummary = describeModel(info);
-    m_modelLabel->setText(m_modelSummary);
-    m_modelLabel->setToolTip(QString::fromStdString(info.directory.string()));
-    const QString defaultRatio = QString::fromStdString(info.defaultMethod);
-    m_methods->setCapabilities(info.flash, info.hasSelector, info.defaultThresholds, defaultRatio);
-    m_compareMethods->setCapabilities(info.flash, info.hasSelector, info.defaultThresholds, defaultRatio);
     m_modelDir = QString::fromStdString(info.directory.string());
     m_sweeps->setModel(m_session, m_modelDir);
-    m_settings->addRecent(RecentKind::Model, QString::fromStdString(info.directory.string()));
-    statusBar()->showMessage(tr("Model loaded: %1").arg(QString::fromStdString(info.directory.filename().string())),
-                             statusTimeoutMs);
+    m_settings->addRecent(RecentKind::Model, m_modelDir);
+    showStatus(tr("Model loaded: %1").arg(QString::fromStdString(info.directory.filename().string())), statusTimeoutMs);
     updateActions();
     Q_EMIT modelReady(info);
-    askIfPending();
-}
-
-void MainWindow::onLoadFailed(const QString &message)
-{
-    m_askPending = false;
-    // A failed load keeps the previous model (the worker only replaces it on success).
-    m_modelLabel->setText(m_modelSummary.isEmpty() ? tr("No model loaded.") : m_modelSummary);
-    reportError(message);
-    updateActions();
-}
-
-void MainWindow::onImageLoaded(const QString &path, const QImage &preview)
-{
-    m_imageLoading = false;
-    m_inspect->setImage(m_images->current().pixels, path);
-    m_settings->addRecent(RecentKind::Image, path);
-    m_canvases->setImage(preview);
-    clearResult();
-    const QFileInfo info(path);
-    m_imageLabel->setText(tr("%1 (%2 \u00d7 %3)").arg(info.fileName()).arg(preview.width()).arg(preview.height()));
-    m_imageLabel->setToolTip(QDir::toNativeSeparators(path));
-    setWindowTitle(tr("TokenScope \u2014 %1").arg(info.fileName()));
-    updateActions();
-    Q_EMIT imageReady(path);
-    askIfPending();
-}
-
-void MainWindow::onImageFailed(const QString &path, const QString &message)
-{
-    Q_UNUSED(path);
-    m_askPending = false;
-    m_imageLoading = false;
-    reportError(message);   // the previous image, if any, stays
-}
-
-void MainWindow::onAnswered(const InspectAnswer &answered)
-{
-    const RunResult &result = answered.result;
-    m_appliedGeneration = answered.generation;
-    m_canvas->setPlan(result.plan);
-    updateInspector();
-    m_chart->setTimings(result.timings, result.flops);
-    QString answer = describeAnswer(result);
-    QString tokens = describeTokenCounts(result);
-    if (answered.comparison) {
-        m_compareCanvas->setPlan(answered.comparison->plan);
-        answer = tr("Left: %1\nRight: %2").arg(answer, describeAnswer(*answered.comparison));
-        tokens = tr("Left: %1\nRight: %2").arg(tokens, describeTokenCounts(*answered.comparison));
-    } else {
-        m_compareCanvas->clearPlan();
-    }
-    updateCaptions();
-    m_answer->setPlainText(answer);
-    m_tokensLabel->setText(tokens);
-    statusBar()->showMessage(tr("Answered in %1 ms").arg(result.timings.totalMs(), 0, 'f', 0), statusTimeoutMs);
-    updateActions();
-    Q_EMIT answerApplied(answered.generation);
-}
-
-void MainWindow::onRunFailed(quint64 generation, const QString &message)
-{
-    Q_UNUSED(generation);
-    reportError(message);
-}
-
-void MainWindow::onCancelled(quint64 generation)
-{
-    Q_UNUSED(generation);
-    statusBar()->showMessage(tr("Cancelled."), statusTimeoutMs);
-}
-
-void MainWindow::onProgress(quint64 generation, double fraction, const QString &stage)
-{
-    Q_UNUSED(generation);
-    m_work->setProgress(fraction, stage);
-}
-
-void MainWindow::onBusyChanged(bool busy)
-{
-    if (busy)
-        m_work->start();
-    else
-        m_work->stop();
-    updateActions();
-}
-
-void MainWindow::onChoiceChanged()
-{
-    m_settings->setMethod({m_methods->methodName(), m_methods->budget(), m_methods->isLive()});
-    m_settings->setMethod({m_compareMethods->methodName(), m_compareMethods->budget(), true}, true);
-    updateCaptions();
-    // Live: a question already asked about this image is asked again with the new choice.
-    if (m_methods->isLive() && canAsk() && !m_questions->question().trimmed().isEmpty())
-        ask();
-}
-
-void MainWindow::updateInspector()
-{
-    const int pinned = m_canvas->pinnedToken();
-    const int token = pinned >= 0 ? pinned : m_canvas->hoveredToken();
-    if (token < 0) {
-        m_inspector->setText(tr("Hover a token to inspect it; click to pin."));
-        return;
-    }
-    const QString text = m_canvas->tokenDescription(token);
-    m_inspector->setText(pinned >= 0 ? tr("Pinned: %1").arg(text) : text);
 }
 
 void MainWindow::setComputeOptions(const ComputeOptions &options)
 {
     m_compute = options;
-    m_computePanel->setOptions(options);
+    m_inspect->setComputeOptions(options);
     m_session->setComputeOptions(options);
     m_settings->setCompute(options);
-    if (!m_modelDir.isEmpty()) {
+    if (!m_modelDir.isEmpty())
         openModel(m_modelDir);
-    }
 }
 
 void MainWindow::showInspector()
@@ -615,7 +338,7 @@ void MainWindow::openSweepFolder(const QString &directory)
 {
     showSweeps();
     if (m_sweeps->openFolder(directory))
-        statusBar()->showMessage(tr("Opened sweep %1").arg(QDir::toNativeSeparators(directory)), statusTimeoutMs);
+        showStatus(tr("Opened sweep %1").arg(QDir::toNativeSeparators(directory)), statusTimeoutMs);
 }
 
 void MainWindow::chooseSweepFolder()
@@ -625,32 +348,10 @@ void MainWindow::chooseSweepFolder()
         openSweepFolder(dir);
 }
 
-void MainWindow::onSampleActivated(const QString &imagePath, const QString &question, const QString &method, double budget)
-{
-    // The method changes without a live re-run: the answer that matters is the new image's.
-    const bool live = m_methods->isLive();
-    m_methods->setLive(false);
-    const bool known = setMethod(method, budget);
-    m_methods->setLive(live);
-    if (!known)
-        reportError(tr("Method '%1' cannot run on the loaded model").arg(method));
-    setQuestion(question);
-    showInspector();
-    openImage(imagePath);
-    askWhenReady();
-}
-
 void MainWindow::openGalleryImage(const QString &path, const QString &question)
 {
-    const QString current = m_questions->question().trimmed();
-    if (!question.isEmpty() && (current.isEmpty() || current == m_suggestedQuestion)) {
-        setQuestion(question);
-        m_suggestedQuestion = question;
-    }
     showInspector();
-    openImage(path);
-    if (m_methods->isLive())
-        askWhenReady();
+    m_inspect->openGalleryImage(path, question);
 }
 
 void MainWindow::restoreSettings()
@@ -659,17 +360,7 @@ void MainWindow::restoreSettings()
         restoreGeometry(geometry);
     if (const QByteArray state = m_settings->windowState(); !state.isEmpty())
         restoreState(state, AppSettings::layoutVersion);
-    // Read everything first: applying one choice saves the others as they stand.
-    const MethodSettings method = m_settings->method();
-    const MethodSettings comparison = m_settings->method(true);
-    const bool comparing = m_settings->comparing();
-    const OverlayLayers layers = m_settings->layers();
-    // A stored name this build no longer knows keeps the default choice.
-    m_methods->setLive(method.live);
-    setMethod(method.method, method.budget);
-    setComparisonMethod(comparison.method, comparison.budget);
-    setComparing(comparing);
-    m_layers->setLayers(layers);
+    m_inspect->restoreSettings();
 }
 
 void MainWindow::saveSettings() const
@@ -680,10 +371,7 @@ void MainWindow::saveSettings() const
     m_settings->saveWindow(saveGeometry(), saveState(AppSettings::layoutVersion));
     for (QDockWidget *dock : m_docksHiddenForSweep)
         dock->hide();
-    m_settings->setMethod({m_methods->methodName(), m_methods->budget(), m_methods->isLive()});
-    m_settings->setMethod({m_compareMethods->methodName(), m_compareMethods->budget(), true}, true);
-    m_settings->setComparing(isComparing());
-    m_settings->setLayers(m_layers->layers());
+    m_inspect->saveSettings();
     m_settings->sync();
 }
 
@@ -693,20 +381,15 @@ void MainWindow::closeEvent(QCloseEvent *event)
     QMainWindow::closeEvent(event);
 }
 
-void MainWindow::clearResult()
+void MainWindow::showStatus(const QString &message, int timeoutMs)
 {
-    m_inspect->clearAnswer();
-    m_canvases->clearPlans();
-    m_chart->clear();
-    m_answer->clear();
-    m_tokensLabel->clear();
+    statusBar()->showMessage(message, timeoutMs);
 }
 
 void MainWindow::reportError(const QString &message)
 {
-    m_errorLabel->setText(message);
-    m_errorLabel->show();
-    statusBar()->showMessage(message, statusTimeoutMs);
+    m_inspect->showError(message);
+    showStatus(message, statusTimeoutMs);
     Q_EMIT errorReported(message);
     if (m_errorDialogs) {
         // open(), not exec(): the window keeps running while the message is up.
@@ -716,43 +399,12 @@ void MainWindow::reportError(const QString &message)
     }
 }
 
-void MainWindow::clearError()
-{
-    m_errorLabel->clear();
-    m_errorLabel->hide();
-}
-
 void MainWindow::updateActions()
 {
-    m_questions->setAskEnabled(canAsk());
-    m_askAction->setEnabled(canAsk());
-    m_copyAction->setEnabled(!m_canvas->image().isNull());
-    m_exportAction->setEnabled(!m_canvas->image().isNull());
-}
-
-QString MainWindow::modelText() const
-{
-    return m_modelLabel->text();
-}
-
-QString MainWindow::answerText() const
-{
-    return m_answer->toPlainText();
-}
-
-QString MainWindow::tokenCountText() const
-{
-    return m_tokensLabel->text();
-}
-
-QString MainWindow::errorText() const
-{
-    return m_errorLabel->text();
-}
-
-QString MainWindow::inspectorText() const
-{
-    return m_inspector->text();
+    const bool hasImage = !m_inspect->canvas()->image().isNull();
+    m_askAction->setEnabled(m_inspect->canAsk());
+    m_copyAction->setEnabled(hasImage);
+    m_exportAction->setEnabled(hasImage);
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)

@@ -8,6 +8,7 @@
 #include "gallery_view.h"
 #include "gui_options.h"
 #include "headless_export.h"
+#include "inspect_page.h"
 #include "main_window.h"
 #include "method_panel.h"
 #include "result_text.h"
@@ -87,10 +88,11 @@ int main(int argc, char **argv)
     window.restoreSettings();
     // The command line wins over the last session.
     if (!options.method.isEmpty() || options.budget)
-        window.setMethod(options.method.isEmpty() ? window.methodPanel()->methodName() : options.method,
-                         options.budget.value_or(window.methodPanel()->budget()));
+        window.setMethod(options.method.isEmpty() ? window.inspectPage()->methodPanel()->methodName() : options.method,
+                         options.budget.value_or(window.inspectPage()->methodPanel()->budget()));
     if (!options.compare.isEmpty()) {
-        window.setComparisonMethod(options.compare, options.compareBudget.value_or(window.methodPanel()->budget()));
+        window.setComparisonMethod(options.compare,
+                                   options.compareBudget.value_or(window.inspectPage()->methodPanel()->budget()));
         window.setComparing(true);
     }
     // Without a model or an image on the command line, the embedded demo model and the first

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "window_screenshot.h"
 
+#include "inspect_page.h"
 #include "main_window.h"
 
 #include <QCoreApplication>
@@ -20,14 +21,14 @@ WindowScreenshot::WindowScreenshot(widgets::MainWindow *window, const QString &p
     : QObject(window), m_window(window), m_path(path), m_waitForAnswer(waitForAnswer)
 {
     connect(window, &widgets::MainWindow::modelReady, this, &WindowScreenshot::onReady);
-    connect(window, &widgets::MainWindow::imageReady, this, &WindowScreenshot::onReady);
-    connect(window, &widgets::MainWindow::answerApplied, this, &WindowScreenshot::onAnswer);
+    connect(window->inspectPage(), &widgets::InspectPage::imageReady, this, &WindowScreenshot::onReady);
+    connect(window->inspectPage(), &widgets::InspectPage::answerApplied, this, &WindowScreenshot::onAnswer);
     connect(window, &widgets::MainWindow::errorReported, this, &WindowScreenshot::onError);
 }
 
 void WindowScreenshot::onReady()
 {
-    if (!m_waitForAnswer && m_window->canAsk() && !m_scheduled) {
+    if (!m_waitForAnswer && m_window->inspectPage()->canAsk() && !m_scheduled) {
         m_scheduled = true;
         QTimer::singleShot(settleMs, this, &WindowScreenshot::capture);
     }
