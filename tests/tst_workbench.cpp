@@ -15,18 +15,20 @@
 #include "main_window.h"
 #include "method_panel.h"
 #include "overlay_painter.h"
+#include "result_text.h"
 #include "sweep_panel.h"
 #include "test_support.h"
 #include "translations.h"
 
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QLabel>
 #include <QMenuBar>
 #include <QSettings>
-#include <QTranslator>
-#include <QCheckBox>
-#include <QDir>
 #include <QSlider>
 #include <QStandardPaths>
-#include <QComboBox>
+#include <QTranslator>
 #include <QtTest/QtTest>
 
 #include <fstream>
@@ -100,6 +102,8 @@ private Q_SLOTS:
     void settingsSurviveARestart();
     void galleryOpensImagesWithTheirQuestions();
     void demoModelDrawsItsPlan();
+    void firstLookShowsCompression();
+    void controlsSayWhyTheyAreOff();
     void computeOptionsReloadTheModel();
     void languagesSwitch();   // last: it installs translators on the application
 
@@ -527,6 +531,61 @@ void TestWorkbench::demoModelDrawsItsPlan()
     QVERIFY(OverlayPainter::scoreRange(plan).first < OverlayPainter::scoreRange(plan).second);   // the scorer's heatmap
     QVERIFY2(window.inspectPage()->canvas()->tokenDescription(0).contains(QLatin1String("at 1/4")),
              qPrintable(window.inspectPage()->canvas()->tokenDescription(0)));
+}
+
+void TestWorkbench::firstLookShowsCompression()
+{
+    // A first start (no saved settings) on the demo model and the gallery's first image: the router
+    // keeps the card tiles, the scorer keeps half of what the router sent, and the card is read.
+    QSettings().clear();
+    MainWindow window(oneThread);
+    window.setErrorDialogsEnabled(false);
+    window.restoreSettings();
+    QSignalSpy model(&window, &MainWindow::modelReady);
+    QSignalSpy applied(window.inspectPage(), &InspectPage::answerApplied);
+    window.openModel(demoModelDir());
+    QTRY_COMPARE_WITH_TIMEOUT(model.count(), 1, modelTimeoutMs);
+    const GalleryImage first = galleryImages().value(0);
+    window.openGalleryImage(first.path, first.question);
+    QTRY_COMPARE_WITH_TIMEOUT(applied.count(), 1, modelTimeoutMs);
+    InspectPage *page = window.inspectPage();
+    QCOMPARE(page->methodPanel()->methodName(), QStringLiteral("vir+visionselector"));
+    QCOMPARE(page->methodPanel()->budget(), 0.5);
+    const CompressionPlan &plan = *page->canvas()->plan();
+    QVERIFY2(plan.tokensSent < plan.tokensBeforeCompression / 3, qPrintable(page->tokenCountText()));
+    QCOMPARE(page->answerText(), QStringLiteral("lamp"));
+    // The legend says what p is and which rule turned it into each tile's ratio.
+    const QStringList legend = OverlayPainter(page->canvas()->image(), &plan).legendTexts();
+    QVERIFY2(legend.join(u'|').contains(QLatin1String("1/16 where p > ")), qPrintable(legend.join(u'|')));
+    // The comparison defaults to the same share of tokens chosen at random.
+    QCOMPARE(page->comparisonMethodPanel()->methodName(), QStringLiteral("vir+random"));
+}
+
+void TestWorkbench::controlsSayWhyTheyAreOff()
+{
+    MethodPanel panel;
+    auto note = [&panel] {
+        const auto labels = panel.findChildren<QLabel *>();
+        for (const QLabel *label : labels)
+            if (label->isVisibleTo(&panel) && label->text().startsWith(QLatin1String("No budget")))
+                return label->text();
+        return QString();
+    };
+    QVERIFY(panel.setMethodName(QStringLiteral("vir")));
+    QVERIFY(!panel.budgetSlider()->isEnabled());
+    QVERIFY(!note().isEmpty());
+    QVERIFY(panel.setMethodName(QStringLiteral("vir+fastv")));
+    QVERIFY(panel.budgetSlider()->isEnabled());
+    QVERIFY(note().isEmpty());
+
+    // ViR down to a budget below every tile at 1/16 says it could not get there.
+    RunResult result;
+    result.plan.tokensBeforeCompression = 112;
+    result.plan.tokensSent = 28;
+    result.plan.targetBudget = 0.12;
+    QVERIFY2(describeTokenCounts(result).contains(QLatin1String("asked 12%")), qPrintable(describeTokenCounts(result)));
+    result.plan.targetBudget = 0.3;
+    QVERIFY(!describeTokenCounts(result).contains(QLatin1String("asked")));
 }
 
 void TestWorkbench::computeOptionsReloadTheModel()

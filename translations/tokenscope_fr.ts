@@ -229,6 +229,26 @@
         <source>dropped: dimmed, hatched</source>
         <translation>écartés : assombris, hachurés</translation>
     </message>
+    <message>
+        <source>p: the router&apos;s p(compress); 1/16 where p &gt; %1 (quantile %2 of p) and p ≥ %3</source>
+        <translation>p : p(compression) du routeur ; 1/16 là où p &gt; %1 (quantile %2 de p) et p ≥ %3</translation>
+    </message>
+    <message>
+        <source>p: the router&apos;s p(compress); 1/16 from the highest p down, to the budget</source>
+        <translation>p : p(compression) du routeur ; 1/16 du plus grand p vers le bas, jusqu’au budget</translation>
+    </message>
+    <message>
+        <source>p: the router&apos;s p(compress), not used by this method</source>
+        <translation>p : p(compression) du routeur, inutilisé par cette méthode</translation>
+    </message>
+    <message>
+        <source>no token scores: %1 does not rank tokens</source>
+        <translation>pas de scores de jetons : %1 ne classe pas les jetons</translation>
+    </message>
+    <message>
+        <source>no token scores: %1 keeps every token of its tiles</source>
+        <translation>pas de scores de jetons : %1 garde tous les jetons de ses tuiles</translation>
+    </message>
 </context>
 <context>
     <name>ResultText</name>
@@ -251,6 +271,10 @@
     <message>
         <source>(empty answer: the model stopped at once)</source>
         <translation>(réponse vide : le modèle s&apos;est arrêté immédiatement)</translation>
+    </message>
+    <message>
+        <source> — asked %1%: every tile at 1/16 is the least ViR can send</source>
+        <translation> — demandé %1 % : toutes les tuiles à 1/16, c’est le minimum que ViR peut envoyer</translation>
     </message>
 </context>
 <context>
@@ -415,6 +439,87 @@ jetons %5</translation>
     </message>
 </context>
 <context>
+    <name>tokenscope::widgets::InspectPage</name>
+    <message>
+        <source>Model and image</source>
+        <translation>Modèle et image</translation>
+    </message>
+    <message>
+        <source>Question</source>
+        <translation>Question</translation>
+    </message>
+    <message>
+        <source>Compression</source>
+        <translation>Compression</translation>
+    </message>
+    <message>
+        <source>Compare: right canvas</source>
+        <translation>Comparaison : canevas de droite</translation>
+    </message>
+    <message>
+        <source>Layers</source>
+        <translation>Calques</translation>
+    </message>
+    <message>
+        <source>The token under the cursor; click a token to pin it</source>
+        <translation>Le jeton sous le curseur ; cliquez sur un jeton pour l&apos;épingler</translation>
+    </message>
+    <message>
+        <source>No model loaded.</source>
+        <translation>Aucun modèle chargé.</translation>
+    </message>
+    <message>
+        <source>No image loaded.</source>
+        <translation>Aucune image chargée.</translation>
+    </message>
+    <message>
+        <source>The model&apos;s answer appears here.</source>
+        <translation>La réponse du modèle s&apos;affiche ici.</translation>
+    </message>
+    <message>
+        <source>%1 · budget %2%</source>
+        <translation>%1 · budget %2 %</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>Chargement de %1…</translation>
+    </message>
+    <message>
+        <source>Right canvas: %1</source>
+        <translation>Canevas de droite : %1</translation>
+    </message>
+    <message>
+        <source>Asking…</source>
+        <translation>Interrogation…</translation>
+    </message>
+    <message>
+        <source>%1 (%2 × %3)</source>
+        <translation>%1 (%2 × %3)</translation>
+    </message>
+    <message>
+        <source>Left: %1
+Right: %2</source>
+        <translation>Gauche : %1
+Droite : %2</translation>
+    </message>
+    <message>
+        <source>Answered in %1 ms</source>
+        <translation>Réponse en %1 ms</translation>
+    </message>
+    <message>
+        <source>Hover a token to inspect it; click to pin.</source>
+        <translation>Survolez un jeton pour l&apos;inspecter ; cliquez pour l&apos;épingler.</translation>
+    </message>
+    <message>
+        <source>Pinned: %1</source>
+        <translation>Épinglé : %1</translation>
+    </message>
+    <message>
+        <source>Method &apos;%1&apos; cannot run on the loaded model</source>
+        <translation>La méthode « %1 » ne peut pas s&apos;exécuter sur le modèle chargé</translation>
+    </message>
+</context>
+<context>
     <name>tokenscope::widgets::LayerPanel</name>
     <message>
         <source>Tile grid (router)</source>
@@ -564,58 +669,6 @@ jetons %5</translation>
         <translation>(aucun)</translation>
     </message>
     <message>
-        <source>Model and image</source>
-        <translation>Modèle et image</translation>
-    </message>
-    <message>
-        <source>Question</source>
-        <translation>Question</translation>
-    </message>
-    <message>
-        <source>Compression</source>
-        <translation>Compression</translation>
-    </message>
-    <message>
-        <source>Compare: right canvas</source>
-        <translation>Comparaison : canevas de droite</translation>
-    </message>
-    <message>
-        <source>Layers</source>
-        <translation>Calques</translation>
-    </message>
-    <message>
-        <source>The token under the cursor; click a token to pin it</source>
-        <translation>Le jeton sous le curseur ; cliquez sur un jeton pour l&apos;épingler</translation>
-    </message>
-    <message>
-        <source>No model loaded.</source>
-        <translation>Aucun modèle chargé.</translation>
-    </message>
-    <message>
-        <source>No image loaded.</source>
-        <translation>Aucune image chargée.</translation>
-    </message>
-    <message>
-        <source>%1 · budget %2%</source>
-        <translation>%1 · budget %2 %</translation>
-    </message>
-    <message>
-        <source>The model&apos;s answer appears here.</source>
-        <translation>La réponse du modèle s&apos;affiche ici.</translation>
-    </message>
-    <message>
-        <source>Loading %1…</source>
-        <translation>Chargement de %1…</translation>
-    </message>
-    <message>
-        <source>Right canvas: %1</source>
-        <translation>Canevas de droite : %1</translation>
-    </message>
-    <message>
-        <source>Asking…</source>
-        <translation>Interrogation…</translation>
-    </message>
-    <message>
         <source>Cancelling…</source>
         <translation>Annulation…</translation>
     </message>
@@ -652,34 +705,12 @@ jetons %5</translation>
         <translation>Modèle chargé : %1</translation>
     </message>
     <message>
-        <source>%1 (%2 × %3)</source>
-        <translation>%1 (%2 × %3)</translation>
-    </message>
-    <message>
         <source>TokenScope — %1</source>
         <translation>TokenScope — %1</translation>
     </message>
     <message>
-        <source>Left: %1
-Right: %2</source>
-        <translation>Gauche : %1
-Droite : %2</translation>
-    </message>
-    <message>
-        <source>Answered in %1 ms</source>
-        <translation>Réponse en %1 ms</translation>
-    </message>
-    <message>
         <source>Cancelled.</source>
         <translation>Annulé.</translation>
-    </message>
-    <message>
-        <source>Hover a token to inspect it; click to pin.</source>
-        <translation>Survolez un jeton pour l&apos;inspecter ; cliquez pour l&apos;épingler.</translation>
-    </message>
-    <message>
-        <source>Pinned: %1</source>
-        <translation>Épinglé : %1</translation>
     </message>
     <message>
         <source>Opened sweep %1</source>
@@ -688,10 +719,6 @@ Droite : %2</translation>
     <message>
         <source>Open Sweep Folder</source>
         <translation>Ouvrir un dossier de balayage</translation>
-    </message>
-    <message>
-        <source>Method &apos;%1&apos; cannot run on the loaded model</source>
-        <translation>La méthode « %1 » ne peut pas s&apos;exécuter sur le modèle chargé</translation>
     </message>
     <message>
         <source>&amp;Copy Overlay</source>
@@ -763,6 +790,54 @@ Droite : %2</translation>
     <message>
         <source>Share of the connector tokens kept (k = max(1, ⌊b·N⌋)); for “ViR down to the budget”, the share of tokens the tiles may produce.</source>
         <translation>Part des jetons du connecteur conservés (k = max(1, ⌊b·N⌋)) ; pour « ViR réduit au budget », la part des jetons que les tuiles peuvent produire.</translation>
+    </message>
+    <message>
+        <source>Relative threshold (quantile):</source>
+        <translation>Seuil relatif (quantile) :</translation>
+    </message>
+    <message>
+        <source>Absolute threshold:</source>
+        <translation>Seuil absolu :</translation>
+    </message>
+    <message>
+        <source>Pruning layer (K):</source>
+        <translation>Couche d’élagage (K) :</translation>
+    </message>
+    <message>
+        <source>Random seed:</source>
+        <translation>Graine aléatoire :</translation>
+    </message>
+    <message>
+        <source>Stages:</source>
+        <translation>Étapes :</translation>
+    </message>
+    <message>
+        <source>Attention from:</source>
+        <translation>Attention depuis :</translation>
+    </message>
+    <message>
+        <source>Relevance to:</source>
+        <translation>Pertinence pour :</translation>
+    </message>
+    <message>
+        <source>Ratio per stage (λ):</source>
+        <translation>Ratio par étape (λ) :</translation>
+    </message>
+    <message>
+        <source>Contextual share:</source>
+        <translation>Part contextuelle :</translation>
+    </message>
+    <message>
+        <source>Important share:</source>
+        <translation>Part importante :</translation>
+    </message>
+    <message>
+        <source>Token methods run after full tiles or the ViR router only.</source>
+        <translation>Les méthodes de jetons ne s’appliquent qu’après les tuiles complètes ou le routeur ViR.</translation>
+    </message>
+    <message>
+        <source>No budget: every token of the tiles is kept. Choose a token method to keep a share of them.</source>
+        <translation>Pas de budget : tous les jetons des tuiles sont conservés. Choisissez une méthode de jetons pour n’en garder qu’une part.</translation>
     </message>
 </context>
 <context>

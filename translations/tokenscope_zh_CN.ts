@@ -227,6 +227,26 @@
         <source>dropped: dimmed, hatched</source>
         <translation>丢弃：变暗并加阴影线</translation>
     </message>
+    <message>
+        <source>p: the router&apos;s p(compress); 1/16 where p &gt; %1 (quantile %2 of p) and p ≥ %3</source>
+        <translation>p：路由器的 p(压缩)；当 p &gt; %1（p 的 %2 分位数）且 p ≥ %3 时为 1/16</translation>
+    </message>
+    <message>
+        <source>p: the router&apos;s p(compress); 1/16 from the highest p down, to the budget</source>
+        <translation>p：路由器的 p(压缩)；从最高的 p 起依次设为 1/16，直到满足预算</translation>
+    </message>
+    <message>
+        <source>p: the router&apos;s p(compress), not used by this method</source>
+        <translation>p：路由器的 p(压缩)，此方法未使用</translation>
+    </message>
+    <message>
+        <source>no token scores: %1 does not rank tokens</source>
+        <translation>无令牌分数：%1 不对令牌排序</translation>
+    </message>
+    <message>
+        <source>no token scores: %1 keeps every token of its tiles</source>
+        <translation>无令牌分数：%1 保留其图块的全部令牌</translation>
+    </message>
 </context>
 <context>
     <name>ResultText</name>
@@ -249,6 +269,10 @@
     <message>
         <source>(empty answer: the model stopped at once)</source>
         <translation>（空回答：模型立即停止了）</translation>
+    </message>
+    <message>
+        <source> — asked %1%: every tile at 1/16 is the least ViR can send</source>
+        <translation> — 要求 %1%：所有图块为 1/16 已是 ViR 能发送的最少量</translation>
     </message>
 </context>
 <context>
@@ -413,6 +437,87 @@ p(compress) %4
     </message>
 </context>
 <context>
+    <name>tokenscope::widgets::InspectPage</name>
+    <message>
+        <source>Model and image</source>
+        <translation>模型和图像</translation>
+    </message>
+    <message>
+        <source>Question</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Compression</source>
+        <translation>压缩</translation>
+    </message>
+    <message>
+        <source>Compare: right canvas</source>
+        <translation>对比：右侧画布</translation>
+    </message>
+    <message>
+        <source>Layers</source>
+        <translation>图层</translation>
+    </message>
+    <message>
+        <source>The token under the cursor; click a token to pin it</source>
+        <translation>光标下的令牌；单击令牌可将其固定</translation>
+    </message>
+    <message>
+        <source>No model loaded.</source>
+        <translation>未加载模型。</translation>
+    </message>
+    <message>
+        <source>No image loaded.</source>
+        <translation>未加载图像。</translation>
+    </message>
+    <message>
+        <source>The model&apos;s answer appears here.</source>
+        <translation>模型的回答将显示在此处。</translation>
+    </message>
+    <message>
+        <source>%1 · budget %2%</source>
+        <translation>%1 · 预算 %2%</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>正在加载 %1…</translation>
+    </message>
+    <message>
+        <source>Right canvas: %1</source>
+        <translation>右侧画布：%1</translation>
+    </message>
+    <message>
+        <source>Asking…</source>
+        <translation>正在提问…</translation>
+    </message>
+    <message>
+        <source>%1 (%2 × %3)</source>
+        <translation>%1（%2 × %3）</translation>
+    </message>
+    <message>
+        <source>Left: %1
+Right: %2</source>
+        <translation>左：%1
+右：%2</translation>
+    </message>
+    <message>
+        <source>Answered in %1 ms</source>
+        <translation>回答用时 %1 ms</translation>
+    </message>
+    <message>
+        <source>Hover a token to inspect it; click to pin.</source>
+        <translation>将鼠标悬停在令牌上可查看详情；单击可固定。</translation>
+    </message>
+    <message>
+        <source>Pinned: %1</source>
+        <translation>已固定：%1</translation>
+    </message>
+    <message>
+        <source>Method &apos;%1&apos; cannot run on the loaded model</source>
+        <translation>方法“%1”无法在已加载的模型上运行</translation>
+    </message>
+</context>
+<context>
     <name>tokenscope::widgets::LayerPanel</name>
     <message>
         <source>Tile grid (router)</source>
@@ -562,58 +667,6 @@ p(compress) %4
         <translation>（无）</translation>
     </message>
     <message>
-        <source>Model and image</source>
-        <translation>模型和图像</translation>
-    </message>
-    <message>
-        <source>Question</source>
-        <translation>问题</translation>
-    </message>
-    <message>
-        <source>Compression</source>
-        <translation>压缩</translation>
-    </message>
-    <message>
-        <source>Compare: right canvas</source>
-        <translation>对比：右侧画布</translation>
-    </message>
-    <message>
-        <source>Layers</source>
-        <translation>图层</translation>
-    </message>
-    <message>
-        <source>The token under the cursor; click a token to pin it</source>
-        <translation>光标下的令牌；单击令牌可将其固定</translation>
-    </message>
-    <message>
-        <source>No model loaded.</source>
-        <translation>未加载模型。</translation>
-    </message>
-    <message>
-        <source>No image loaded.</source>
-        <translation>未加载图像。</translation>
-    </message>
-    <message>
-        <source>%1 · budget %2%</source>
-        <translation>%1 · 预算 %2%</translation>
-    </message>
-    <message>
-        <source>The model&apos;s answer appears here.</source>
-        <translation>模型的回答将显示在此处。</translation>
-    </message>
-    <message>
-        <source>Loading %1…</source>
-        <translation>正在加载 %1…</translation>
-    </message>
-    <message>
-        <source>Right canvas: %1</source>
-        <translation>右侧画布：%1</translation>
-    </message>
-    <message>
-        <source>Asking…</source>
-        <translation>正在提问…</translation>
-    </message>
-    <message>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
@@ -650,34 +703,12 @@ p(compress) %4
         <translation>已加载模型：%1</translation>
     </message>
     <message>
-        <source>%1 (%2 × %3)</source>
-        <translation>%1（%2 × %3）</translation>
-    </message>
-    <message>
         <source>TokenScope — %1</source>
         <translation>TokenScope — %1</translation>
     </message>
     <message>
-        <source>Left: %1
-Right: %2</source>
-        <translation>左：%1
-右：%2</translation>
-    </message>
-    <message>
-        <source>Answered in %1 ms</source>
-        <translation>回答用时 %1 ms</translation>
-    </message>
-    <message>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
-    </message>
-    <message>
-        <source>Hover a token to inspect it; click to pin.</source>
-        <translation>将鼠标悬停在令牌上可查看详情；单击可固定。</translation>
-    </message>
-    <message>
-        <source>Pinned: %1</source>
-        <translation>已固定：%1</translation>
     </message>
     <message>
         <source>Opened sweep %1</source>
@@ -686,10 +717,6 @@ Right: %2</source>
     <message>
         <source>Open Sweep Folder</source>
         <translation>打开扫描文件夹</translation>
-    </message>
-    <message>
-        <source>Method &apos;%1&apos; cannot run on the loaded model</source>
-        <translation>方法“%1”无法在已加载的模型上运行</translation>
     </message>
     <message>
         <source>&amp;Copy Overlay</source>
@@ -761,6 +788,54 @@ Right: %2</source>
     <message>
         <source>Share of the connector tokens kept (k = max(1, ⌊b·N⌋)); for “ViR down to the budget”, the share of tokens the tiles may produce.</source>
         <translation>保留的连接器令牌比例（k = max(1, ⌊b·N⌋)）；对于“ViR 压缩至预算”，为图块可产生的令牌比例。</translation>
+    </message>
+    <message>
+        <source>Relative threshold (quantile):</source>
+        <translation>相对阈值（分位数）：</translation>
+    </message>
+    <message>
+        <source>Absolute threshold:</source>
+        <translation>绝对阈值：</translation>
+    </message>
+    <message>
+        <source>Pruning layer (K):</source>
+        <translation>剪枝层 (K)：</translation>
+    </message>
+    <message>
+        <source>Random seed:</source>
+        <translation>随机种子：</translation>
+    </message>
+    <message>
+        <source>Stages:</source>
+        <translation>阶段数：</translation>
+    </message>
+    <message>
+        <source>Attention from:</source>
+        <translation>注意力来自：</translation>
+    </message>
+    <message>
+        <source>Relevance to:</source>
+        <translation>相关性对象：</translation>
+    </message>
+    <message>
+        <source>Ratio per stage (λ):</source>
+        <translation>每阶段比例 (λ)：</translation>
+    </message>
+    <message>
+        <source>Contextual share:</source>
+        <translation>上下文份额：</translation>
+    </message>
+    <message>
+        <source>Important share:</source>
+        <translation>重要份额：</translation>
+    </message>
+    <message>
+        <source>Token methods run after full tiles or the ViR router only.</source>
+        <translation>令牌方法只能在全分辨率图块或 ViR 路由器之后运行。</translation>
+    </message>
+    <message>
+        <source>No budget: every token of the tiles is kept. Choose a token method to keep a share of them.</source>
+        <translation>无预算：保留图块的全部令牌。选择一种令牌方法以只保留其中一部分。</translation>
     </message>
 </context>
 <context>

@@ -64,6 +64,8 @@ MethodSettings AppSettings::method(bool comparison) const
 {
     const QString group = comparison ? QStringLiteral("compare/") : QStringLiteral("method/");
     MethodSettings out;
+    if (comparison)
+        out.method = QStringLiteral("vir+random");   // the same tokens, chosen at random
     out.method = m_settings->value(group + QStringLiteral("name"), out.method).toString();
     out.budget = m_settings->value(group + QStringLiteral("budget"), out.budget).toDouble();
     out.live = m_settings->value(group + QStringLiteral("live"), out.live).toBool();

@@ -23,7 +23,9 @@ namespace tokenscope::widgets {
 enum class RecentKind { Model, Image };
 
 struct MethodSettings {
-    QString method = QStringLiteral("vir");
+    // A first start shows what compression does: the router, then the learned scorer keeping half
+    // of what it sent (a model without a scorer falls back to the router alone).
+    QString method = QStringLiteral("vir+visionselector");
     double budget = 0.5;
     bool live = true;
 };

@@ -153,7 +153,11 @@ QWidget *InspectPage::buildResults()
 void InspectPage::updateCaptions()
 {
     auto caption = [](const MethodPanel *panel) {
-        return tr("%1 \u00b7 budget %2%").arg(panel->methodName()).arg(qRound(panel->budget() * 100));
+        // The last part decides: "vir+fastv" keeps a budget, "vir" and "none" have none.
+        const MethodInfo *last = findMethod(panel->methodName().section(QLatin1Char('+'), -1).toStdString());
+        return !last || last->usesBudget
+                   ? tr("%1 \u00b7 budget %2%").arg(panel->methodName()).arg(qRound(panel->budget() * 100))
+                   : panel->methodName();
     };
     m_canvases->setCaptions(caption(m_methods), caption(m_compareMethods));
 }

@@ -34,6 +34,32 @@ QString ratioLabel(const std::string &name)
     return QString::fromStdString(name);
 }
 
+// A parameter's label in words; its catalogue name (what the CLI's --params takes) is in the tooltip.
+QString parameterLabel(const std::string &name)
+{
+    if (name == "relative")
+        return MethodPanel::tr("Relative threshold (quantile):");
+    if (name == "absolute")
+        return MethodPanel::tr("Absolute threshold:");
+    if (name == "layer")
+        return MethodPanel::tr("Pruning layer (K):");
+    if (name == "seed")
+        return MethodPanel::tr("Random seed:");
+    if (name == "stages")
+        return MethodPanel::tr("Stages:");
+    if (name == "query")
+        return MethodPanel::tr("Attention from:");
+    if (name == "relevance")
+        return MethodPanel::tr("Relevance to:");
+    if (name == "lambda")
+        return MethodPanel::tr("Ratio per stage (\u03bb):");
+    if (name == "contextual_fraction")
+        return MethodPanel::tr("Contextual share:");
+    if (name == "important_fraction")
+        return MethodPanel::tr("Important share:");
+    return QString::fromStdString(name) + QLatin1Char(':');
+}
+
 void setItemEnabled(QComboBox *combo, int index, bool enabled)
 {
     if (auto *model = qobject_cast<QStandardItemModel *>(combo->model()))
@@ -59,7 +85,8 @@ int percentOf(double budget)
 MethodPanel::MethodPanel(QWidget *parent)
     : QWidget(parent), m_ratio(new QComboBox(this)), m_tokens(new QComboBox(this)),
       m_slider(new QSlider(Qt::Horizontal, this)), m_budget(new QSpinBox(this)),
-      m_live(new QCheckBox(tr("Live: re-run on every change"), this)), m_parameterForm(new QFormLayout)
+      m_live(new QCheckBox(tr("Live: re-run on every change"), this)), m_parameterForm(new QFormLayout),
+      m_note(new QLabel(this))
 {
     // Item data is the catalog name: the catalog stays the one source of truth.
     m_tokens->addItem(tr("keep every token"), QString());
@@ -95,6 +122,10 @@ MethodPanel::MethodPanel(QWidget *parent)
     form->addRow(tr("Tile ratios:"), m_ratio);
     form->addRow(tr("Tokens:"), m_tokens);
     form->addRow(tr("Budget:"), budgetRow);
+    // Why a control is greyed out, next to it.
+    m_note->setWordWrap(true);
+    m_note->setForegroundRole(QPalette::PlaceholderText);
+    form->addRow(m_note);
     form->addRow(m_parameterForm);
     form->addRow(m_live);
 
@@ -309,9 +340,9 @@ void MethodPanel::rebuildParameters()
                 for (const std::string &name : p.choices)
                     editor.choices->addItem(QString::fromStdString(name));
                 editor.setValue(previous != kept.end() ? previous->second : p.defaultValue);
-                editor.choices->setToolTip(QString::fromStdString(p.description));
+                editor.choices->setToolTip(QString::fromStdString(p.name + ": " + p.description));
                 connect(editor.choices, &QComboBox::currentIndexChanged, this, &MethodPanel::choiceChanged);
-                m_parameterForm->addRow(QString::fromStdString(p.name) + QLatin1Char(':'), editor.choices);
+                m_parameterForm->addRow(parameterLabel(p.name), editor.choices);
                 m_parameterEditors.push_back(editor);
                 continue;
             }
@@ -328,9 +359,9 @@ void MethodPanel::rebuildParameters()
                 spin->setSpecialValueText(tr("model (%1)").arg(model, 0, 'g', 3));
             }
             spin->setValue(previous != kept.end() ? previous->second : editor.sentinelDefault ? low : p.defaultValue);
-            spin->setToolTip(QString::fromStdString(p.description));
+            spin->setToolTip(QString::fromStdString(p.name + ": " + p.description));
             connect(spin, &QDoubleSpinBox::valueChanged, this, &MethodPanel::choiceChanged);
-            m_parameterForm->addRow(QString::fromStdString(p.name) + QLatin1Char(':'), spin);
+            m_parameterForm->addRow(parameterLabel(p.name), spin);
             m_parameterEditors.push_back(editor);
         }
     }
@@ -345,6 +376,13 @@ void MethodPanel::updateEnabled()
     const bool usesBudget = tokenMethod() != nullptr || (ratioPart && ratioPart->usesBudget);
     m_slider->setEnabled(usesBudget);
     m_budget->setEnabled(usesBudget);
+    QString note;
+    if (!m_tokens->isEnabled())
+        note = tr("Token methods run after full tiles or the ViR router only.");
+    else if (!usesBudget)
+        note = tr("No budget: every token of the tiles is kept. Choose a token method to keep a share of them.");
+    m_note->setText(note);
+    m_note->setVisible(!note.isEmpty());
 }
 
 } // namespace tokenscope::widgets

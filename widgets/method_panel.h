@@ -21,6 +21,7 @@ class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QFormLayout;
+class QLabel;
 class QSlider;
 class QSpinBox;
 
@@ -76,6 +77,7 @@ private:
     QSpinBox *m_budget;
     QCheckBox *m_live;
     QFormLayout *m_parameterForm;
+    QLabel *m_note;   // why the tokens or the budget are greyed out
     struct ParameterEditor {
         MethodParameter parameter;
         QDoubleSpinBox *spin = nullptr;   // numeric parameters

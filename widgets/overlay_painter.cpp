@@ -4,6 +4,8 @@
 #include "colour_map.h"
 #include "tile_geometry.h"
 
+#include "model/router_rule.h"
+
 #include <QBrush>
 #include <QFont>
 #include <QFontMetricsF>
@@ -244,6 +246,21 @@ std::vector<OverlayPainter::LegendItem> OverlayPainter::legendItems() const
             text += QStringLiteral(", ") + probabilityText(thumbnail->compressProbability);
         items.push_back({text, ratioColour(thumbnail->ratio)});
     }
+    // What "p" on each tile means, and the rule that turned it into the tile's ratio.
+    std::vector<double> p;
+    for (const TilePlan &tile : m_plan->tiles)
+        if (tile.compressProbability >= 0)
+            p.push_back(tile.compressProbability);
+    if (!p.empty() && m_plan->routerRule)
+        items.push_back({tr("p: the router's p(compress); 1/16 where p > %1 (quantile %2 of p) and p \u2265 %3")
+                             .arg(linearQuantile(p, m_plan->routerRule->relative), 0, 'f', 3)
+                             .arg(m_plan->routerRule->relative, 0, 'g', 3)
+                             .arg(m_plan->routerRule->absolute, 0, 'g', 3),
+                         {}});
+    else if (!p.empty() && m_plan->targetBudget > 0)
+        items.push_back({tr("p: the router's p(compress); 1/16 from the highest p down, to the budget"), {}});
+    else if (!p.empty())
+        items.push_back({tr("p: the router's p(compress), not used by this method"), {}});
     const double percent = 100.0 * m_plan->tokensSent / std::max(1, m_plan->tokensBeforeCompression);
     items.push_back({tr("visual tokens %1 / %2 (%3%)")
                          .arg(m_plan->tokensSent)
@@ -256,10 +273,25 @@ std::vector<OverlayPainter::LegendItem> OverlayPainter::legendItems() const
                              .arg(double(m_scores.first), 0, 'g', 3)
                              .arg(double(m_scores.second), 0, 'g', 3),
                          {}, true});
-    if (m_layers.dropped
-        && std::any_of(m_plan->tokens.begin(), m_plan->tokens.end(), [](const VisualToken &t) { return !t.kept; }))
+    const bool anyDropped =
+        std::any_of(m_plan->tokens.begin(), m_plan->tokens.end(), [](const VisualToken &t) { return !t.kept; });
+    const QString method = QString::fromStdString(m_plan->method);
+    if (m_layers.heatmap && !heatmapShown())
+        items.push_back({anyDropped ? tr("no token scores: %1 does not rank tokens").arg(method)
+                                    : tr("no token scores: %1 keeps every token of its tiles").arg(method),
+                         {}});
+    if (m_layers.dropped && anyDropped)
         items.push_back({tr("dropped: dimmed, hatched"), QColor(60, 60, 60)});
     return items;
+}
+
+QStringList OverlayPainter::legendTexts() const
+{
+    QStringList texts;
+    if (m_plan && !m_plan->tiles.empty())
+        for (const LegendItem &item : legendItems())
+            texts.push_back(item.text);
+    return texts;
 }
 
 double OverlayPainter::flowLegend(double width, double fontPx, QPainter *painter, const QPointF &origin) const

@@ -16,6 +16,7 @@
 #include <QImage>
 #include <QRectF>
 #include <QSize>
+#include <QStringList>
 
 #include <utility>
 #include <vector>
@@ -63,6 +64,8 @@ public:
     static std::pair<float, float> scoreRange(const CompressionPlan &plan);
     // Text size that stays legible without crowding a drawing of this size.
     static double fontPxFor(const QSizeF &size);
+    // What the legend says, item by item (empty without a plan).
+    QStringList legendTexts() const;
 
 private:
     struct LegendItem {

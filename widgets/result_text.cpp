@@ -39,11 +39,17 @@ QString describeTokenCounts(const RunResult &result)
 {
     const CompressionPlan &plan = result.plan;
     const double percent = 100.0 * plan.tokensSent / std::max(1, plan.tokensBeforeCompression);
-    return QCoreApplication::translate("ResultText", "visual tokens %1 / %2 (%3%), prompt %4")
-        .arg(plan.tokensSent)
-        .arg(plan.tokensBeforeCompression)
-        .arg(percent, 0, 'f', 1)
-        .arg(result.promptTokens);
+    QString text = QCoreApplication::translate("ResultText", "visual tokens %1 / %2 (%3%), prompt %4")
+                       .arg(plan.tokensSent)
+                       .arg(plan.tokensBeforeCompression)
+                       .arg(percent, 0, 'f', 1)
+                       .arg(result.promptTokens);
+    // Every tile at 1/16 is as far as tile ratios go; a budget below it cannot be met.
+    if (plan.targetBudget > 0 && plan.tokensSent > plan.targetBudget * plan.tokensBeforeCompression + 0.5)
+        text +=
+            QCoreApplication::translate("ResultText", " \u2014 asked %1%: every tile at 1/16 is the least ViR can send")
+                .arg(100.0 * plan.targetBudget, 0, 'f', 0);
+    return text;
 }
 
 QString describeAnswer(const RunResult &result)

@@ -6,8 +6,10 @@
 // token: tile, position in the tile's token grid, pixel rect, score, kept or not, merged-into.
 
 #include "image/image.h"
+#include "model/router_rule.h"
 #include "model/tile_ratio.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +47,8 @@ struct CompressionPlan {
     int tokensSent = 0;                 // visual tokens that reach the LLM (kept + appended)
     int appendedTokens = 0;             // sent after the last kept token, made from dropped ones (PruMerge+)
     PositionPolicy positions = PositionPolicy::Contiguous;
+    std::optional<RouterThresholds> routerRule;   // the thresholds ViR's rule applied (method "vir")
+    double targetBudget = 0;                      // "ViR down to the budget": the share asked (sent may exceed it)
 
     int compressedTiles() const;
 };

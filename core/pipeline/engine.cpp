@@ -267,6 +267,10 @@ RunResult Engine::Impl::run(const RunRequest &request, const EncodedImage &encod
     const int fullSide = c.vision.patchesPerSide() / c.shuffleFactor();
     result.plan = planForRatios(tiled, ratios, p, fullSide, c.flash ? fullSide / c.shuffleFactor() : fullSide);
     result.plan.method = ratioMethodName(request.mode);
+    if (request.mode == RouteMode::Router)
+        result.plan.routerRule = effectiveThresholds(request);
+    if (request.mode == RouteMode::TargetBudget)
+        result.plan.targetBudget = request.targetBudget;
     // Downsampled: the budget is counted against the image at the model's own tile cap.
     const TilingOptions ownTiling = tilingFor(model);
     const int fullTiles = tiledTokenCount(tiled.sourceWidth, tiled.sourceHeight, ownTiling, 1);
