@@ -35,9 +35,9 @@ shoot() {
   echo "screenshot: $out/$name.png ($size bytes)"
 }
 
-shoot main-window --method vir+visionselector --budget 0.3
+shoot main-window --method vir+visionselector --budget 0.5
 shoot compare --method visionselector --budget 0.3 --compare random --compare-budget 0.3
-shoot main-window-zh_CN --language zh_CN --method vir+visionselector --budget 0.3
+shoot main-window-zh_CN --language zh_CN --method vir+visionselector --budget 0.5
 
 # The sweep tab: a real sweep over the first 40 images of the demo task's test split (make-dataset's
 # default seed: the split MODEL_CARD.md and tests/tst_demo_model.cpp use), so the curves separate.
