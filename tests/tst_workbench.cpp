@@ -101,6 +101,7 @@ private Q_SLOTS:
     void compareShowsTwoPlansWithLinkedViews();
     void settingsSurviveARestart();
     void galleryOpensImagesWithTheirQuestions();
+    void openedImagesAskWhenLive();
     void demoModelDrawsItsPlan();
     void firstLookShowsCompression();
     void controlsSayWhyTheyAreOff();
@@ -497,16 +498,39 @@ void TestWorkbench::galleryOpensImagesWithTheirQuestions()
     QCOMPARE(chosen.count(), 1);
     QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, modelTimeoutMs);
     QCOMPARE(ready.at(0).at(0).toString(), images[1].path);
-    // The suggestion fills an empty question box and replaces an earlier suggestion ...
-    window.gallery()->choose(2);
-    QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 2, modelTimeoutMs);
-    // ... but never a question the user wrote.
+    QCOMPARE(window.inspectPage()->questionText(), images[1].question);
+    QCOMPARE(window.gallery()->currentRow(), 1);
+    // A gallery image always comes with its own question, an edited one included.
     window.setQuestion(QStringLiteral("My own question?"));
     window.gallery()->choose(0);
-    QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 3, modelTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 2, modelTimeoutMs);
+    QCOMPARE(window.inspectPage()->questionText(), images[0].question);
     QCOMPARE(window.inspectPage()->lastResult().has_value(), false);   // no model: nothing was asked
     window.gallery()->choose(99);                        // out of range: nothing happens
-    QCOMPARE(chosen.count(), 3);
+    QCOMPARE(chosen.count(), 2);
+    // An image opened otherwise takes the highlight away from the gallery.
+    window.openImage(qPath(m_image));
+    QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 3, modelTimeoutMs);
+    QVERIFY(window.gallery()->selectedItems().isEmpty());
+}
+
+void TestWorkbench::openedImagesAskWhenLive()
+{
+    // Ctrl+O, a drop or a recent file behave as a gallery click: with Live on and a question
+    // written, the new image is asked about once it has loaded.
+    MainWindow window(oneThread);
+    prepare(window);
+    if (QTest::currentTestFailed())
+        return;
+    QSignalSpy applied(window.inspectPage(), &InspectPage::answerApplied);
+    window.setQuestion(QStringLiteral("What colour is the circle?"));
+    window.openImage(qPath(m_image));
+    QTRY_COMPARE_WITH_TIMEOUT(applied.count(), 1, modelTimeoutMs);
+    window.inspectPage()->methodPanel()->setLive(false);
+    window.openImage(qPath(m_image));
+    QTest::qWait(300);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isBusy(), modelTimeoutMs);
+    QCOMPARE(applied.count(), 1);
 }
 
 void TestWorkbench::demoModelDrawsItsPlan()

@@ -60,6 +60,16 @@ void AppSettings::saveWindow(const QByteArray &geometry, const QByteArray &state
     m_settings->setValue(QStringLiteral("window/layoutVersion"), layoutVersion);
 }
 
+QString AppSettings::lastQuestion() const
+{
+    return m_settings->value(QStringLiteral("inspect/question")).toString();
+}
+
+void AppSettings::setLastQuestion(const QString &question)
+{
+    m_settings->setValue(QStringLiteral("inspect/question"), question);
+}
+
 MethodSettings AppSettings::method(bool comparison) const
 {
     const QString group = comparison ? QStringLiteral("compare/") : QStringLiteral("method/");

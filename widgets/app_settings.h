@@ -41,6 +41,9 @@ public:
     // Most recent first; paths that no longer exist are left out.
     QStringList recent(RecentKind kind) const;
     void addRecent(RecentKind kind, const QString &path);
+    // The Inspect page's question when the window closed (the last image is recent(Image)[0]).
+    QString lastQuestion() const;
+    void setLastQuestion(const QString &question);
 
     QByteArray windowGeometry() const;
     // Empty when none was saved or it was saved for another layout version.

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "gallery_view.h"
 
+#include <QFileInfo>
+#include <QSignalBlocker>
+
 #include <QIcon>
 #include <QImageReader>
 #include <QPixmap>
@@ -48,6 +51,22 @@ void GalleryView::choose(int row)
     if (row < 0 || row >= m_images.size())
         return;
     Q_EMIT imageChosen(m_images[row].path, m_images[row].question);
+}
+
+void GalleryView::showCurrent(const QString &path)
+{
+    const QString shown = QFileInfo(path).canonicalFilePath();
+    int row = -1;
+    for (int i = 0; i < m_images.size() && row < 0; ++i)
+        if (QFileInfo(m_images[i].path).canonicalFilePath() == shown)
+            row = i;
+    const QSignalBlocker block(this);   // highlighting is not choosing
+    if (row >= 0)
+        setCurrentRow(row);
+    else
+        clearSelection();
+    if (row < 0)
+        setCurrentItem(nullptr);
 }
 
 } // namespace tokenscope::widgets

@@ -20,6 +20,8 @@ public:
     const QVector<GalleryImage> &images() const { return m_images; }
     // Emits imageChosen for the image at `row`, as a click does.
     void choose(int row);
+    // Highlights the gallery image at `path`, or none when the image shown is not one of them.
+    void showCurrent(const QString &path);
 
 Q_SIGNALS:
     void imageChosen(const QString &path, const QString &question);

@@ -195,6 +195,9 @@ void InspectPage::openImage(const QString &path)
     clearError();
     m_imageLoading = true;
     m_images->load(path);
+    // Live: a question already written is asked about the new image, however it was opened.
+    if (m_methods->isLive() && !m_questions->question().trimmed().isEmpty())
+        m_askPending = true;
 }
 
 void InspectPage::setQuestion(const QString &question)
@@ -382,14 +385,10 @@ void InspectPage::showSample(const QString &imagePath, const QString &question, 
 
 void InspectPage::openGalleryImage(const QString &path, const QString &question)
 {
-    const QString current = m_questions->question().trimmed();
-    if (!question.isEmpty() && (current.isEmpty() || current == m_suggestedQuestion)) {
+    // A gallery image comes with its own question (its tooltip says so).
+    if (!question.isEmpty())
         setQuestion(question);
-        m_suggestedQuestion = question;
-    }
     openImage(path);
-    if (m_methods->isLive())
-        askWhenReady();
 }
 
 void InspectPage::restoreSettings()
@@ -409,6 +408,7 @@ void InspectPage::restoreSettings()
 
 void InspectPage::saveSettings() const
 {
+    m_settings->setLastQuestion(m_questions->question());
     m_settings->setMethod({m_methods->methodName(), m_methods->budget(), m_methods->isLive()});
     m_settings->setMethod({m_compareMethods->methodName(), m_compareMethods->budget(), true}, true);
     m_settings->setComparing(isComparing());
@@ -440,6 +440,11 @@ void InspectPage::updateActions()
 {
     m_questions->setAskEnabled(canAsk());
     Q_EMIT actionsChanged();
+}
+
+QString InspectPage::questionText() const
+{
+    return m_questions->question();
 }
 
 QString InspectPage::modelText() const

@@ -61,8 +61,7 @@ public:
     quint64 ask();
     // Asks once both the model and the image are loaded.
     void askWhenReady();
-    // Opens a gallery image with its suggested question (replacing the question only if the
-    // user has not written their own) and asks when live.
+    // Opens a gallery image with its suggested question and asks when live.
     void openGalleryImage(const QString &path, const QString &question);
     // A sweep sample: its image, question, method and budget, asked once loaded.
     void showSample(const QString &imagePath, const QString &question, const QString &method, double budget);
@@ -79,6 +78,7 @@ public:
     quint64 appliedGeneration() const { return m_appliedGeneration; }
     const std::optional<RunResult> &lastResult() const;
     const std::optional<RunResult> &lastComparison() const;
+    QString questionText() const;
     QString modelText() const;
     QString answerText() const;
     QString tokenCountText() const;
@@ -140,8 +140,7 @@ private:
     QWidget *m_controls = nullptr;
     QWidget *m_results = nullptr;
 
-    QString m_modelSummary;        // of the model the session holds; a failed load keeps it
-    QString m_suggestedQuestion;   // the last gallery suggestion, replaced freely
+    QString m_modelSummary;   // of the model the session holds; a failed load keeps it
     quint64 m_appliedGeneration = 0;
     bool m_askPending = false;
     bool m_imageLoading = false;   // a pending ask waits for it, not for the image shown now

@@ -83,6 +83,7 @@ MainWindow::MainWindow(const ComputeOptions &compute, QWidget *parent)
     connect(m_inspect, &InspectPage::computeOptionsApplied, this, &MainWindow::setComputeOptions);
     connect(m_inspect, &InspectPage::imageReady, this, [this](const QString &path) {
         setWindowTitle(tr("TokenScope \u2014 %1").arg(QFileInfo(path).fileName()));
+        m_gallery->showCurrent(path);
     });
     connect(m_work, &WorkIndicator::cancelRequested, this, &MainWindow::cancel);
     connect(m_sweeps, &SweepPanel::errorReported, this, &MainWindow::reportError);

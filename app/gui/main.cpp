@@ -95,10 +95,19 @@ int main(int argc, char **argv)
                                    options.compareBudget.value_or(window.inspectPage()->methodPanel()->budget()));
         window.setComparing(true);
     }
-    // Without a model or an image on the command line, the embedded demo model and the first
-    // gallery image (with its suggested question) are opened: the window starts with an answer.
-    const QString model = options.model.isEmpty() ? widgets::demoModelDir() : options.model;
+    // Without a model or an image on the command line: the last model, image and question, or on a
+    // first start the embedded demo model and the first gallery image with its suggested question,
+    // so the window starts with an answer.
+    const QStringList recentModels = settings.recent(widgets::RecentKind::Model);
+    const QStringList recentImages = settings.recent(widgets::RecentKind::Image);
+    const QString model = !options.model.isEmpty()  ? options.model
+                          : !recentModels.isEmpty() ? recentModels.front()
+                                                    : widgets::demoModelDir();
     QString image = options.image, question = options.question;
+    if (image.isEmpty() && !recentImages.isEmpty()) {
+        image = recentImages.front();
+        question = question.isEmpty() ? settings.lastQuestion() : question;
+    }
     bool fromGallery = false;
     if (image.isEmpty())
         if (const auto &gallery = window.gallery()->images(); !gallery.isEmpty()) {
