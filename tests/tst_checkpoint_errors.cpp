@@ -72,12 +72,17 @@ void TestCheckpointErrors::rewriteWeights(const std::filesystem::path &dir,
 void TestCheckpointErrors::missingFolderAndFiles()
 {
     test::expectError([&] { Engine::load(m_root / "nope"); }, {"nope", "is not a model folder"});
+    // A folder of something else (here: images) says what a model folder holds.
+    const auto images = m_root / "images";
+    std::filesystem::create_directories(images);
+    test::expectError([&] { Engine::load(images); },
+                      {"images", "is not a model folder", "config.json", "model.safetensors", "tokenizer.json"});
     const auto noConfig = freshCopy("no-config");
     std::filesystem::remove(noConfig / "config.json");
     test::expectError([&] { Engine::load(noConfig); }, {"no-config/config.json", "cannot be opened"});
     const auto noTokenizer = freshCopy("no-tokenizer");
     std::filesystem::remove(noTokenizer / "tokenizer.json");
-    test::expectError([&] { Engine::load(noTokenizer); }, {"no-tokenizer/tokenizer.json"});
+    test::expectError([&] { Engine::load(noTokenizer); }, {"no-tokenizer/tokenizer.json", "is missing"});
     const auto noWeights = freshCopy("no-weights");
     std::filesystem::remove(noWeights / "model.safetensors");
     test::expectError([&] { Engine::load(noWeights); }, {"no-weights", "model.safetensors"});

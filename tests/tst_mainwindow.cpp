@@ -17,6 +17,7 @@
 #include "stage_timing_chart.h"
 #include "test_support.h"
 
+#include <QAction>
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -50,6 +51,7 @@ private Q_SLOTS:
     void cancelStopsTheRun();
     void badInputsReportOneError_data();
     void badInputsReportOneError();
+    void aFailedFirstLoadOffersTheDemoModel();
     void guiStaysResponsiveWhileRunning();
     void overlayDrawsGridButNotThumbnail();
     void headlessExportWritesPngs();
@@ -312,6 +314,30 @@ void TestMainWindow::badInputsReportOneError()
     QCOMPARE(window.inspectPage()->canvas()->tileCount(), 3);
     QVERIFY(window.inspectPage()->errorText().isEmpty());
     QCOMPARE(errors.count(), 1);
+}
+
+void TestMainWindow::aFailedFirstLoadOffersTheDemoModel()
+{
+    // A folder that is not a model (a bad --model at start): the message says what a model folder
+    // holds and, with no model loaded, points at the demo model; File offers it.
+    MainWindow window(oneThread);
+    window.setErrorDialogsEnabled(false);
+    QSignalSpy errors(&window, &MainWindow::errorReported);
+    const auto notAModel = test::scratchDir("mainwindow-not-a-model");
+    window.openModel(QString::fromStdString(notAModel.string()));
+    QTRY_COMPARE_WITH_TIMEOUT(errors.count(), 1, modelTimeoutMs);
+    const QString message = errors.at(0).at(0).toString();
+    QVERIFY2(message.contains(QLatin1String("is not a model folder")) &&
+                 message.contains(QLatin1String("config.json")) && message.contains(QLatin1String("Open Demo Model")),
+             qPrintable(message));
+    QSignalSpy ready(&window, &MainWindow::modelReady);
+    const QList<QAction *> actions = window.findChildren<QAction *>();
+    const auto demo = std::find_if(actions.begin(), actions.end(), [](const QAction *a) {
+        return a->text().remove(u'&') == QLatin1String("Open Demo Model");
+    });
+    QVERIFY(demo != actions.end());
+    (*demo)->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, modelTimeoutMs);
 }
 
 void TestMainWindow::guiStaysResponsiveWhileRunning()

@@ -2,6 +2,7 @@
 #include "main_window.h"
 
 #include "app_settings.h"
+#include "demo_resources.h"
 #include "dropped_path.h"
 #include "gallery_view.h"
 #include "image_canvas.h"
@@ -25,6 +26,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPushButton>
 #include <QStatusBar>
 #include <QTabWidget>
 
@@ -65,7 +67,12 @@ MainWindow::MainWindow(const ComputeOptions &compute, QWidget *parent)
 
     connect(m_session, &ModelSession::modelLoaded, this, &MainWindow::onModelLoaded);
     connect(m_session, &ModelSession::loadFailed, this, [this](const QString &message) {
-        reportError(message);
+        // Nothing to ask yet: point at the model that ships with the app.
+        const bool offerDemo = !m_session->hasModel() && !demoModelDir().isEmpty();
+        reportError(offerDemo ? message + QLatin1Char('\n') +
+                                    tr("File \u2192 Open Demo Model opens the model TokenScope ships.")
+                              : message,
+                    offerDemo);
         updateActions();
     });
     connect(m_session, &ModelSession::runFailed, this,
@@ -75,7 +82,7 @@ MainWindow::MainWindow(const ComputeOptions &compute, QWidget *parent)
             [this](quint64, double fraction, const QString &stage) { m_work->setProgress(fraction, stage); });
     connect(m_session, &ModelSession::busyChanged, this,
             [this](bool busy) { busy ? m_work->start() : m_work->stop(); });
-    connect(m_inspect, &InspectPage::errorOccurred, this, &MainWindow::reportError);
+    connect(m_inspect, &InspectPage::errorOccurred, this, [this](const QString &message) { reportError(message); });
     connect(m_inspect, &InspectPage::statusMessage, this, &MainWindow::showStatus);
     connect(m_inspect, &InspectPage::actionsChanged, this, &MainWindow::updateActions);
     connect(m_inspect, &InspectPage::comparingChanged, m_compareAction, &QAction::setChecked);
@@ -86,7 +93,7 @@ MainWindow::MainWindow(const ComputeOptions &compute, QWidget *parent)
         m_gallery->showCurrent(path);
     });
     connect(m_work, &WorkIndicator::cancelRequested, this, &MainWindow::cancel);
-    connect(m_sweeps, &SweepPanel::errorReported, this, &MainWindow::reportError);
+    connect(m_sweeps, &SweepPanel::errorReported, this, [this](const QString &message) { reportError(message); });
     connect(m_sweeps, &SweepPanel::sampleActivated, this,
             [this](const QString &image, const QString &question, const QString &method, double budget) {
                 showInspector();
@@ -117,6 +124,8 @@ void MainWindow::buildMenus()
     openModelAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
     QAction *openImageAction = file->addAction(tr("&Open Image\u2026"), this, &MainWindow::chooseImage);
     openImageAction->setShortcut(QKeySequence::Open);
+    if (!demoModelDir().isEmpty())
+        file->addAction(tr("Open &Demo Model"), this, [this] { openModel(demoModelDir()); });
     QMenu *recentModels = file->addMenu(tr("Recent Models"));
     connect(recentModels, &QMenu::aboutToShow, this,
             [this, recentModels] { fillRecentMenu(recentModels, RecentKind::Model); });
@@ -387,7 +396,7 @@ void MainWindow::showStatus(const QString &message, int timeoutMs)
     statusBar()->showMessage(message, timeoutMs);
 }
 
-void MainWindow::reportError(const QString &message)
+void MainWindow::reportError(const QString &message, bool offerDemo)
 {
     m_inspect->showError(message);
     showStatus(message, statusTimeoutMs);
@@ -396,6 +405,9 @@ void MainWindow::reportError(const QString &message)
         // open(), not exec(): the window keeps running while the message is up.
         auto *box = new QMessageBox(QMessageBox::Warning, tr("TokenScope"), message, QMessageBox::Ok, this);
         box->setAttribute(Qt::WA_DeleteOnClose);
+        if (offerDemo)
+            connect(box->addButton(tr("Open the Demo Model"), QMessageBox::AcceptRole), &QPushButton::clicked, this,
+                    [this] { openModel(demoModelDir()); });
         box->open();
     }
 }

@@ -99,7 +99,8 @@ private:
     QDockWidget *addDock(const QString &title, const QString &name, QWidget *widget, Qt::DockWidgetArea area);
     void buildMenus();
     void fillRecentMenu(QMenu *menu, RecentKind kind);
-    void reportError(const QString &message);
+    // offerDemo: no model is loaded, so the message box offers the demo model.
+    void reportError(const QString &message, bool offerDemo = false);
     void showStatus(const QString &message, int timeoutMs);
     void updateActions();
 

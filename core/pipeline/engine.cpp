@@ -128,11 +128,21 @@ std::string imageSource(const RunRequest &request)
 
 std::unique_ptr<Engine> Engine::load(const std::filesystem::path &dir, const ComputeOptions &options)
 {
+    const std::string layout =
+        " (a model folder holds config.json, model.safetensors or model.safetensors.index.json with its shards, and "
+        "tokenizer.json)";
     if (!std::filesystem::is_directory(dir))
-        throw Error(dir, "is not a model folder (expected a directory with config.json, weights and tokenizer.json)");
+        throw Error(dir, "is not a model folder" + layout);
+    const auto tokenizerFile = dir / "tokenizer.json";
+    const bool anyModelFile = std::filesystem::exists(dir / "config.json") || std::filesystem::exists(tokenizerFile) ||
+                              std::filesystem::exists(dir / "model.safetensors") ||
+                              std::filesystem::exists(dir / "model.safetensors.index.json");
+    if (!anyModelFile)
+        throw Error(dir, "is not a model folder: it has none of its files" + layout);
+    if (!std::filesystem::exists(tokenizerFile))
+        throw Error(tokenizerFile, "is missing" + layout);
     const ComputeTarget target = resolveComputeTarget(options);
     const int threads = applyThreadCount(options.threads);
-    const auto tokenizerFile = dir / "tokenizer.json";
     Tokenizer tokenizer = Tokenizer::fromFile(tokenizerFile);
     InternVLModel model = withTorchErrors(dir.string(), [&] { return InternVLModel::load(dir, target); });
     if (std::int64_t(tokenizer.vocabSize()) > model.config().llm.vocabSize)
