@@ -2,7 +2,9 @@
 // Sweep figures rendered headless: all six files appear, the PNGs have the export size and real
 // content, and an unwritable directory is reported by name.
 #include "common/error.h"
+#include "custom_plot.h"
 #include "eval/sweep_summary.h"
+#include "sweep_figures.h"
 #include "sweep_plots.h"
 #include "test_support.h"
 
@@ -67,6 +69,7 @@ private Q_SLOTS:
     void writesAllFigures();
     void emptyAndSparseRowsStillRender();
     void unwritableDirectory();
+    void figuresReadWell();
 };
 
 void TestSweepPlots::writesAllFigures()
@@ -122,6 +125,61 @@ void TestSweepPlots::unwritableDirectory()
     std::ofstream(blocker) << "x";
     const QString dir = QString::fromStdString((blocker / "figures").string());
     expectError([&] { renderSweepPlots(summarize(sweepRecords()), dir, nullptr); }, {dir, QStringLiteral("cannot create")});
+}
+
+void TestSweepPlots::figuresReadWell()
+{
+    // Thirteen methods, as a wide sweep has: the legend sits under the data, colour and marker pairs
+    // stay distinct, score axes show [0, 1], and the full-token run is a labelled line.
+    std::vector<SampleRecord> records = sweepRecords();
+    for (int m = 0; m < 10; ++m)
+        for (double budget : {0.5, 0.1}) {
+            SampleRecord record;
+            record.method = "method" + std::to_string(m);
+            record.budget = budget;
+            record.docId = "0";
+            record.metric = "anls";
+            record.score = 0.86;   // equal to the full-token run: it must stay visible
+            record.visualTokens = 1280;
+            record.keptTokens = static_cast<int>(1280 * budget);
+            record.latencyMs = {{"prefill", 30.0}, {"total", 330.0}};
+            records.push_back(record);
+        }
+    const std::vector<SummaryRow> rows = summarize(records);
+    QCustomPlot plot;
+    plot.resize(900, 600);
+    for (widgets::SweepFigure figure : {widgets::SweepFigure::ScoreVsKept, widgets::SweepFigure::Pareto}) {
+        widgets::drawSweepFigure(&plot, figure, rows);
+        plot.replot();
+        QStringList names;
+        for (int i = 0; i < plot.legend->itemCount(); ++i)
+            if (auto *entry = qobject_cast<QCPPlottableLegendItem *>(plot.legend->item(i)))
+                names << entry->plottable()->name();
+        QCOMPARE(names.size(), 13 + (figure == widgets::SweepFigure::Pareto ? 1 : 0));
+        QVERIFY2(!plot.legend->outerRect().intersects(plot.axisRect()->outerRect()), "the legend covers the data");
+        QVERIFY(plot.viewport().contains(plot.legend->outerRect()));   // nothing runs off the figure
+        QCOMPARE(plot.yAxis->range().lower, -0.04);
+        QCOMPARE(plot.yAxis->range().upper, 1.04);
+        QSet<QString> styles;
+        for (int i = 0; i < plot.graphCount(); ++i) {
+            const QCPScatterStyle style = plot.graph(i)->scatterStyle();
+            if (style.shape() != QCPScatterStyle::ssNone)
+                styles.insert(plot.graph(i)->pen().color().name() + QString::number(int(style.shape())));
+        }
+        QCOMPARE(styles.size(), 13);
+        bool reference = false;
+        for (int i = 0; i < plot.itemCount(); ++i)
+            if (auto *label = qobject_cast<QCPItemText *>(plot.item(i)))
+                reference = reference || label->text().startsWith(QLatin1String("every token (none)"));
+        QVERIFY(reference);
+    }
+
+    // A series switched off in the workbench leaves the exported figure's legend.
+    widgets::drawSweepFigure(&plot, widgets::SweepFigure::ScoreVsKept, rows);
+    widgets::showSeries(&plot, {QStringLiteral("vir")}, widgets::HiddenSeries::Dropped);
+    QVERIFY(!plot.legend->hasItemWithPlottable(plot.graph(11)));   // vir: 12th in summary order
+    QCOMPARE(plot.graph(11)->name(), QStringLiteral("vir"));
+    QVERIFY(plot.legend->hasItemWithPlottable(plot.graph(12)));
 }
 
 QTEST_MAIN(TestSweepPlots)

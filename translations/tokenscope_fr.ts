@@ -292,16 +292,8 @@
         <translation>aucune donnée</translation>
     </message>
     <message>
-        <source>Score vs kept visual tokens</source>
-        <translation>Score selon les jetons visuels conservés</translation>
-    </message>
-    <message>
         <source>kept visual tokens (fraction of all visual tokens)</source>
         <translation>jetons visuels conservés (part de tous les jetons visuels)</translation>
-    </message>
-    <message>
-        <source>%1, 95% bootstrap interval</source>
-        <translation>%1, intervalle bootstrap à 95 %</translation>
     </message>
     <message>
         <source>Prefill latency vs budget</source>
@@ -326,6 +318,14 @@
     <message>
         <source>Pareto front</source>
         <translation>Front de Pareto</translation>
+    </message>
+    <message>
+        <source>every token (none): %1</source>
+        <translation>tous les jetons (none) : %1</translation>
+    </message>
+    <message>
+        <source>Score vs kept visual tokens (bars: 95% bootstrap interval)</source>
+        <translation>Score selon les jetons visuels conservés (barres : intervalle bootstrap à 95 %)</translation>
     </message>
 </context>
 <context>
@@ -735,6 +735,18 @@ Droite : %2</translation>
     <message>
         <source>Copied the overlay to the clipboard</source>
         <translation>Superposition copiée dans le presse-papiers</translation>
+    </message>
+    <message>
+        <source>File → Open Demo Model opens the model TokenScope ships.</source>
+        <translation>Fichier → Ouvrir le modèle de démonstration ouvre le modèle fourni avec TokenScope.</translation>
+    </message>
+    <message>
+        <source>Open &amp;Demo Model</source>
+        <translation>Ouvrir le modèle de &amp;démonstration</translation>
+    </message>
+    <message>
+        <source>Open the Demo Model</source>
+        <translation>Ouvrir le modèle de démonstration</translation>
     </message>
 </context>
 <context>

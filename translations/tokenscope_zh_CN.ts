@@ -290,16 +290,8 @@
         <translation>无数据</translation>
     </message>
     <message>
-        <source>Score vs kept visual tokens</source>
-        <translation>得分与保留的视觉 token</translation>
-    </message>
-    <message>
         <source>kept visual tokens (fraction of all visual tokens)</source>
         <translation>保留的视觉 token（占全部视觉 token 的比例）</translation>
-    </message>
-    <message>
-        <source>%1, 95% bootstrap interval</source>
-        <translation>%1，95% bootstrap 置信区间</translation>
     </message>
     <message>
         <source>Prefill latency vs budget</source>
@@ -324,6 +316,14 @@
     <message>
         <source>Pareto front</source>
         <translation>帕累托前沿</translation>
+    </message>
+    <message>
+        <source>every token (none): %1</source>
+        <translation>全部令牌 (none)：%1</translation>
+    </message>
+    <message>
+        <source>Score vs kept visual tokens (bars: 95% bootstrap interval)</source>
+        <translation>得分与保留的视觉令牌（误差线：95% bootstrap 区间）</translation>
     </message>
 </context>
 <context>
@@ -733,6 +733,18 @@ Right: %2</source>
     <message>
         <source>Copied the overlay to the clipboard</source>
         <translation>已将叠加层复制到剪贴板</translation>
+    </message>
+    <message>
+        <source>File → Open Demo Model opens the model TokenScope ships.</source>
+        <translation>“文件 → 打开演示模型”可打开 TokenScope 自带的模型。</translation>
+    </message>
+    <message>
+        <source>Open &amp;Demo Model</source>
+        <translation>打开演示模型(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Open the Demo Model</source>
+        <translation>打开演示模型</translation>
     </message>
 </context>
 <context>

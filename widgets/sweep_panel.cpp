@@ -446,7 +446,10 @@ bool SweepPanel::exportFigures(const QString &dir)
 {
     try {
         QStringList written;
-        renderSweepPlots(m_summary, dir, &written);
+        std::map<SweepFigure, QSet<QString>> hidden;   // exported as shown
+        for (const SweepPlotView *view : m_views)
+            hidden[view->figure()] = view->hiddenMethods();
+        renderSweepPlots(m_summary, dir, &written, hidden);
         m_status->setText(tr("Wrote %1").arg(written.join(QStringLiteral(", "))));
         return true;
     } catch (const std::exception &e) {

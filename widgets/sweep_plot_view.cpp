@@ -49,17 +49,7 @@ void SweepPlotView::setRows(const std::vector<SummaryRow> &rows)
 void SweepPlotView::redraw()
 {
     m_points = drawSweepFigure(m_plot, m_figure, m_rows);
-    for (const auto &[graph, rows] : m_points) {
-        const bool hidden = m_hidden.contains(graph->name());
-        graph->setVisible(!hidden);
-        // Error bars belong to their graph: hide them with it.
-        for (int i = 0; i < m_plot->plottableCount(); ++i)
-            if (auto *bars = qobject_cast<QCPErrorBars *>(m_plot->plottable(i)); bars && bars->dataPlottable() == graph)
-                bars->setVisible(!hidden);
-        // A hidden method stays in the legend, greyed, so it can be shown again.
-        if (QCPPlottableLegendItem *entry = m_plot->legend->itemWithPlottable(graph))
-            entry->setTextColor(hidden ? QColor(160, 160, 160) : QColor(Qt::black));
-    }
+    showSeries(m_plot, m_hidden, HiddenSeries::Greyed);
     m_plot->replot();   // now, so hit-testing sees the new axes at once
 }
 

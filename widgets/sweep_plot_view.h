@@ -37,6 +37,7 @@ public:
 
     void setMethodHidden(const QString &series, bool hidden);
     bool isMethodHidden(const QString &series) const { return m_hidden.contains(series); }
+    const QSet<QString> &hiddenMethods() const { return m_hidden; }
 
     bool savePng(const QString &path, int width = 900, int height = 600);
     bool savePdf(const QString &path, int width = 900, int height = 600);

@@ -20,15 +20,21 @@ QString text(const char *source)
     return QCoreApplication::translate("SweepFigures", source);
 }
 
-
-// Okabe–Ito (distinguishable with the common colour-vision deficiencies), then darker extras.
-// Black is reserved for the Pareto front.
-const std::array<QColor, 10> kPalette{{
-    QColor(0, 114, 178), QColor(213, 94, 0), QColor(0, 158, 115), QColor(204, 121, 167), QColor(230, 159, 0),
-    QColor(86, 180, 233), QColor(120, 120, 120), QColor(140, 86, 75), QColor(148, 103, 189), QColor(188, 189, 34),
+// Okabe–Ito (distinguishable with the common colour-vision deficiencies), without its yellow (too
+// light on white) and black (the Pareto front and the full-token reference).
+const std::array<QColor, 7> kPalette{{
+    QColor(0, 114, 178),
+    QColor(213, 94, 0),
+    QColor(0, 158, 115),
+    QColor(204, 121, 167),
+    QColor(230, 159, 0),
+    QColor(86, 180, 233),
+    QColor(120, 120, 120),
 }};
 
-// Shapes vary too, so series stay apart in greyscale prints and where colours repeat.
+// Shapes vary too, so series stay apart in greyscale prints. Series i takes colour i mod 7 and
+// shape (i + 2·(i div 7)) mod 6: a colour's second series gets a shape of another family, and no
+// two of the first 14 series share both.
 const std::array<QCPScatterStyle::ScatterShape, 6> kShapes{
     QCPScatterStyle::ssCircle, QCPScatterStyle::ssSquare, QCPScatterStyle::ssTriangle,
     QCPScatterStyle::ssDiamond, QCPScatterStyle::ssTriangleInverted, QCPScatterStyle::ssCrossSquare};
@@ -58,7 +64,10 @@ std::vector<Series> seriesOf(const std::vector<SummaryRow> &rows)
         auto it = std::find_if(series.begin(), series.end(), [&](const Series &s) { return s.name == name; });
         if (it == series.end()) {
             const std::size_t index = series.size();
-            series.push_back({name, kPalette[index % kPalette.size()], kShapes[index % kShapes.size()], {}});
+            series.push_back({name,
+                              kPalette[index % kPalette.size()],
+                              kShapes[(index + 2 * (index / kPalette.size())) % kShapes.size()],
+                              {}});
             it = series.end() - 1;
         }
         it->rows.push_back(&row);
@@ -75,25 +84,31 @@ QString metricLabel(const std::vector<SummaryRow> &rows)
                                : text(QT_TRANSLATE_NOOP("SweepFigures", "mean score"));
 }
 
-// Title, labelled axes and a legend in `legendCorner`, on a cleared plot.
-void setUpPlot(QCustomPlot *plot, const QString &title, const QString &xLabel, const QString &yLabel,
-               Qt::Alignment legendCorner)
+// Title, labelled axes and the legend under the axes (outside the data, wrapping into as many
+// columns as fit), on a cleared plot.
+void setUpPlot(QCustomPlot *plot, const QString &title, const QString &xLabel, const QString &yLabel)
 {
     plot->clearPlottables();
     plot->clearItems();
-    if (plot->plotLayout()->rowCount() > 1)   // the previous figure's title
-        plot->plotLayout()->remove(plot->plotLayout()->element(0, 0));
-    plot->plotLayout()->simplify();
+    QCPLayoutGrid *layout = plot->plotLayout();
+    if (!layout->take(plot->legend))   // where the previous figure put it, or the default inset
+        plot->axisRect()->insetLayout()->take(plot->legend);
+    for (int i = layout->elementCount() - 1; i >= 0; --i)   // the previous figure's title
+        if (qobject_cast<QCPTextElement *>(layout->elementAt(i)))
+            layout->removeAt(i);
+    layout->simplify();
     QFont base = plot->font();
-    base.setPointSize(11);
+    base.setPointSize(10);
     QFont labelFont = base;
-    labelFont.setPointSize(12);
+    labelFont.setPointSize(11);
     QFont titleFont = base;
-    titleFont.setPointSize(14);
+    titleFont.setPointSize(13);
     titleFont.setBold(true);
 
-    plot->plotLayout()->insertRow(0);
-    plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, title, titleFont));
+    layout->insertRow(0);
+    layout->addElement(0, 0, new QCPTextElement(plot, title, titleFont));
+    layout->addElement(2, 0, plot->legend);
+    layout->setRowStretchFactor(2, 0.001);   // as tall as its entries, no taller
     for (QCPAxis *axis : {plot->xAxis, plot->yAxis}) {
         axis->setLabelFont(labelFont);
         axis->setTickLabelFont(base);
@@ -105,8 +120,9 @@ void setUpPlot(QCustomPlot *plot, const QString &title, const QString &xLabel, c
 
     plot->legend->setVisible(true);
     plot->legend->setFont(base);
-    plot->legend->setBrush(QColor(255, 255, 255, 220));
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, legendCorner);
+    plot->legend->setBorderPen(Qt::NoPen);
+    plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    plot->legend->setWrap(std::max(1, plot->width() / 160));
 }
 
 QCPGraph *addSeriesGraph(QCustomPlot &plot, const Series &series, bool withLine)
@@ -159,16 +175,38 @@ void fitAxes(QCustomPlot &plot, bool hasData, bool scoreOnY = false)
         return;
     }
     plot.rescaleAxes();
-    if (scoreOnY)
-        plot.yAxis->setRange(std::min(0.0, plot.yAxis->range().lower), std::max(1.0, plot.yAxis->range().upper));
     for (QCPAxis *axis : {plot.xAxis, plot.yAxis}) {
         const QCPRange range = axis->range();
         const double margin = range.size() > 0 ? range.size() * 0.06
                                                : (range.center() != 0 ? std::abs(range.center()) * 0.1 : 1.0);
         axis->setRange(range.lower - margin, range.upper + margin);
     }
+    // Every metric's score lies in [0, 1], and so do its intervals.
+    if (scoreOnY)
+        plot.yAxis->setRange(-0.04, 1.04);
 }
 
+// The full-token run ("none") as a labelled horizontal line across the plot, so that series equal to
+// it cannot hide it. Call after the axes are fitted.
+void drawFullTokenReference(QCustomPlot &plot, const std::vector<SummaryRow> &rows)
+{
+    const auto none = std::find_if(rows.begin(), rows.end(), [](const SummaryRow &r) { return r.method == "none"; });
+    if (none == rows.end() || !std::isfinite(none->meanScore))
+        return;
+    auto *line = new QCPItemStraightLine(&plot);
+    line->point1->setCoords(plot.xAxis->range().lower, none->meanScore);
+    line->point2->setCoords(plot.xAxis->range().upper, none->meanScore);
+    line->setPen(QPen(QColor(40, 40, 40), 1.2, Qt::DashLine));
+    auto *label = new QCPItemText(&plot);
+    label->position->setCoords(plot.xAxis->range().lower, none->meanScore);
+    label->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
+    label->setPadding(QMargins(6, 0, 0, 3));
+    label->setText(text(QT_TRANSLATE_NOOP("SweepFigures", "every token (none): %1")).arg(none->meanScore, 0, 'f', 3));
+    QFont font = plot.font();
+    font.setPointSize(9);
+    label->setFont(font);
+    label->setColor(QColor(40, 40, 40));
+}
 
 // Positions of `subset` (pointers into `rows`) as indices into `rows`.
 std::vector<std::size_t> rowIndices(const std::vector<SummaryRow> &rows, const std::vector<const SummaryRow *> &subset)
@@ -207,10 +245,10 @@ std::vector<DrawnSeries> drawSeries(QCustomPlot *plot, const std::vector<Summary
 void scoreVsKept(QCustomPlot *plot, const std::vector<SummaryRow> &rows, FigurePoints &figurePoints)
 {
     // Curves rise to the right and the full-token point sits bottom right: the legend goes top left.
-    setUpPlot(plot, text(QT_TRANSLATE_NOOP("SweepFigures", "Score vs kept visual tokens")),
+    setUpPlot(plot,
+              text(QT_TRANSLATE_NOOP("SweepFigures", "Score vs kept visual tokens (bars: 95% bootstrap interval)")),
               text(QT_TRANSLATE_NOOP("SweepFigures", "kept visual tokens (fraction of all visual tokens)")),
-              text(QT_TRANSLATE_NOOP("SweepFigures", "%1, 95% bootstrap interval")).arg(metricLabel(rows)),
-              Qt::AlignTop | Qt::AlignLeft);
+              metricLabel(rows));
     const auto drawn = drawSeries(plot, rows, [](const SummaryRow &r) { return r.meanKeptFraction; },
                                   [](const SummaryRow &r) { return r.meanScore; }, true, figurePoints);
     for (const auto &[graph, series, points] : drawn) {
@@ -227,13 +265,14 @@ void scoreVsKept(QCustomPlot *plot, const std::vector<SummaryRow> &rows, FigureP
         bars->setWhiskerWidth(8);
     }
     fitAxes(*plot, !drawn.empty(), /*scoreOnY=*/true);
+    drawFullTokenReference(*plot, rows);
 }
 
 void prefillVsBudget(QCustomPlot *plot, const std::vector<SummaryRow> &rows, FigurePoints &figurePoints)
 {
     setUpPlot(plot, text(QT_TRANSLATE_NOOP("SweepFigures", "Prefill latency vs budget")),
               text(QT_TRANSLATE_NOOP("SweepFigures", "token budget (fraction of visual tokens)")),
-              text(QT_TRANSLATE_NOOP("SweepFigures", "median prefill latency (ms)")), Qt::AlignTop | Qt::AlignLeft);
+              text(QT_TRANSLATE_NOOP("SweepFigures", "median prefill latency (ms)")));
     const auto drawn = drawSeries(plot, rows, [](const SummaryRow &r) { return r.budget; },
                                   [](const SummaryRow &r) { return r.medianPrefillMs; }, true, figurePoints);
     fitAxes(*plot, !drawn.empty());
@@ -242,17 +281,26 @@ void prefillVsBudget(QCustomPlot *plot, const std::vector<SummaryRow> &rows, Fig
 void pareto(QCustomPlot *plot, const std::vector<SummaryRow> &rows, FigurePoints &figurePoints)
 {
     setUpPlot(plot, text(QT_TRANSLATE_NOOP("SweepFigures", "Quality–latency trade-off")),
-              text(QT_TRANSLATE_NOOP("SweepFigures", "median total latency per sample (ms)")), metricLabel(rows),
-              Qt::AlignBottom | Qt::AlignRight);
+              text(QT_TRANSLATE_NOOP("SweepFigures", "median total latency per sample (ms)")), metricLabel(rows));
     const auto total = [](const SummaryRow &r) { return r.medianTotalMs; };
     const auto score = [](const SummaryRow &r) { return r.meanScore; };
     QFont budgetFont = plot->font();
     budgetFont.setPointSize(8);
 
     const auto drawn = drawSeries(plot, rows, total, score, false, figurePoints);
+    fitAxes(*plot, !drawn.empty(), /*scoreOnY=*/true);
+    plot->replot();   // lays out the axes, so that coordinates map to pixels below
+    // Each point says its budget (the method is in the colour and marker), unless another label
+    // already sits there: piled-up numbers read as one ("0.50.30.1"); hovering tells the rest.
+    std::vector<QPointF> placed;
     for (const auto &[graph, series, points] : drawn) {
-        // Each point says its budget: the method is in the colour, the budget is not.
         for (int i = 0; i < points.x.size(); ++i) {
+            const QPointF at(plot->xAxis->coordToPixel(points.x[i]), plot->yAxis->coordToPixel(points.y[i]));
+            if (std::any_of(placed.begin(), placed.end(), [&](const QPointF &p) {
+                    return std::abs(p.x() - at.x()) < 28 && std::abs(p.y() - at.y()) < 12;
+                }))
+                continue;
+            placed.push_back(at);
             auto *label = new QCPItemText(plot);
             label->position->setCoords(points.x[i], points.y[i]);
             label->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
@@ -277,7 +325,7 @@ void pareto(QCustomPlot *plot, const std::vector<SummaryRow> &rows, FigurePoints
         front->setLineStyle(QCPGraph::lsStepLeft);
         front->setData(frontX, frontY, true);
     }
-    fitAxes(*plot, !drawn.empty(), /*scoreOnY=*/true);
+    drawFullTokenReference(*plot, rows);
 }
 
 } // namespace
@@ -291,6 +339,24 @@ FigurePoints drawSweepFigure(QCustomPlot *plot, SweepFigure figure, const std::v
     case SweepFigure::Pareto: pareto(plot, rows, points); break;
     }
     return points;
+}
+
+void showSeries(QCustomPlot *plot, const QSet<QString> &hidden, HiddenSeries mode)
+{
+    for (int i = plot->plottableCount() - 1; i >= 0; --i) {
+        QCPAbstractPlottable *plottable = plot->plottable(i);
+        auto *bars = qobject_cast<QCPErrorBars *>(plottable);
+        // Error bars belong to their graph: hidden with it.
+        const QString name = bars && bars->dataPlottable() ? bars->dataPlottable()->name() : plottable->name();
+        const bool off = hidden.contains(name);
+        plottable->setVisible(!off);
+        if (bars)
+            continue;
+        if (off && mode == HiddenSeries::Dropped)
+            plottable->removeFromLegend();
+        else if (QCPPlottableLegendItem *entry = plot->legend->itemWithPlottable(plottable))
+            entry->setTextColor(off ? QColor(160, 160, 160) : QColor(Qt::black));
+    }
 }
 
 const char *sweepFigureStem(SweepFigure figure)

@@ -12,6 +12,9 @@
 
 #include "eval/sweep_summary.h"
 
+#include <QSet>
+#include <QString>
+
 #include <cstddef>
 #include <utility>
 #include <vector>
@@ -29,6 +32,11 @@ using FigurePoints = std::vector<std::pair<QCPGraph *, std::vector<std::size_t>>
 
 // Clears `plot` (graphs, items, title) and draws `figure`; does not replot.
 FigurePoints drawSweepFigure(QCustomPlot *plot, SweepFigure figure, const std::vector<SummaryRow> &rows);
+
+// Series (methods) a user switched off: greyed in the legend so they can come back (the
+// interactive view), or gone from the legend too (an exported figure).
+enum class HiddenSeries { Greyed, Dropped };
+void showSeries(QCustomPlot *plot, const QSet<QString> &hidden, HiddenSeries mode);
 
 // "score_vs_kept", "prefill_vs_budget", "pareto": the exported files' names.
 const char *sweepFigureStem(SweepFigure figure);

@@ -29,7 +29,8 @@ void save(QCustomPlot &plot, const QDir &dir, const QString &stem, QStringList *
 
 } // namespace
 
-void renderSweepPlots(const std::vector<tokenscope::SummaryRow> &rows, const QString &outDir, QStringList *written)
+void renderSweepPlots(const std::vector<tokenscope::SummaryRow> &rows, const QString &outDir, QStringList *written,
+                      const std::map<SweepFigure, QSet<QString>> &hidden)
 {
     if (!QDir().mkpath(outDir))
         throw Error(outDir.toStdString(), "cannot create the plot directory");
@@ -38,6 +39,8 @@ void renderSweepPlots(const std::vector<tokenscope::SummaryRow> &rows, const QSt
         QCustomPlot plot;
         plot.resize(kWidth, kHeight);
         drawSweepFigure(&plot, figure, rows);
+        if (const auto off = hidden.find(figure); off != hidden.end())
+            showSeries(&plot, off->second, HiddenSeries::Dropped);
         save(plot, dir, QString::fromLatin1(sweepFigureStem(figure)), written);
     }
 }

@@ -10,10 +10,12 @@
 // QCustomPlot stays out of this header: it uses bare Qt keywords and QT_NO_KEYWORDS is on.
 
 #include "eval/sweep_summary.h"
+#include "sweep_figures.h"
 
 #include <QString>
 #include <QStringList>
 
+#include <map>
 #include <vector>
 
 namespace tokenscope::widgets {
@@ -22,7 +24,8 @@ namespace tokenscope::widgets {
 // and .pdf; appends the written paths to `written` when given. Methods keep one colour across
 // the three figures. Rows from several metrics are drawn as separate series ("method (metric)").
 // Throws tokenscope::Error naming the directory or file that could not be written.
+// `hidden`: per figure, the series left out (what the workbench's figures have switched off).
 void renderSweepPlots(const std::vector<tokenscope::SummaryRow> &rows, const QString &outDir,
-                      QStringList *written = nullptr);
+                      QStringList *written = nullptr, const std::map<SweepFigure, QSet<QString>> &hidden = {});
 
 } // namespace tokenscope::widgets
