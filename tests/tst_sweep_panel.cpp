@@ -19,6 +19,9 @@
 
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTableView>
@@ -84,6 +87,7 @@ private Q_SLOTS:
     void badInputsReportOneError();
     void corruptManifestIsReported();
     void sampleOpensOnTheCanvas();
+    void buttonsKeepTheirPlace();
 
 private:
     void writeDataset(const std::filesystem::path &dir, int samples);
@@ -302,9 +306,19 @@ void TestSweepPanel::sweepRunsWithoutStallingTheGui()
     QVERIFY(exportErrors.last().at(0).toString().contains(QLatin1String("x.csv: cannot be written")));
     panel.samplesModel()->setText({});
 
-    // The folder opens again for browsing, in a fresh panel.
+    // The folder opens again for browsing, in a fresh panel: finished reads as finished, and the
+    // exports wake up with the data.
     SweepPanel browser;
+    const auto exportButton = [&browser] {
+        const auto buttons = browser.findChildren<QPushButton *>();
+        return *std::find_if(buttons.begin(), buttons.end(), [](const QPushButton *b) {
+            return b->text().startsWith(QLatin1String("Export Figures"));
+        });
+    };
+    QVERIFY(!exportButton()->isEnabled());
     QVERIFY(browser.openFolder(qPath(m_finished)));
+    QVERIFY(exportButton()->isEnabled());
+    QCOMPARE(browser.findChild<QProgressBar *>()->value(), 1000);
     QCOMPARE(browser.recordsModel()->rowCount(), 120);
     QCOMPARE(browser.summary().size(), std::size_t(5));
     QCOMPARE(browser.methods(), (QStringList{QStringLiteral("none"), QStringLiteral("random"), QStringLiteral("vir+divprune")}));
@@ -443,6 +457,26 @@ void TestSweepPanel::sampleOpensOnTheCanvas()
     QCOMPARE(QString::fromStdString(window.inspectPage()->lastResult()->plan.method), QStringLiteral("vir+divprune"));
     QCOMPARE(window.inspectPage()->lastResult()->plan.budget, 0.25);
     QCOMPARE(window.inspectPage()->methodPanel()->methodName(), QStringLiteral("vir+divprune"));
+}
+
+// A status of one line or five: Run and Cancel stay where the pointer expects them.
+void TestSweepPanel::buttonsKeepTheirPlace()
+{
+    SweepPanel panel;
+    panel.resize(1280, 720);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    auto *status = panel.findChild<QLabel *>(QStringLiteral("sweepStatus"));
+    QVERIFY(status);
+    const auto buttons = panel.findChildren<QPushButton *>();
+    const QPushButton *run = *std::find_if(
+        buttons.begin(), buttons.end(), [](const QPushButton *b) { return b->text() == QLatin1String("Run Sweep"); });
+    status->setText(QStringLiteral("1 / 48 cells"));
+    QApplication::processEvents();
+    const QPoint before = run->mapTo(&panel, QPoint());
+    status->setText(QStringLiteral("a\nfive-line\nstatus\nthat grows\nwhile it runs"));
+    QApplication::processEvents();
+    QCOMPARE(run->mapTo(&panel, QPoint()), before);
 }
 
 QTEST_MAIN(TestSweepPanel)

@@ -1033,10 +1033,6 @@ Droite : %2</translation>
         <translation>Filtrer les échantillons…</translation>
     </message>
     <message>
-        <source>All Settings</source>
-        <translation>Tous les réglages</translation>
-    </message>
-    <message>
         <source>Double-click (or Return on) a sample to see it on the canvas with its method and budget</source>
         <translation>Double-cliquez sur un échantillon (ou appuyez sur Entrée) pour l&apos;afficher sur le canevas avec sa méthode et son budget</translation>
     </message>
@@ -1157,6 +1153,25 @@ Droite : %2</translation>
     <message>
         <source>Budgets: %1</source>
         <translation>Budgets : %1</translation>
+    </message>
+    <message>
+        <source>Show All Cells</source>
+        <translation>Afficher toutes les cellules</translation>
+    </message>
+    <message>
+        <source>List the samples of every method and budget, not only the point clicked</source>
+        <translation>Lister les échantillons de toutes les méthodes et de tous les budgets, pas seulement du point cliqué</translation>
+    </message>
+    <message>
+        <source>, filtered by “%1”</source>
+        <translation>, filtrés par « %1 »</translation>
+    </message>
+    <message numerus="yes">
+        <source>Copied the summary table (%n row(s)) to the clipboard.</source>
+        <translation>
+            <numerusform>Table de synthèse copiée (%n ligne) dans le presse-papiers.</numerusform>
+            <numerusform>Table de synthèse copiée (%n lignes) dans le presse-papiers.</numerusform>
+        </translation>
     </message>
 </context>
 <context>

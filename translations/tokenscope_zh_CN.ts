@@ -1031,10 +1031,6 @@ Right: %2</source>
         <translation>筛选样本…</translation>
     </message>
     <message>
-        <source>All Settings</source>
-        <translation>所有设置</translation>
-    </message>
-    <message>
         <source>Double-click (or Return on) a sample to see it on the canvas with its method and budget</source>
         <translation>双击样本（或选中后按回车键），即可在画布上按其方法和预算查看</translation>
     </message>
@@ -1153,6 +1149,24 @@ Right: %2</source>
     <message>
         <source>Budgets: %1</source>
         <translation>预算：%1</translation>
+    </message>
+    <message>
+        <source>Show All Cells</source>
+        <translation>显示全部单元</translation>
+    </message>
+    <message>
+        <source>List the samples of every method and budget, not only the point clicked</source>
+        <translation>列出所有方法和预算的样本，而不只是所点击的点</translation>
+    </message>
+    <message>
+        <source>, filtered by “%1”</source>
+        <translation>，按“%1”筛选</translation>
+    </message>
+    <message numerus="yes">
+        <source>Copied the summary table (%n row(s)) to the clipboard.</source>
+        <translation>
+            <numerusform>已将汇总表（%n 行）复制到剪贴板。</numerusform>
+        </translation>
     </message>
 </context>
 <context>

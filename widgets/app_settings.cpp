@@ -60,6 +60,28 @@ void AppSettings::saveWindow(const QByteArray &geometry, const QByteArray &state
     m_settings->setValue(QStringLiteral("window/layoutVersion"), layoutVersion);
 }
 
+std::optional<SweepFormSettings> AppSettings::sweepForm() const
+{
+    if (!m_settings->contains(QStringLiteral("sweep/methods")))
+        return std::nullopt;
+    SweepFormSettings form;
+    form.dataset = m_settings->value(QStringLiteral("sweep/dataset")).toString();
+    form.methods = m_settings->value(QStringLiteral("sweep/methods")).toStringList();
+    form.budgets = m_settings->value(QStringLiteral("sweep/budgets")).toString();
+    form.limit = m_settings->value(QStringLiteral("sweep/limit"), 0).toInt();
+    form.outDir = m_settings->value(QStringLiteral("sweep/out")).toString();
+    return form;
+}
+
+void AppSettings::setSweepForm(const SweepFormSettings &form)
+{
+    m_settings->setValue(QStringLiteral("sweep/dataset"), form.dataset);
+    m_settings->setValue(QStringLiteral("sweep/methods"), form.methods);
+    m_settings->setValue(QStringLiteral("sweep/budgets"), form.budgets);
+    m_settings->setValue(QStringLiteral("sweep/limit"), form.limit);
+    m_settings->setValue(QStringLiteral("sweep/out"), form.outDir);
+}
+
 QString AppSettings::lastQuestion() const
 {
     return m_settings->value(QStringLiteral("inspect/question")).toString();

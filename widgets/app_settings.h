@@ -30,6 +30,15 @@ struct MethodSettings {
     bool live = true;
 };
 
+// The sweep form as it was last run or left.
+struct SweepFormSettings {
+    QString dataset;
+    QStringList methods;
+    QString budgets;
+    int limit = 0;
+    QString outDir;
+};
+
 class AppSettings {
 public:
     static constexpr int layoutVersion = 1;
@@ -59,6 +68,8 @@ public:
     void setLayers(const OverlayLayers &layers);
     std::optional<ComputeOptions> compute() const;   // none saved yet
     void setCompute(const ComputeOptions &compute);
+    std::optional<SweepFormSettings> sweepForm() const;   // none saved yet
+    void setSweepForm(const SweepFormSettings &form);
     QString language() const;                        // "" = the system's
     void setLanguage(const QString &language);
 

@@ -371,6 +371,8 @@ void MainWindow::restoreSettings()
     if (const QByteArray state = m_settings->windowState(); !state.isEmpty())
         restoreState(state, AppSettings::layoutVersion);
     m_inspect->restoreSettings();
+    if (const auto form = m_settings->sweepForm())
+        m_sweeps->setForm(*form);
 }
 
 void MainWindow::saveSettings() const
@@ -382,6 +384,7 @@ void MainWindow::saveSettings() const
     for (QDockWidget *dock : m_docksHiddenForSweep)
         dock->hide();
     m_inspect->saveSettings();
+    m_settings->setSweepForm(m_sweeps->form());
     m_settings->sync();
 }
 

@@ -2,9 +2,10 @@
 #include "sweep_panel.h"
 
 #include "common/error.h"
-#include "compress/method_catalog.h"
 #include "common/progress.h"
+#include "compress/method_catalog.h"
 #include "eval/csv.h"
+#include "eval/dataset.h"
 #include "sweep/sweep_manifest.h"
 #include "sweep/sweep_merge.h"
 #include "sweep/sweep_spec.h"
@@ -41,6 +42,27 @@ namespace {
 QString fromPath(const std::filesystem::path &path)
 {
     return QString::fromStdString(path.string());
+}
+
+// How much of the sweep that sweep.json describes the records on disk cover (1 without a
+// manifest or a readable dataset: what is on disk is then the whole sweep).
+double completedShare(const std::optional<SweepManifest> &manifest, std::size_t records)
+{
+    if (!manifest || manifest->dataset.empty())
+        return 1.0;
+    try {
+        SweepSpec spec;
+        spec.dataset = manifest->dataset;
+        spec.methods = manifest->methods;
+        spec.budgets = manifest->budgets;
+        std::size_t samples = loadDataset(manifest->dataset).samples.size();
+        if (manifest->limit > 0)
+            samples = std::min(samples, std::size_t(manifest->limit));
+        const std::size_t total = samples * sweepSettings(spec).size();
+        return total ? std::min(1.0, double(records) / double(total)) : 1.0;
+    } catch (const std::exception &) {
+        return 1.0;
+    }
 }
 
 } // namespace
@@ -130,8 +152,12 @@ QWidget *SweepPanel::buildSetup()
     m_progress->setRange(0, 1000);
     m_progress->setValue(0);
     form->addRow(m_progress);
+    m_status->setObjectName(QStringLiteral("sweepStatus"));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // Room for five lines from the start: a growing status never moves the buttons.
+    m_status->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    m_status->setMinimumHeight(5 * m_status->fontMetrics().lineSpacing());
     form->addRow(m_status);
 
     auto *exports = new QHBoxLayout;
@@ -139,6 +165,7 @@ QWidget *SweepPanel::buildSetup()
     auto *summary = new QPushButton(tr("Export Summary\u2026"), box);
     auto *copy = new QPushButton(tr("Copy Summary"), box);
     auto *samples = new QPushButton(tr("Export Samples CSV\u2026"), box);
+    m_exportButtons = {figures, summary, copy, samples};
     connect(samples, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("Export Samples"), QStringLiteral("samples.csv"),
                                                           tr("CSV files (*.csv)"));
@@ -190,7 +217,8 @@ QWidget *SweepPanel::buildResults()
     m_filter->setPlaceholderText(tr("Filter samples\u2026"));
     m_filter->setClearButtonEnabled(true);
     header->addWidget(m_filter, 1);
-    auto *all = new QPushButton(tr("All Settings"), samples);
+    auto *all = new QPushButton(tr("Show All Cells"), samples);
+    all->setToolTip(tr("List the samples of every method and budget, not only the point clicked"));
     connect(all, &QPushButton::clicked, this, [this] { showSamplesOf({}, 1.0); });
     header->addWidget(all);
     layout->addLayout(header);
@@ -201,10 +229,12 @@ QWidget *SweepPanel::buildResults()
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setTextElideMode(Qt::ElideNone);
     m_table->verticalHeader()->hide();
     m_table->setToolTip(tr("Double-click (or Return on) a sample to see it on the canvas with its method and budget"));
     layout->addWidget(m_table, 1);
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &SweepSamplesProxy::setText);
+    connect(m_filter, &QLineEdit::textChanged, this, &SweepPanel::updateSamplesTitle);
     for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
         connect(m_proxy, signal, this, &SweepPanel::updateSamplesTitle);
     connect(m_proxy, &QAbstractItemModel::modelReset, this, &SweepPanel::updateSamplesTitle);
@@ -344,7 +374,23 @@ void SweepPanel::onProgress(const SweepProgress &progress)
 
 void SweepPanel::onRecords(const std::vector<SampleRecord> &records)
 {
+    const bool first = m_records->rowCount() == 0;
     m_records->appendRecords(records);   // the proxy filters the new rows; the title follows its count
+    if (first)
+        fitColumns();
+    updateButtons();
+}
+
+void SweepPanel::fitColumns()
+{
+    // Every header readable; long text columns (question, answer) capped, the rest in a tooltip.
+    m_table->resizeColumnsToContents();
+    QHeaderView *header = m_table->horizontalHeader();
+    for (int column = 0; column < header->count(); ++column) {
+        const int title =
+            header->fontMetrics().horizontalAdvance(m_proxy->headerData(column, Qt::Horizontal).toString()) + 24;
+        header->resizeSection(column, std::clamp(header->sectionSize(column), title, std::max(title, 240)));
+    }
 }
 
 void SweepPanel::onSummary(const std::vector<SummaryRow> &rows)
@@ -352,6 +398,7 @@ void SweepPanel::onSummary(const std::vector<SummaryRow> &rows)
     m_summary = rows;
     for (SweepPlotView *view : m_views)
         view->setRows(rows);
+    updateButtons();
 }
 
 void SweepPanel::onEnded(const QString &status, bool finished)
@@ -368,6 +415,9 @@ void SweepPanel::updateButtons()
     m_run->setEnabled(!running && !m_modelDir.isEmpty());
     m_run->setToolTip(m_modelDir.isEmpty() ? tr("Open a model first") : tr("Run on %1").arg(m_modelDir));
     m_cancel->setEnabled(running);
+    const bool hasData = !m_summary.empty() || m_records->rowCount() > 0;
+    for (QPushButton *button : m_exportButtons)
+        button->setEnabled(hasData);
 }
 
 bool SweepPanel::openFolder(const QString &path)
@@ -402,10 +452,13 @@ bool SweepPanel::openFolder(const QString &path)
         }
         m_outDir->setText(path);
         m_summary = summarize(records);
+        m_progress->setValue(static_cast<int>(1000 * completedShare(manifest, records.size())));
         m_records->setRecords(std::move(records));
         for (SweepPlotView *view : m_views)
             view->setRows(m_summary);
         showSamplesOf({}, 1.0);
+        fitColumns();
+        updateButtons();
         m_status->setText(tr("Opened %1: %n cell(s)", nullptr, m_records->rowCount()).arg(QDir::toNativeSeparators(path)));
         return true;
     } catch (const std::exception &e) {   // names the folder or the bad line
@@ -423,10 +476,13 @@ void SweepPanel::showSamplesOf(const QString &method, double budget)
 void SweepPanel::updateSamplesTitle()
 {
     const QString method = m_proxy->method();
-    m_samplesTitle->setText(method.isEmpty() ? tr("All samples (%1)").arg(m_proxy->rowCount())
-                                             : tr("%1 at budget %2 (%3 samples)")
-                                                   .arg(method, QString::number(m_proxy->budget(), 'g', 4))
-                                                   .arg(m_proxy->rowCount()));
+    QString title = method.isEmpty() ? tr("All samples (%1)").arg(m_proxy->rowCount())
+                                     : tr("%1 at budget %2 (%3 samples)")
+                                           .arg(method, QString::number(m_proxy->budget(), 'g', 4))
+                                           .arg(m_proxy->rowCount());
+    if (!m_filter->text().trimmed().isEmpty())
+        title += tr(", filtered by \u201c%1\u201d").arg(m_filter->text().trimmed());
+    m_samplesTitle->setText(title);
 }
 
 void SweepPanel::onSampleActivated(const QModelIndex &index)
@@ -504,6 +560,21 @@ bool SweepPanel::exportSamplesCsv(const QString &path)
 void SweepPanel::copySummary() const
 {
     QApplication::clipboard()->setText(QString::fromStdString(summaryTable(m_summary)));
+    m_status->setText(tr("Copied the summary table (%n row(s)) to the clipboard.", nullptr, int(m_summary.size())));
+}
+
+SweepFormSettings SweepPanel::form() const
+{
+    return {m_dataset->text(), methods(), m_budgets->text(), m_limit->value(), m_outDir->text()};
+}
+
+void SweepPanel::setForm(const SweepFormSettings &form)
+{
+    m_dataset->setText(form.dataset);
+    setMethods(form.methods);
+    m_budgets->setText(form.budgets);
+    m_limit->setValue(form.limit);
+    m_outDir->setText(form.outDir);
 }
 
 void SweepPanel::chooseDataset()

@@ -12,6 +12,8 @@
 #include "eval/sweep_summary.h"
 #include "sweep/sweep_runner.h"
 
+#include "app_settings.h"
+
 #include <QWidget>
 
 #include <filesystem>
@@ -64,7 +66,10 @@ public:
     bool exportSummary(const QString &dir);   // summary.csv + summary.json
     // The sample table as shown (setting, filter and sort applied), RFC 4180 CSV.
     bool exportSamplesCsv(const QString &path);
-    void copySummary() const;                 // the terminal table, to the clipboard
+    void copySummary() const;
+    // The form's fields, kept across restarts by the window.
+    SweepFormSettings form() const;
+    void setForm(const SweepFormSettings &form);   // the terminal table, to the clipboard
 
     const std::vector<SummaryRow> &summary() const { return m_summary; }
     SweepRecordsModel *recordsModel() const { return m_records; }
@@ -91,6 +96,7 @@ private:
     void chooseDataset();
     void chooseOutputFolder();
     void updateButtons();
+    void fitColumns();
 
     SweepJob *m_job;
     QString m_modelDir;
@@ -104,6 +110,7 @@ private:
     QLineEdit *m_outDir;
     QPushButton *m_run;
     QPushButton *m_cancel;
+    std::vector<QPushButton *> m_exportButtons;   // enabled once there is something to export
     QProgressBar *m_progress;
     QLabel *m_status;
     QTabWidget *m_figures;
