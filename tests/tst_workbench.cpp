@@ -441,10 +441,14 @@ void TestWorkbench::settingsSurviveARestart()
         layers.opacity = 0.8;
         window.inspectPage()->layerPanel()->setLayers(layers);
         window.resize(1111, 777);
+        window.sweepPanel()->setBudgets(QStringLiteral("0.7,0.2"));
+        window.sweepPanel()->setMethods({QStringLiteral("fastv"), QStringLiteral("dart")});
         window.saveSettings();
     }
     MainWindow restored(oneThread);
     restored.restoreSettings();
+    QCOMPARE(restored.sweepPanel()->form().budgets, QStringLiteral("0.7,0.2"));
+    QCOMPARE(restored.sweepPanel()->methods(), (QStringList{QStringLiteral("fastv"), QStringLiteral("dart")}));
     QCOMPARE(restored.inspectPage()->methodPanel()->methodName(), QStringLiteral("vir+divprune"));
     QCOMPARE(restored.inspectPage()->methodPanel()->budget(), 0.3);
     QVERIFY(restored.isComparing());
