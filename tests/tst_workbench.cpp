@@ -96,6 +96,7 @@ private Q_SLOTS:
     void methodPanelParametersAndBudget();
     void methodPanelFollowsModelCapabilities();
     void tokenLayersDrawThePlan();
+    void rawImageOnRequest();
     void canvasHoverPinAndZoom();
     void budgetSliderReRunsLive();
     void compareShowsTwoPlansWithLinkedViews();
@@ -273,6 +274,31 @@ void TestWorkbench::tokenLayersDrawThePlan()
     const QImage lines = OverlayPainter::render(grey, &plan, {}, merges);
     QVERIFY(lines.pixelColor(100, 25) != QColor(128, 128, 128));
     QCOMPARE(lines.pixelColor(100, 75), QColor(128, 128, 128));
+}
+
+void TestWorkbench::rawImageOnRequest()
+{
+    // Holding Space shows the image without layers; letting go brings them back.
+    MainWindow window(oneThread);
+    prepare(window);
+    if (QTest::currentTestFailed())
+        return;
+    window.setQuestion(QStringLiteral("What is this?"));
+    QSignalSpy applied(window.inspectPage(), &InspectPage::answerApplied);
+    window.ask();
+    QTRY_COMPARE_WITH_TIMEOUT(applied.count(), 1, modelTimeoutMs);
+    ImageCanvas *canvas = window.inspectPage()->canvas();
+    canvas->resize(400, 300);
+    const QImage layered = canvas->grab().toImage();
+    QTest::keyPress(canvas, Qt::Key_Space);
+    QVERIFY(canvas->isRawView());
+    const QImage raw = canvas->grab().toImage();
+    QVERIFY(raw != layered);
+    QTest::keyRelease(canvas, Qt::Key_Space);
+    QVERIFY(!canvas->isRawView());
+    QCOMPARE(canvas->grab().toImage(), layered);
+    canvas->setRawView(true);   // View → Show the Raw Image
+    QCOMPARE(canvas->grab().toImage(), raw);
 }
 
 void TestWorkbench::canvasHoverPinAndZoom()

@@ -507,16 +507,16 @@ Droite : %2</translation>
         <translation>Réponse en %1 ms</translation>
     </message>
     <message>
-        <source>Hover a token to inspect it; click to pin.</source>
-        <translation>Survolez un jeton pour l&apos;inspecter ; cliquez pour l&apos;épingler.</translation>
-    </message>
-    <message>
         <source>Pinned: %1</source>
         <translation>Épinglé : %1</translation>
     </message>
     <message>
         <source>Method &apos;%1&apos; cannot run on the loaded model</source>
         <translation>La méthode « %1 » ne peut pas s&apos;exécuter sur le modèle chargé</translation>
+    </message>
+    <message>
+        <source>Hover a token to inspect it; click to pin; hold Space to see the image alone.</source>
+        <translation>Survolez un jeton pour l’inspecter ; cliquez pour l’épingler ; maintenez Espace pour voir l’image seule.</translation>
     </message>
 </context>
 <context>
@@ -747,6 +747,10 @@ Droite : %2</translation>
     <message>
         <source>Open the Demo Model</source>
         <translation>Ouvrir le modèle de démonstration</translation>
+    </message>
+    <message>
+        <source>Show the &amp;Raw Image (or hold Space)</source>
+        <translation>Afficher l’image &amp;brute (ou maintenir Espace)</translation>
     </message>
 </context>
 <context>

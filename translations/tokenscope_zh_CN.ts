@@ -505,16 +505,16 @@ Right: %2</source>
         <translation>回答用时 %1 ms</translation>
     </message>
     <message>
-        <source>Hover a token to inspect it; click to pin.</source>
-        <translation>将鼠标悬停在令牌上可查看详情；单击可固定。</translation>
-    </message>
-    <message>
         <source>Pinned: %1</source>
         <translation>已固定：%1</translation>
     </message>
     <message>
         <source>Method &apos;%1&apos; cannot run on the loaded model</source>
         <translation>方法“%1”无法在已加载的模型上运行</translation>
+    </message>
+    <message>
+        <source>Hover a token to inspect it; click to pin; hold Space to see the image alone.</source>
+        <translation>悬停在令牌上可查看详情；单击可固定；按住空格键可只看图像。</translation>
     </message>
 </context>
 <context>
@@ -745,6 +745,10 @@ Right: %2</source>
     <message>
         <source>Open the Demo Model</source>
         <translation>打开演示模型</translation>
+    </message>
+    <message>
+        <source>Show the &amp;Raw Image (or hold Space)</source>
+        <translation>显示原始图像(&amp;R)（或按住空格键）</translation>
     </message>
 </context>
 <context>

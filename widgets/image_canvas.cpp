@@ -7,6 +7,7 @@
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QHelpEvent>
+#include <QKeyEvent>
 #include <QLineF>
 #include <QMimeData>
 #include <QMouseEvent>
@@ -121,7 +122,37 @@ OverlayLayers ImageCanvas::paintedLayers() const
 {
     OverlayLayers layers = m_layers;
     layers.highlightedToken = m_pinned >= 0 ? m_pinned : m_hovered;
+    if (isRawView()) {
+        layers.tiles = layers.heatmap = layers.dropped = layers.merges = false;
+        layers.highlightedToken = -1;
+    }
     return layers;
+}
+
+void ImageCanvas::setRawView(bool raw)
+{
+    m_raw = raw;
+    update();
+}
+
+void ImageCanvas::keyPressEvent(QKeyEvent *event)
+{
+    if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
+        m_spaceHeld = true;
+        update();
+        return;
+    }
+    QWidget::keyPressEvent(event);
+}
+
+void ImageCanvas::keyReleaseEvent(QKeyEvent *event)
+{
+    if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
+        m_spaceHeld = false;
+        update();
+        return;
+    }
+    QWidget::keyReleaseEvent(event);
 }
 
 QRectF ImageCanvas::fittedRect() const

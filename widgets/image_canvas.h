@@ -30,6 +30,10 @@ public:
     int tileCount() const { return m_plan ? static_cast<int>(m_plan->tiles.size()) : 0; }
 
     void setLayers(const OverlayLayers &layers);
+    // The image alone, no layers (the legend stays, so nothing moves): while Space is held over
+    // the canvas, or from View → Show the Raw Image.
+    void setRawView(bool raw);
+    bool isRawView() const { return m_raw || m_spaceHeld; }
     const OverlayLayers &layers() const { return m_layers; }
 
     // View: zoom 1 fits the image; pan is the image centre's offset from the fitted centre, in
@@ -67,6 +71,8 @@ Q_SIGNALS:
 protected:
     bool event(QEvent *event) override;
     void paintEvent(QPaintEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+    void keyReleaseEvent(QKeyEvent *event) override;
     void wheelEvent(QWheelEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
@@ -95,6 +101,8 @@ private:
     std::optional<QPointF> m_pressAt;   // a press that has not (yet) become a drag
     QPointF m_lastDragAt;
     bool m_dragging = false;
+    bool m_raw = false;         // View → Show the Raw Image
+    bool m_spaceHeld = false;   // Space held over the canvas
 };
 
 } // namespace tokenscope::widgets

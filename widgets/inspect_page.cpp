@@ -357,7 +357,7 @@ void InspectPage::updateInspector()
     const int pinned = m_canvas->pinnedToken();
     const int token = pinned >= 0 ? pinned : m_canvas->hoveredToken();
     if (token < 0) {
-        m_inspector->setText(tr("Hover a token to inspect it; click to pin."));
+        m_inspector->setText(tr("Hover a token to inspect it; click to pin; hold Space to see the image alone."));
         return;
     }
     const QString text = m_canvas->tokenDescription(token);

@@ -147,6 +147,13 @@ void MainWindow::buildMenus()
     view->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, m_inspect->canvas(), &ImageCanvas::zoomOut);
     view->addAction(tr("&Fit to Window"), QKeySequence(Qt::CTRL | Qt::Key_0), m_inspect->canvas(),
                     &ImageCanvas::fitToWindow);
+    QAction *raw = view->addAction(tr("Show the &Raw Image (or hold Space)"));
+    raw->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    raw->setCheckable(true);
+    connect(raw, &QAction::toggled, this, [this](bool on) {
+        m_inspect->canvas()->setRawView(on);
+        m_inspect->comparisonCanvas()->setRawView(on);
+    });
     view->addSeparator();
     view->addAction(tr("&Inspect"), QKeySequence(Qt::CTRL | Qt::Key_1), this, &MainWindow::showInspector);
     view->addAction(tr("S&weep"), QKeySequence(Qt::CTRL | Qt::Key_2), this, &MainWindow::showSweeps);

@@ -31,7 +31,7 @@ struct OverlayLayers {
     bool heatmap = true;      // token scores (when the method produced any)
     bool dropped = true;      // dropped tokens dimmed and hatched
     bool merges = true;       // merged token -> the kept token it joined
-    double opacity = 0.55;    // of the heatmap and the dimming, in [0, 1]
+    double opacity = 0.35;    // of the heatmap and the dimming, in [0, 1]: the image stays readable
     int highlightedToken = -1;   // outlined (hover or pin), index into plan.tokens
 };
 
