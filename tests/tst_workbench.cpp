@@ -354,6 +354,21 @@ void TestWorkbench::canvasHoverPinAndZoom()
     QCOMPARE(canvas.pinnedToken(), -1);   // a drag is not a click
     canvas.fitToWindow();
     QCOMPARE(canvas.imageRect(), image);
+    // A double-click fits the zoomed view and pins nothing. The events as a window system sends
+    // them (press, release, double-click, release), sent directly: QTest's own double-click
+    // leaves its pointer state pressed for the tests after this one.
+    canvas.zoomBy(2.0, anchor);
+    const QPointF point = at(25, 75);
+    const QPointF global = canvas.mapToGlobal(point);
+    for (const auto &[type, buttons] : {std::pair{QEvent::MouseButtonPress, Qt::MouseButtons(Qt::LeftButton)},
+                                        std::pair{QEvent::MouseButtonRelease, Qt::MouseButtons()},
+                                        std::pair{QEvent::MouseButtonDblClick, Qt::MouseButtons(Qt::LeftButton)},
+                                        std::pair{QEvent::MouseButtonRelease, Qt::MouseButtons()}}) {
+        QMouseEvent event(type, point, global, Qt::LeftButton, buttons, Qt::NoModifier);
+        QCoreApplication::sendEvent(&canvas, &event);
+    }
+    QCOMPARE(canvas.imageRect(), image);
+    QCOMPARE(canvas.pinnedToken(), -1);
 }
 
 void TestWorkbench::budgetSliderReRunsLive()
@@ -436,6 +451,17 @@ void TestWorkbench::compareShowsTwoPlansWithLinkedViews()
     QTRY_COMPARE_WITH_TIMEOUT(applied.count(), 2, modelTimeoutMs);
     QCOMPARE(window.inspectPage()->comparisonCanvas()->plan()->tokensSent, keptCount(0.10, total));
     QCOMPARE(window.inspectPage()->canvas()->plan()->tokensSent, keptCount(0.5, total));
+    // The export holds both canvases, side by side.
+    const QImage both = window.inspectPage()->overlayImage();
+    const QImage left =
+        OverlayPainter::render(window.inspectPage()->canvas()->image(), &*window.inspectPage()->canvas()->plan(),
+                               overlayExportSize(window.inspectPage()->canvas()->image().size()));
+    QVERIFY2(both.width() > 2 * left.width() && both.height() > left.height(),
+             qPrintable(QStringLiteral("%1x%2 vs %3x%4")
+                            .arg(both.width())
+                            .arg(both.height())
+                            .arg(left.width())
+                            .arg(left.height())));
 
     // Zoom and pan on either canvas move both.
     window.inspectPage()->canvas()->zoomBy(3.0, window.inspectPage()->canvas()->imageRect().center());
@@ -450,6 +476,7 @@ void TestWorkbench::compareShowsTwoPlansWithLinkedViews()
     window.ask();
     QTRY_COMPARE_WITH_TIMEOUT(applied.count(), 3, modelTimeoutMs);
     QVERIFY(!window.inspectPage()->lastComparison().has_value());
+    QVERIFY(window.inspectPage()->overlayImage().width() < both.width() / 2 + 40);   // one canvas again
 }
 
 void TestWorkbench::settingsSurviveARestart()

@@ -198,6 +198,13 @@
     </message>
 </context>
 <context>
+    <name>OverlayExport</name>
+    <message>
+        <source>answer: %1</source>
+        <translation>réponse : %1</translation>
+    </message>
+</context>
+<context>
     <name>OverlayPainter</name>
     <message numerus="yes">
         <source>1/4 full resolution: %n tile(s)</source>
@@ -517,6 +524,10 @@ Droite : %2</translation>
     <message>
         <source>Hover a token to inspect it; click to pin; hold Space to see the image alone.</source>
         <translation>Survolez un jeton pour l’inspecter ; cliquez pour l’épingler ; maintenez Espace pour voir l’image seule.</translation>
+    </message>
+    <message>
+        <source>the left canvas</source>
+        <translation>le canevas de gauche</translation>
     </message>
 </context>
 <context>
@@ -924,6 +935,10 @@ Droite : %2</translation>
     <message>
         <source>The encoder is %1% of this prefill: these tokens cannot make it more than %2× faster (%3× in the LLM).</source>
         <translation>L’encodeur représente %1 % de ce préremplissage : ces jetons ne peuvent pas le rendre plus de %2× plus rapide (%3× dans le LLM).</translation>
+    </message>
+    <message>
+        <source>Stage timings of %1: total %2 ms</source>
+        <translation>Durées des étapes pour %1 : total %2 ms</translation>
     </message>
 </context>
 <context>

@@ -198,6 +198,13 @@
     </message>
 </context>
 <context>
+    <name>OverlayExport</name>
+    <message>
+        <source>answer: %1</source>
+        <translation>回答：%1</translation>
+    </message>
+</context>
+<context>
     <name>OverlayPainter</name>
     <message numerus="yes">
         <source>1/4 full resolution: %n tile(s)</source>
@@ -515,6 +522,10 @@ Right: %2</source>
     <message>
         <source>Hover a token to inspect it; click to pin; hold Space to see the image alone.</source>
         <translation>悬停在令牌上可查看详情；单击可固定；按住空格键可只看图像。</translation>
+    </message>
+    <message>
+        <source>the left canvas</source>
+        <translation>左侧画布</translation>
     </message>
 </context>
 <context>
@@ -922,6 +933,10 @@ Right: %2</source>
     <message>
         <source>The encoder is %1% of this prefill: these tokens cannot make it more than %2× faster (%3× in the LLM).</source>
         <translation>编码器占这次预填充的 %1%：这些令牌最多只能使其加快 %2×（LLM 内 %3×）。</translation>
+    </message>
+    <message>
+        <source>Stage timings of %1: total %2 ms</source>
+        <translation>%1 的各阶段耗时：共 %2 毫秒</translation>
     </message>
 </context>
 <context>

@@ -4,6 +4,7 @@
 #include "dropped_path.h"
 #include "tile_geometry.h"
 
+#include <QApplication>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QHelpEvent>
@@ -345,6 +346,11 @@ void ImageCanvas::mouseReleaseEvent(QMouseEvent *event)
     }
     if (!m_dragging) {
         const int token = tokenIndexAt(event->position());
+        // The pin before a click that may begin a double-click (a second click within the
+        // interval belongs to the same gesture).
+        if (!m_lastClick.isValid() || m_lastClick.elapsed() > QApplication::doubleClickInterval())
+            m_pinBeforeClick = m_pinned;
+        m_lastClick.start();
         setPinnedToken(token == m_pinned ? -1 : token);
     }
     m_pressAt.reset();
@@ -354,8 +360,12 @@ void ImageCanvas::mouseReleaseEvent(QMouseEvent *event)
 
 void ImageCanvas::mouseDoubleClickEvent(QMouseEvent *event)
 {
-    if (event->button() == Qt::LeftButton)
-        fitToWindow();
+    if (event->button() != Qt::LeftButton)
+        return;
+    // A double-click fits; the click that began it does not pin, nor does its last release.
+    m_pressAt.reset();
+    setPinnedToken(m_pinBeforeClick);
+    fitToWindow();
 }
 
 void ImageCanvas::leaveEvent(QEvent *event)

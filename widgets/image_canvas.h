@@ -9,6 +9,7 @@
 #include "overlay_painter.h"
 #include "pipeline/compression_plan.h"
 
+#include <QElapsedTimer>
 #include <QImage>
 #include <QPointF>
 #include <QWidget>
@@ -101,6 +102,8 @@ private:
     std::optional<QPointF> m_pressAt;   // a press that has not (yet) become a drag
     QPointF m_lastDragAt;
     bool m_dragging = false;
+    int m_pinBeforeClick = -1;   // restored when the click turns out to start a double-click
+    QElapsedTimer m_lastClick;
     bool m_raw = false;         // View → Show the Raw Image
     bool m_spaceHeld = false;   // Space held over the canvas
 };

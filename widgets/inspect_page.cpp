@@ -10,6 +10,7 @@
 #include "layer_panel.h"
 #include "method_panel.h"
 #include "model_session.h"
+#include "overlay_export.h"
 #include "overlay_painter.h"
 #include "question_panel.h"
 #include "result_text.h"
@@ -28,7 +29,17 @@ namespace tokenscope::widgets {
 
 namespace {
 constexpr int statusTimeoutMs = 8000;
+
+// "vir+visionselector · budget 50%"; the budget only where the method uses one.
+QString captionOf(const MethodPanel *panel)
+{
+    // The last part decides: "vir+fastv" keeps a budget, "vir" and "none" have none.
+    const MethodInfo *last = findMethod(panel->methodName().section(QLatin1Char('+'), -1).toStdString());
+    return !last || last->usesBudget
+               ? InspectPage::tr("%1 \u00b7 budget %2%").arg(panel->methodName()).arg(qRound(panel->budget() * 100))
+               : panel->methodName();
 }
+}   // namespace
 
 InspectPage::InspectPage(ModelSession *session, AppSettings *settings, const ComputeOptions &compute, QWidget *parent)
     : QWidget(parent), m_session(session), m_settings(settings), m_inspect(new InspectState(session, this)),
@@ -152,14 +163,7 @@ QWidget *InspectPage::buildResults()
 
 void InspectPage::updateCaptions()
 {
-    auto caption = [](const MethodPanel *panel) {
-        // The last part decides: "vir+fastv" keeps a budget, "vir" and "none" have none.
-        const MethodInfo *last = findMethod(panel->methodName().section(QLatin1Char('+'), -1).toStdString());
-        return !last || last->usesBudget
-                   ? tr("%1 \u00b7 budget %2%").arg(panel->methodName()).arg(qRound(panel->budget() * 100))
-                   : panel->methodName();
-    };
-    m_canvases->setCaptions(caption(m_methods), caption(m_compareMethods));
+    m_canvases->setCaptions(captionOf(m_methods), captionOf(m_compareMethods));
 }
 
 void InspectPage::setComparing(bool comparing)
@@ -268,11 +272,20 @@ void InspectPage::askIfPending()
 
 QImage InspectPage::overlayImage() const
 {
-    const QImage &image = m_canvas->image();
-    if (image.isNull())
-        return {};
-    const CompressionPlan *plan = m_canvas->plan() ? &*m_canvas->plan() : nullptr;
-    return OverlayPainter::render(image, plan, overlayExportSize(image.size()), m_canvas->layers());
+    std::vector<ExportPanel> panels;
+    const auto add = [&](const ImageCanvas *canvas, const MethodPanel *methods,
+                         const std::optional<RunResult> &result) {
+        const QImage &image = canvas->image();
+        if (image.isNull())
+            return;
+        const CompressionPlan *plan = canvas->plan() ? &*canvas->plan() : nullptr;
+        panels.push_back({OverlayPainter::render(image, plan, overlayExportSize(image.size()), canvas->layers()),
+                          captionOf(methods), result ? describeAnswer(*result) : QString()});
+    };
+    add(m_canvas, m_methods, m_inspect->lastResult());
+    if (isComparing())
+        add(m_compareCanvas, m_compareMethods, m_inspect->lastComparison());
+    return composeExport(panels);
 }
 
 void InspectPage::onModelLoaded(const tokenscope::ModelInfo &info)
@@ -324,6 +337,7 @@ void InspectPage::onAnswered(const InspectAnswer &answered)
     m_appliedGeneration = answered.generation;
     m_canvas->setPlan(result.plan);
     updateInspector();
+    m_chart->setSubject(answered.comparison ? tr("the left canvas") : QString());
     m_chart->setTimings(result.timings, result.flops);
     QString answer = describeAnswer(result);
     QString tokens = describeTokenCounts(result);

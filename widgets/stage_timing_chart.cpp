@@ -136,8 +136,10 @@ void StageTimingChart::rebuild(const StageTimings &timings, const PrefillFlops &
 
     auto *title = qobject_cast<QCPTextElement *>(m_plot->plotLayout()->element(0, 0));
     if (title)
-        title->setText(m_hasTimings ? tr("Stage timings: total %1 ms").arg(formatMs(timings.totalMs()))
-                                    : tr("Stage timings (no run yet)"));
+        title->setText(!m_hasTimings ? tr("Stage timings (no run yet)")
+                       : m_subject.isEmpty()
+                           ? tr("Stage timings: total %1 ms").arg(formatMs(timings.totalMs()))
+                           : tr("Stage timings of %1: total %2 ms").arg(m_subject, formatMs(timings.totalMs())));
     if (auto *caption = qobject_cast<QCPTextElement *>(m_plot->plotLayout()->element(2, 0)))
         caption->setText(m_hasTimings ? explainBound(flops) : QString());
     m_plot->replot();

@@ -22,6 +22,8 @@ public:
     ~StageTimingChart() override;
 
     void setTimings(const StageTimings &timings, const PrefillFlops &flops = {});
+    // Whose timings these are, named in the title when not the only run ("the left canvas").
+    void setSubject(const QString &subject) { m_subject = subject; }
     QString boundText() const;   // the line under the bars; empty before a run
     void clear();
     bool hasTimings() const { return m_hasTimings; }
@@ -36,6 +38,7 @@ private:
 
     QCustomPlot *m_plot;
     bool m_hasTimings = false;
+    QString m_subject;
 };
 
 } // namespace tokenscope::widgets
