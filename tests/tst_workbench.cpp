@@ -25,6 +25,7 @@
 #include <QDir>
 #include <QLabel>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QSettings>
 #include <QSlider>
 #include <QStandardPaths>
@@ -106,6 +107,7 @@ private Q_SLOTS:
     void demoModelDrawsItsPlan();
     void firstLookShowsCompression();
     void controlsSayWhyTheyAreOff();
+    void helpExplainsTheCanvas();
     void computeOptionsReloadTheModel();
     void languagesSwitch();   // last: it installs translators on the application
 
@@ -667,6 +669,31 @@ void TestWorkbench::controlsSayWhyTheyAreOff()
     QVERIFY2(describeTokenCounts(result).contains(QLatin1String("asked 12%")), qPrintable(describeTokenCounts(result)));
     result.plan.targetBudget = 0.3;
     QVERIFY(!describeTokenCounts(result).contains(QLatin1String("asked")));
+}
+
+void TestWorkbench::helpExplainsTheCanvas()
+{
+    MainWindow window(oneThread);
+    const QList<QAction *> actions = window.findChildren<QAction *>();
+    auto action = [&](const QString &text) {
+        const auto it = std::find_if(actions.begin(), actions.end(),
+                                     [&](const QAction *a) { return a->text().remove(u'&') == text; });
+        return it == actions.end() ? nullptr : *it;
+    };
+    QAction *guide = action(QStringLiteral("What Am I Looking At?"));
+    QVERIFY(guide);
+    QCOMPARE(guide->shortcut(), QKeySequence(QKeySequence::HelpContents));
+    guide->trigger();
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY((box = window.findChild<QMessageBox *>()) != nullptr);
+    QVERIFY(box->text().contains(QLatin1String("probability that the tile can be compressed")));
+    box->close();
+    QTRY_VERIFY(window.findChild<QMessageBox *>() == nullptr);
+    action(QStringLiteral("Keyboard Shortcuts"))->trigger();
+    QTRY_VERIFY((box = window.findChild<QMessageBox *>()) != nullptr);
+    QVERIFY2(box->text().contains(QLatin1String("Compare Side by Side")) &&
+                 box->text().contains(QLatin1String("Space")),
+             qPrintable(box->text()));
 }
 
 void TestWorkbench::computeOptionsReloadTheModel()

@@ -712,10 +712,6 @@ Droite : %2</translation>
         <translation>%1 : impossible d&apos;écrire le fichier</translation>
     </message>
     <message>
-        <source>Model loaded: %1</source>
-        <translation>Modèle chargé : %1</translation>
-    </message>
-    <message>
         <source>TokenScope — %1</source>
         <translation>TokenScope — %1</translation>
     </message>
@@ -762,6 +758,42 @@ Droite : %2</translation>
     <message>
         <source>Show the &amp;Raw Image (or hold Space)</source>
         <translation>Afficher l’image &amp;brute (ou maintenir Espace)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Aide</translation>
+    </message>
+    <message>
+        <source>&amp;What Am I Looking At?</source>
+        <translation>&amp;Que montre l’écran ?</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard Shortcuts</source>
+        <translation>&amp;Raccourcis clavier</translation>
+    </message>
+    <message>
+        <source>Model loaded: %1. F1 explains what the canvas shows.</source>
+        <translation>Modèle chargé : %1. F1 explique ce que montre le canevas.</translation>
+    </message>
+    <message>
+        <source>What am I looking at?</source>
+        <translation>Que montre l’écran ?</translation>
+    </message>
+    <message>
+        <source>Space (held)</source>
+        <translation>Espace (maintenu)</translation>
+    </message>
+    <message>
+        <source>the image alone, without layers</source>
+        <translation>l’image seule, sans calques</translation>
+    </message>
+    <message>
+        <source>Keyboard Shortcuts</source>
+        <translation>Raccourcis clavier</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;The image is cut into tiles&lt;/b&gt; (plus a thumbnail of the whole image). Each tile becomes visual tokens: 16 per 112-px tile at &lt;b&gt;1/4&lt;/b&gt; (blue outline, full detail) or 4 at &lt;b&gt;1/16&lt;/b&gt; (orange, compressed).&lt;/p&gt;&lt;p&gt;&lt;b&gt;p&lt;/b&gt; on a tile is the ViR router&apos;s probability that the tile can be compressed. The router sends a tile at 1/16 when p is above the quantile and the absolute threshold the legend names.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Token methods&lt;/b&gt; then keep a share of the tokens, the &lt;b&gt;budget&lt;/b&gt;: k = max(1, ⌊b·N⌋) of the N tokens. Their scores are the heatmap; dropped tokens are dimmed and hatched; merged tokens are joined to the token they went into. Hold &lt;b&gt;Space&lt;/b&gt; to see the image alone.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Compare&lt;/b&gt; (Ctrl+D) answers with a second method or budget on the same encoding. The &lt;b&gt;Sweep&lt;/b&gt; tab runs methods × budgets over a dataset and plots quality against tokens and latency.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;L’image est découpée en tuiles&lt;/b&gt; (plus une vignette de l’image entière). Chaque tuile devient des jetons visuels : 16 par tuile de 112 px à &lt;b&gt;1/4&lt;/b&gt; (contour bleu, tous les détails) ou 4 à &lt;b&gt;1/16&lt;/b&gt; (orange, compressée).&lt;/p&gt;&lt;p&gt;&lt;b&gt;p&lt;/b&gt; sur une tuile est la probabilité, selon le routeur ViR, que la tuile puisse être compressée. Le routeur envoie une tuile à 1/16 quand p dépasse le quantile et le seuil absolu que nomme la légende.&lt;/p&gt;&lt;p&gt;Les &lt;b&gt;méthodes de jetons&lt;/b&gt; gardent ensuite une part des jetons, le &lt;b&gt;budget&lt;/b&gt; : k = max(1, ⌊b·N⌋) des N jetons. Leurs scores forment la carte de chaleur ; les jetons écartés sont assombris et hachurés ; les jetons fusionnés sont reliés au jeton qu’ils ont rejoint. Maintenez &lt;b&gt;Espace&lt;/b&gt; pour voir l’image seule.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Comparer&lt;/b&gt; (Ctrl+D) répond avec une seconde méthode ou un second budget sur le même encodage. L’onglet &lt;b&gt;Balayage&lt;/b&gt; exécute méthodes × budgets sur un jeu de données et trace la qualité selon les jetons et la latence.&lt;/p&gt;</translation>
     </message>
 </context>
 <context>

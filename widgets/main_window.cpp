@@ -181,6 +181,10 @@ void MainWindow::buildMenus()
     QMenu *run = menuBar()->addMenu(tr("&Run"));
     m_askAction = run->addAction(tr("&Ask"), QKeySequence(Qt::CTRL | Qt::Key_Return), this, &MainWindow::ask);
     run->addAction(tr("&Cancel"), QKeySequence(Qt::Key_Escape), this, &MainWindow::cancel);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&What Am I Looking At?"), QKeySequence::HelpContents, this, &MainWindow::showGuide);
+    help->addAction(tr("&Keyboard Shortcuts"), this, &MainWindow::showShortcuts);
 }
 
 void MainWindow::fillRecentMenu(QMenu *menu, RecentKind recentKind)
@@ -304,7 +308,9 @@ void MainWindow::onModelLoaded(const tokenscope::ModelInfo &info)
     m_modelDir = QString::fromStdString(info.directory.string());
     m_sweeps->setModel(m_session, m_modelDir);
     m_settings->addRecent(RecentKind::Model, m_modelDir);
-    showStatus(tr("Model loaded: %1").arg(QString::fromStdString(info.directory.filename().string())), statusTimeoutMs);
+    showStatus(tr("Model loaded: %1. F1 explains what the canvas shows.")
+                   .arg(QString::fromStdString(info.directory.filename().string())),
+               statusTimeoutMs);
     updateActions();
     Q_EMIT modelReady(info);
 }
@@ -399,6 +405,50 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     saveSettings();
     QMainWindow::closeEvent(event);
+}
+
+void MainWindow::showGuide()
+{
+    auto *box =
+        new QMessageBox(QMessageBox::NoIcon, tr("What am I looking at?"), guideText(), QMessageBox::Close, this);
+    box->setTextFormat(Qt::RichText);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+void MainWindow::showShortcuts()
+{
+    // Every action with a shortcut, as the menus spell them.
+    QString rows;
+    for (QAction *action : menuBar()->findChildren<QAction *>())
+        if (!action->shortcut().isEmpty())
+            rows += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>")
+                        .arg(action->shortcut().toString(QKeySequence::NativeText).toHtmlEscaped(),
+                             action->text().remove(QLatin1Char('&')).toHtmlEscaped());
+    rows += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>")
+                .arg(tr("Space (held)"), tr("the image alone, without layers"));
+    auto *box =
+        new QMessageBox(QMessageBox::NoIcon, tr("Keyboard Shortcuts"),
+                        QStringLiteral("<table cellspacing=\"6\">%1</table>").arg(rows), QMessageBox::Close, this);
+    box->setTextFormat(Qt::RichText);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+QString MainWindow::guideText()
+{
+    return tr("<p><b>The image is cut into tiles</b> (plus a thumbnail of the whole image). Each tile becomes visual "
+              "tokens: 16 per 112-px tile at <b>1/4</b> (blue outline, full detail) or 4 at <b>1/16</b> (orange, "
+              "compressed).</p>"
+              "<p><b>p</b> on a tile is the ViR router's probability that the tile can be compressed. The router "
+              "sends a tile at 1/16 when p is above the quantile and the absolute threshold the legend names.</p>"
+              "<p><b>Token methods</b> then keep a share of the tokens, the <b>budget</b>: k = max(1, \u230a"
+              "b\u00b7N\u230b) "
+              "of the N tokens. Their scores are the heatmap; dropped tokens are dimmed and hatched; merged tokens "
+              "are joined to the token they went into. Hold <b>Space</b> to see the image alone.</p>"
+              "<p><b>Compare</b> (Ctrl+D) answers with a second method or budget on the same encoding. The "
+              "<b>Sweep</b> tab runs methods \u00d7 budgets over a dataset and plots quality against tokens and "
+              "latency.</p>");
 }
 
 void MainWindow::showStatus(const QString &message, int timeoutMs)

@@ -85,6 +85,8 @@ public Q_SLOTS:
     void chooseImage();
     void chooseOverlayExport();
     void chooseSweepFolder();
+    void showGuide();       // Help → What Am I Looking At?: the layers, p(compress), the budget rule
+    void showShortcuts();   // Help → Keyboard Shortcuts, from the menus' own actions
 
 private Q_SLOTS:
     void onModelLoaded(const tokenscope::ModelInfo &info);
@@ -101,6 +103,7 @@ private:
     void fillRecentMenu(QMenu *menu, RecentKind kind);
     // offerDemo: no model is loaded, so the message box offers the demo model.
     void reportError(const QString &message, bool offerDemo = false);
+    static QString guideText();
     void showStatus(const QString &message, int timeoutMs);
     void updateActions();
 
