@@ -26,6 +26,8 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSlider>
 #include <QStandardPaths>
@@ -728,6 +730,27 @@ void TestWorkbench::languagesSwitch()
             QCOMPARE(window.menuBar()->actions().value(0)->text(), fileMenu);
             QVERIFY(window.inspectPage()->methodPanel()->findChild<QCheckBox *>()->text() !=
                     QStringLiteral("Live: re-run on every change"));
+            // The translated Controls dock fits at the default window size: no sideways scrolling,
+            // and no button, box or label narrower than what it needs to show its text.
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            QWidget *controls = window.inspectPage()->controls();
+            auto *scroll = qobject_cast<QScrollArea *>(controls);
+            QVERIFY(scroll);
+            QVERIFY2(!scroll->horizontalScrollBar()->isVisible(), qPrintable(code));
+            for (QWidget *widget : controls->findChildren<QWidget *>()) {
+                if (!widget->isVisible() || !(qobject_cast<QAbstractButton *>(widget) ||
+                                              qobject_cast<QComboBox *>(widget) || qobject_cast<QLabel *>(widget)))
+                    continue;
+                if (auto *label = qobject_cast<QLabel *>(widget); label && label->wordWrap())
+                    continue;
+                QVERIFY2(widget->width() >= widget->minimumSizeHint().width(),
+                         qPrintable(QStringLiteral("%1: %2 is %3 px wide, needs %4")
+                                        .arg(code, QLatin1String(widget->metaObject()->className()) + QLatin1Char(' ') +
+                                                       widget->objectName())
+                                        .arg(widget->width())
+                                        .arg(widget->minimumSizeHint().width())));
+            }
             // Form validation speaks the language too (here: a sweep with no model).
             SweepPanel sweeps;
             QSignalSpy errors(&sweeps, &SweepPanel::errorReported);

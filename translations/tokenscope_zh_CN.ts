@@ -793,6 +793,10 @@ Right: %2</source>
         <source>&lt;p&gt;&lt;b&gt;The image is cut into tiles&lt;/b&gt; (plus a thumbnail of the whole image). Each tile becomes visual tokens: 16 per 112-px tile at &lt;b&gt;1/4&lt;/b&gt; (blue outline, full detail) or 4 at &lt;b&gt;1/16&lt;/b&gt; (orange, compressed).&lt;/p&gt;&lt;p&gt;&lt;b&gt;p&lt;/b&gt; on a tile is the ViR router&apos;s probability that the tile can be compressed. The router sends a tile at 1/16 when p is above the quantile and the absolute threshold the legend names.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Token methods&lt;/b&gt; then keep a share of the tokens, the &lt;b&gt;budget&lt;/b&gt;: k = max(1, ⌊b·N⌋) of the N tokens. Their scores are the heatmap; dropped tokens are dimmed and hatched; merged tokens are joined to the token they went into. Hold &lt;b&gt;Space&lt;/b&gt; to see the image alone.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Compare&lt;/b&gt; (Ctrl+D) answers with a second method or budget on the same encoding. The &lt;b&gt;Sweep&lt;/b&gt; tab runs methods × budgets over a dataset and plots quality against tokens and latency.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;图像被切分为图块&lt;/b&gt;（外加整幅图像的缩略图）。每个图块变成视觉令牌：112 像素图块在 &lt;b&gt;1/4&lt;/b&gt; 时为 16 个（蓝色边框，完整细节），在 &lt;b&gt;1/16&lt;/b&gt; 时为 4 个（橙色，已压缩）。&lt;/p&gt;&lt;p&gt;图块上的 &lt;b&gt;p&lt;/b&gt; 是 ViR 路由器认为该图块可被压缩的概率。当 p 高于图例所示的分位数和绝对阈值时，路由器以 1/16 发送该图块。&lt;/p&gt;&lt;p&gt;随后&lt;b&gt;令牌方法&lt;/b&gt;保留一部分令牌，即&lt;b&gt;预算&lt;/b&gt;：N 个令牌中保留 k = max(1, ⌊b·N⌋) 个。它们的分数显示为热力图；被丢弃的令牌变暗并加阴影线；被合并的令牌连到其并入的令牌。按住&lt;b&gt;空格键&lt;/b&gt;可只看图像。&lt;/p&gt;&lt;p&gt;&lt;b&gt;对比&lt;/b&gt;（Ctrl+D）在同一编码上用第二种方法或预算作答。&lt;b&gt;扫描&lt;/b&gt;标签页在数据集上运行方法 × 预算，并绘制质量与令牌数、延迟的关系。&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
 </context>
 <context>
     <name>tokenscope::widgets::MethodPanel</name>

@@ -2,7 +2,7 @@
 #include "compute_panel.h"
 
 #include <QComboBox>
-#include <QHBoxLayout>
+#include <QGridLayout>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QThread>
@@ -25,15 +25,20 @@ ComputePanel::ComputePanel(QWidget *parent)
     m_device->setToolTip(tr("Where the model runs; CUDA needs a CUDA build of LibTorch and a GPU"));
     m_dtype->setToolTip(tr("fp32 on CPUs; bf16 is the released models' dtype and the fast path on GPUs"));
 
-    auto *layout = new QHBoxLayout(this);
+    // Two rows: where and how precisely, then threads and Apply; one row does not fit a
+    // translated dock.
+    auto *layout = new QGridLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_device);
-    layout->addWidget(m_dtype);
-    layout->addWidget(m_threads);
-    layout->addWidget(m_apply);
+    layout->addWidget(m_device, 0, 0);
+    layout->addWidget(m_dtype, 0, 1);
+    layout->addWidget(m_threads, 1, 0);
+    layout->addWidget(m_apply, 1, 1);
 
-    for (QComboBox *combo : {m_device, m_dtype})
+    for (QComboBox *combo : {m_device, m_dtype}) {
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        combo->setMinimumContentsLength(4);
         connect(combo, &QComboBox::currentIndexChanged, this, &ComputePanel::updateApply);
+    }
     // A device picked here starts at its default dtype, as on the command lines (defaultDType).
     connect(m_device, &QComboBox::activated, this, [this] {
         const auto device = parseDeviceKind(m_device->currentData().toString().toStdString()).value_or(DeviceKind::Cpu);

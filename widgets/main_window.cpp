@@ -174,7 +174,14 @@ void MainWindow::buildMenus()
         languages->addAction(action);
         connect(action, &QAction::triggered, this, [this, code = choice.code, name = choice.name] {
             m_settings->setLanguage(code);
-            statusBar()->showMessage(tr("The window speaks %1 from the next start.").arg(name), statusTimeoutMs);
+            // Said where it is seen, not only in the status bar: nothing changes until a restart.
+            const QString message = tr("The window speaks %1 from the next start.").arg(name);
+            statusBar()->showMessage(message, statusTimeoutMs);
+            if (m_errorDialogs) {
+                auto *box = new QMessageBox(QMessageBox::Information, tr("Language"), message, QMessageBox::Ok, this);
+                box->setAttribute(Qt::WA_DeleteOnClose);
+                box->open();
+            }
         });
     }
 

@@ -101,6 +101,12 @@ MethodPanel::MethodPanel(QWidget *parent)
                            Qt::ToolTipRole);
     }
     m_ratio->setCurrentIndex(std::max(0, m_ratio->findData(QStringLiteral("vir"))));
+    // The boxes may be narrower than their longest entry (the list still shows it in full), so
+    // that a translated dock fits beside the canvas.
+    for (QComboBox *combo : {m_ratio, m_tokens}) {
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        combo->setMinimumContentsLength(12);
+    }
 
     m_slider->setRange(1, 100);
     m_slider->setValue(50);

@@ -91,8 +91,8 @@ void setUpPlot(QCustomPlot *plot, const QString &title, const QString &xLabel, c
     plot->clearPlottables();
     plot->clearItems();
     QCPLayoutGrid *layout = plot->plotLayout();
-    if (!layout->take(plot->legend))   // where the previous figure put it, or the default inset
-        plot->axisRect()->insetLayout()->take(plot->legend);
+    if (QCPLayout *holder = plot->legend->layout())   // the previous figure's row, or the default inset
+        holder->take(plot->legend);
     for (int i = layout->elementCount() - 1; i >= 0; --i)   // the previous figure's title
         if (qobject_cast<QCPTextElement *>(layout->elementAt(i)))
             layout->removeAt(i);
