@@ -138,22 +138,24 @@ void ImageCanvas::setRawView(bool raw)
 
 void ImageCanvas::keyPressEvent(QKeyEvent *event)
 {
-    if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
-        m_spaceHeld = true;
-        update();
-        return;
-    }
-    QWidget::keyPressEvent(event);
+    if (!holdSpace(event, true))
+        QWidget::keyPressEvent(event);
 }
 
 void ImageCanvas::keyReleaseEvent(QKeyEvent *event)
 {
-    if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
-        m_spaceHeld = false;
-        update();
-        return;
-    }
-    QWidget::keyReleaseEvent(event);
+    if (!holdSpace(event, false))
+        QWidget::keyReleaseEvent(event);
+}
+
+// Space held shows the raw image; true when `event` was that key.
+bool ImageCanvas::holdSpace(const QKeyEvent *event, bool held)
+{
+    if (event->key() != Qt::Key_Space || event->isAutoRepeat())
+        return false;
+    m_spaceHeld = held;
+    update();
+    return true;
 }
 
 QRectF ImageCanvas::fittedRect() const

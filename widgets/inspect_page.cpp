@@ -33,9 +33,7 @@ constexpr int statusTimeoutMs = 8000;
 // "vir+visionselector · budget 50%"; the budget only where the method uses one.
 QString captionOf(const MethodPanel *panel)
 {
-    // The last part decides: "vir+fastv" keeps a budget, "vir" and "none" have none.
-    const MethodInfo *last = findMethod(panel->methodName().section(QLatin1Char('+'), -1).toStdString());
-    return !last || last->usesBudget
+    return panel->usesBudget()
                ? InspectPage::tr("%1 \u00b7 budget %2%").arg(panel->methodName()).arg(qRound(panel->budget() * 100))
                : panel->methodName();
 }

@@ -212,6 +212,12 @@ bool MethodPanel::setChoice(const QString &name, double budget)
     return true;
 }
 
+bool MethodPanel::usesBudget() const
+{
+    const MethodInfo *ratio = ratioMethod();
+    return tokenMethod() != nullptr || (ratio && ratio->usesBudget);
+}
+
 double MethodPanel::budget() const
 {
     return m_budget->value() / 100.0;
@@ -378,14 +384,13 @@ void MethodPanel::updateEnabled()
     // Only ViR composes with a token method (the catalog's rule); the other ratio methods stand alone.
     const QString ratio = m_ratio->currentData().toString();
     m_tokens->setEnabled(ratio == QLatin1String("none") || ratio == QLatin1String("vir"));
-    const MethodInfo *ratioPart = ratioMethod();
-    const bool usesBudget = tokenMethod() != nullptr || (ratioPart && ratioPart->usesBudget);
-    m_slider->setEnabled(usesBudget);
-    m_budget->setEnabled(usesBudget);
+    const bool withBudget = usesBudget();
+    m_slider->setEnabled(withBudget);
+    m_budget->setEnabled(withBudget);
     QString note;
     if (!m_tokens->isEnabled())
         note = tr("Token methods run after full tiles or the ViR router only.");
-    else if (!usesBudget)
+    else if (!withBudget)
         note = tr("No budget: every token of the tiles is kept. Choose a token method to keep a share of them.");
     m_note->setText(note);
     m_note->setVisible(!note.isEmpty());

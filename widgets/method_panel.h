@@ -41,6 +41,7 @@ public:
     // name or a budget outside (0, 1].
     bool setChoice(const QString &name, double budget);
     double budget() const;             // (0, 1], in whole percent
+    bool usesBudget() const;           // a token method, or a ratio method that takes one ("vir-budget")
     void setBudget(double budget);
     // The parameters the user moved off their defaults (defaults are the core's own).
     std::map<std::string, double> parameters() const;
