@@ -7,6 +7,7 @@
 #include "compress/method_catalog.h"
 #include "fixtures/random_checkpoint.h"
 #include "pipeline/engine.h"
+#include "pipeline/plan_preview.h"
 #include "test_support.h"
 
 #include <QtTest/QtTest>
@@ -20,6 +21,9 @@ private Q_SLOTS:
     void topKProperties_data();
     void topKProperties();
     void randomIsSeeded();
+    void budgetMoveDrawnFromThePlanMatchesARun_data();
+    void budgetMoveDrawnFromThePlanMatchesARun();
+    void budgetMoveNeedsARunOtherwise();
     void keptCountRule_data();
     void keptCountRule();
     void badChoices_data();
@@ -127,6 +131,52 @@ void TestCompressionMethods::randomIsSeeded()
     for (std::uint64_t seed = 2; seed < 8 && !anyDiffers; ++seed)
         anyDiffers = keptOf(run("random", 0.5, seed)) != a;
     QVERIFY(anyDiffers);
+}
+
+void TestCompressionMethods::budgetMoveDrawnFromThePlanMatchesARun_data()
+{
+    QTest::addColumn<QString>("method");
+    int rows = 0;
+    for (const MethodInfo &m : compressionMethods())
+        if (m.keepsTopScores) {
+            QTest::newRow(m.name.c_str()) << QString::fromStdString(m.name);
+            QTest::addRow("vir+%s", m.name.c_str()) << QString::fromStdString("vir+" + m.name);
+            ++rows;
+        }
+    QVERIFY(rows >= 2);   // VisionSelector and FastV at least
+}
+
+// The overlay a budget slider draws before the model has run must be the one the run then shows.
+void TestCompressionMethods::budgetMoveDrawnFromThePlanMatchesARun()
+{
+    QFETCH(QString, method);
+    const std::string name = method.toStdString();
+    const RunResult shown = run(name, 0.5);
+    for (double budget : {0.01, 0.25, 0.4, 0.75, 1.0}) {
+        const auto preview = planAtBudget(shown.plan, chooseMethod(name, 0.5), chooseMethod(name, budget));
+        QVERIFY(preview);
+        const RunResult ran = run(name, budget);
+        QCOMPARE(preview->tokensSent, ran.plan.tokensSent);
+        QCOMPARE(preview->budget, ran.plan.budget);
+        for (std::size_t i = 0; i < ran.plan.tokens.size(); ++i) {
+            QCOMPARE(preview->tokens[i].kept, ran.plan.tokens[i].kept);
+            QCOMPARE(preview->tokens[i].score, ran.plan.tokens[i].score);
+        }
+    }
+}
+
+void TestCompressionMethods::budgetMoveNeedsARunOtherwise()
+{
+    const RunResult fastv = run("fastv", 0.5);
+    // Another parameter, another method, or a method whose kept set is not the top of its scores.
+    QVERIFY(!planAtBudget(fastv.plan, chooseMethod("fastv", 0.5), chooseMethod("fastv", 0.3, {{"layer", 1}})));
+    QVERIFY(!planAtBudget(fastv.plan, chooseMethod("fastv", 0.5), chooseMethod("visionselector", 0.3)));
+    for (const MethodInfo &m : compressionMethods()) {
+        if (m.keepsTopScores || !m.usesBudget)
+            continue;
+        const RunResult r = run(m.name, 0.5);
+        QVERIFY2(!planAtBudget(r.plan, chooseMethod(m.name, 0.5), chooseMethod(m.name, 0.3)), m.name.c_str());
+    }
 }
 
 void TestCompressionMethods::keptCountRule_data()

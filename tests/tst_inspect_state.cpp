@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 // The Inspect page's state without a window: an answer arrives with its comparison in one signal,
-// a superseded ask never arrives, an answer about an image no longer shown never arrives, and a
-// comparison is paired only with its own answer.
+// a superseded ask never arrives, an answer about an image no longer shown never arrives, a
+// comparison is paired only with its own answer, a budget move is drawn from the answer on screen
+// only where that is exact, and the answer history keeps every answer with its reference.
 
+#include "answer_history.h"
 #include "fixtures/random_checkpoint.h"
 #include "inspect_state.h"
 #include "model_session.h"
@@ -40,6 +42,8 @@ private Q_SLOTS:
     void supersededAskNeverArrives();
     void answerAboutAnEarlierImageNeverArrives();
     void comparisonIsPairedOnlyWithItsOwnAnswer();
+    void budgetMoveIsDrawnFromTheAnswerOnScreen();
+    void historyKeepsEveryAnswerNewestFirst();
 
 private:
     void waitUntilIdle();
@@ -128,6 +132,78 @@ void TestInspectState::comparisonIsPairedOnlyWithItsOwnAnswer()
     QCOMPARE(answerAt(answered, 0).generation, plain);
     QVERIFY(!answerAt(answered, 0).comparison.has_value());
     QVERIFY(!state.lastComparison());
+}
+
+void TestInspectState::budgetMoveIsDrawnFromTheAnswerOnScreen()
+{
+    InspectState state(m_session.get());
+    QVERIFY(!state.planAtBudget(chooseMethod("fastv", 0.25)));   // nothing answered yet
+    state.setImage(image(112), QStringLiteral("left-right.png"));
+    QSignalSpy answered(&state, &InspectState::answered);
+    state.ask(m_question, chooseMethod("fastv", 0.5), chooseMethod("random", 0.5));
+    QTRY_COMPARE_WITH_TIMEOUT(answered.count(), 1, timeoutMs);
+    QCOMPARE(state.lastQuestion(), m_question);
+
+    const auto left = state.planAtBudget(chooseMethod("fastv", 0.25));
+    QVERIFY(left);
+    const int n = int(left->tokens.size());
+    QCOMPARE(left->tokensSent, keptCount(0.25, n));
+    QCOMPARE(int(std::count_if(left->tokens.begin(), left->tokens.end(), [](const VisualToken &t) { return t.kept; })),
+             keptCount(0.25, n));
+    // The right canvas ran random, which ranks nothing; another method needs its own run.
+    QVERIFY(!state.planAtBudget(chooseMethod("random", 0.25), true));
+    QVERIFY(!state.planAtBudget(chooseMethod("visionselector", 0.25)));
+    // A new image forgets the answer the plan would be drawn from.
+    state.setImage(image(84), QStringLiteral("narrow.png"));
+    QVERIFY(!state.planAtBudget(chooseMethod("fastv", 0.25)));
+}
+
+void TestInspectState::historyKeepsEveryAnswerNewestFirst()
+{
+    AnswerHistoryModel history;
+    const auto entry = [](const QString &answer, std::optional<ReferenceAnswer> reference) {
+        AskEntry e;
+        e.imagePath = QStringLiteral("/data/cards/362.png");
+        e.question = QStringLiteral("What word is written on the card?");
+        e.method = QStringLiteral("vir+visionselector");
+        e.budget = 0.5;
+        e.tokensSent = 26;
+        e.tokensBefore = 112;
+        e.answer = answer;
+        e.reference = std::move(reference);
+        return e;
+    };
+    const ReferenceAnswer lamp{{"lamp"}, Metric::ExactMatch};
+    history.addAsk({entry(QStringLiteral("Lamp."), lamp)});
+    AskEntry right = entry(QStringLiteral("kite"), lamp);
+    right.rightCanvas = true;
+    right.method = QStringLiteral("all-1/16");
+    right.usesBudget = false;
+    history.addAsk({entry(QStringLiteral("frog"), std::nullopt), right});
+
+    QCOMPARE(history.rowCount(), 3);
+    const auto cell = [&](int row, int column) { return history.index(row, column).data().toString(); };
+    // Newest first; a comparison's two rows share their ask number.
+    QCOMPARE(cell(0, AnswerHistoryModel::Ask), QStringLiteral("2"));
+    QCOMPARE(cell(1, AnswerHistoryModel::Ask), QStringLiteral("2 right"));
+    QCOMPARE(cell(2, AnswerHistoryModel::Ask), QStringLiteral("1"));
+    QCOMPARE(cell(2, AnswerHistoryModel::Image), QStringLiteral("362.png"));
+    QCOMPARE(cell(2, AnswerHistoryModel::Budget), QStringLiteral("50%"));
+    QCOMPARE(cell(1, AnswerHistoryModel::Budget), QStringLiteral("\u2014"));   // all-1/16 takes no budget
+    QCOMPARE(cell(2, AnswerHistoryModel::Tokens), QStringLiteral("26 / 112"));
+    // Scored by the reference's metric: exact match ignores case and punctuation.
+    QCOMPARE(cell(2, AnswerHistoryModel::Reference), QStringLiteral("lamp"));
+    QCOMPARE(cell(2, AnswerHistoryModel::Match), QStringLiteral("\u2713"));
+    QCOMPARE(cell(1, AnswerHistoryModel::Match), QStringLiteral("\u2717"));
+    QVERIFY(cell(0, AnswerHistoryModel::Match).isEmpty());   // no reference, no verdict
+    QCOMPARE(history.entry(1).method, QStringLiteral("all-1/16"));
+
+    // The oldest answers go first once the history is full.
+    for (int i = 0; i < AnswerHistoryModel::maximumEntries; ++i)
+        history.addAsk({entry(QStringLiteral("lamp"), lamp)});
+    QCOMPARE(history.rowCount(), AnswerHistoryModel::maximumEntries);
+    QCOMPARE(cell(0, AnswerHistoryModel::Ask), QString::number(2 + AnswerHistoryModel::maximumEntries));
+    QCOMPARE(cell(history.rowCount() - 1, AnswerHistoryModel::Ask), QStringLiteral("3"));
 }
 
 QTEST_MAIN(TestInspectState)

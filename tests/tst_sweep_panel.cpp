@@ -278,6 +278,9 @@ void TestSweepPanel::sweepRunsWithoutStallingTheGui()
     QVERIFY(QFileInfo::exists(activated.at(0).at(0).toString()));
     QCOMPARE(activated.at(0).at(2).toString(), QStringLiteral("random"));
     QCOMPARE(activated.at(0).at(3).toDouble(), 0.25);
+    // With its reference answers and their metric, which the Inspect page's history scores against.
+    QVERIFY(!activated.at(0).at(4).toStringList().isEmpty());
+    QVERIFY(!activated.at(0).at(5).toString().isEmpty());
 
     // Exports: the figures and the summary files.
     QVERIFY(panel.exportFigures(qPath(m_dir / "exported")));

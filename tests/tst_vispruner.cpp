@@ -63,6 +63,8 @@ void TestVisPruner::diverseMatchesReferenceLoop_data()
     QTest::newRow("61 -> 7 (odd sizes, several rounds)") << 61 << 7;
     QTest::newRow("40 -> 33 (one short round)") << 40 << 33;
     QTest::newRow("10 -> 10 (nothing to do)") << 10 << 10;
+    // Enough rounds for the neighbour lists to be rebuilt several times (at every halving).
+    QTest::newRow("1200 -> 60 (the demo's scale)") << 1200 << 60;
 }
 
 void TestVisPruner::diverseMatchesReferenceLoop()
@@ -77,6 +79,21 @@ void TestVisPruner::diverseMatchesReferenceLoop()
     for (int i = 0; i < tokens; ++i)
         residual[std::size_t(i)] = (i * 7) % tokens;
     QCOMPARE(vispruneDiverse(residual, count, similarity), referenceLoop(features, residual, count));
+    // Only part of the tokens (the important ones are not in the residual), in clusters of 48
+    // near-copies, more than a neighbour list holds: a token's listed neighbours are often all
+    // outside B, and the rule must still find its best B token.
+    if (tokens >= 100) {
+        const auto centres = torch::randn({tokens / 48 + 1, 6});
+        const auto clustered = torch::nn::functional::normalize(centres.repeat_interleave(48, 0).slice(0, 0, tokens) +
+                                                                    0.01 * torch::randn({tokens, 6}),
+                                                                torch::nn::functional::NormalizeFuncOptions().dim(-1));
+        std::vector<std::int64_t> part;
+        for (int i = 0; i < tokens; ++i)
+            if ((i * 13) % 5 != 0)
+                part.push_back((i * 7) % tokens);
+        QCOMPARE(vispruneDiverse(part, count, clustered.matmul(clustered.t()).contiguous()),
+                 referenceLoop(clustered, part, count));
+    }
 }
 
 void TestVisPruner::importantThenDiverse()

@@ -5,6 +5,7 @@
 // restart.
 
 #include "app_settings.h"
+#include "canvas_pair.h"
 #include "demo_resources.h"
 #include "fixtures/random_checkpoint.h"
 #include "gallery_view.h"
@@ -102,7 +103,9 @@ private Q_SLOTS:
     void rawImageOnRequest();
     void canvasHoverPinAndZoom();
     void budgetSliderReRunsLive();
+    void budgetMoveIsDrawnBeforeTheRunWhereExact();
     void compareShowsTwoPlansWithLinkedViews();
+    void compareCanvasesSitLevel();
     void settingsSurviveARestart();
     void galleryOpensImagesWithTheirQuestions();
     void openedImagesAskWhenLive();
@@ -278,6 +281,12 @@ void TestWorkbench::tokenLayersDrawThePlan()
     const QImage lines = OverlayPainter::render(grey, &plan, {}, merges);
     QVERIFY(lines.pixelColor(100, 25) != QColor(128, 128, 128));
     QCOMPARE(lines.pixelColor(100, 75), QColor(128, 128, 128));
+    // Its arrowhead is at the kept token's end, not at the dropped one's; the legend names it.
+    QVERIFY(lines.pixelColor(30, 22) != QColor(128, 128, 128));
+    QCOMPARE(lines.pixelColor(170, 22), QColor(128, 128, 128));
+    const QStringList legend = OverlayPainter(grey, &plan, merges).legendTexts();
+    QVERIFY2(legend.filter(QStringLiteral("merged: 1 dropped token")).size() == 1, qPrintable(legend.join(u'|')));
+    QVERIFY(OverlayPainter(grey, &plan, none).legendTexts().filter(QStringLiteral("merged")).isEmpty());
 }
 
 void TestWorkbench::rawImageOnRequest()
@@ -422,6 +431,71 @@ void TestWorkbench::budgetSliderReRunsLive()
     const QRectF image = window.inspectPage()->canvas()->imageRect();
     QTest::mouseMove(window.inspectPage()->canvas(), image.center().toPoint() - QPoint(int(image.width() / 4), 0));
     QTRY_VERIFY(window.inspectPage()->inspectorText().startsWith(QLatin1String("Token ")));
+}
+
+void TestWorkbench::budgetMoveIsDrawnBeforeTheRunWhereExact()
+{
+    MainWindow window(oneThread);
+    window.resize(1400, 800);
+    window.show();
+    prepare(window);
+    if (QTest::currentTestFailed())
+        return;
+    InspectPage *page = window.inspectPage();
+    QVERIFY(window.setMethod(QStringLiteral("fastv"), 0.5));
+    QVERIFY(window.setComparisonMethod(QStringLiteral("random"), 0.5));
+    window.setComparing(true);
+    window.setQuestion(QStringLiteral("What colour is the left half?"));
+    QSignalSpy applied(page, &InspectPage::answerApplied);
+    window.ask();
+    QTRY_COMPARE_WITH_TIMEOUT(applied.count(), 1, modelTimeoutMs);
+    const int total = int(page->lastResult()->plan.tokens.size());
+    const auto keptFlags = [](const CompressionPlan &plan) {
+        std::vector<bool> kept;
+        for (const VisualToken &t : plan.tokens)
+            kept.push_back(t.kept);
+        return kept;
+    };
+
+    // FastV keeps its top scores: the left canvas shows the new budget before any event is processed.
+    page->methodPanel()->budgetSlider()->setValue(25);
+    QCOMPARE(applied.count(), 1);
+    QCOMPARE(page->canvas()->plan()->tokensSent, keptCount(0.25, total));
+    QCOMPARE(page->canvas()->plan()->budget, 0.25);
+    const std::vector<bool> drawn = keptFlags(*page->canvas()->plan());
+    QTRY_COMPARE_WITH_TIMEOUT(applied.count(), 2, modelTimeoutMs);
+    QCOMPARE(keptFlags(page->lastResult()->plan), drawn);   // the run agrees with what was drawn
+
+    // Random ranks nothing: the right canvas waits for its run.
+    page->comparisonMethodPanel()->budgetSlider()->setValue(20);
+    QCOMPARE(page->comparisonCanvas()->plan()->tokensSent, keptCount(0.5, total));
+    QTRY_COMPARE_WITH_TIMEOUT(applied.count(), 3, modelTimeoutMs);
+    QCOMPARE(page->comparisonCanvas()->plan()->tokensSent, keptCount(0.2, total));
+}
+
+void TestWorkbench::compareCanvasesSitLevel()
+{
+    // Two legends of different heights (merges, drops and scores on the left, none on the right).
+    CanvasPair pair;
+    pair.resize(640, 320);
+    pair.setComparing(true);
+    pair.setImage(greyImage());
+    pair.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&pair));
+    CompressionPlan plain = syntheticPlan();
+    for (VisualToken &t : plain.tokens) {
+        t.kept = true;
+        t.mergedInto = -1;
+        t.score = 0;
+    }
+    plain.tokensSent = int(plain.tokens.size());
+    pair.primary()->setPlan(syntheticPlan());
+    pair.secondary()->setPlan(plain);
+    QVERIFY2(pair.primary()->legendHeight() > pair.secondary()->legendHeight(),
+             qPrintable(
+                 QStringLiteral("%1 vs %2").arg(pair.primary()->legendHeight()).arg(pair.secondary()->legendHeight())));
+    QCOMPARE(pair.primary()->imageRect().top(), pair.secondary()->imageRect().top());
+    QCOMPARE(pair.primary()->imageRect().height(), pair.secondary()->imageRect().height());
 }
 
 void TestWorkbench::compareShowsTwoPlansWithLinkedViews()
@@ -631,7 +705,7 @@ void TestWorkbench::firstLookShowsCompression()
     window.openModel(demoModelDir());
     QTRY_COMPARE_WITH_TIMEOUT(model.count(), 1, modelTimeoutMs);
     const GalleryImage first = galleryImages().value(0);
-    window.openGalleryImage(first.path, first.question);
+    window.openGalleryImage(first.path, first.question, first.answer);
     QTRY_COMPARE_WITH_TIMEOUT(applied.count(), 1, modelTimeoutMs);
     InspectPage *page = window.inspectPage();
     QCOMPARE(page->methodPanel()->methodName(), QStringLiteral("vir+visionselector"));
@@ -639,6 +713,11 @@ void TestWorkbench::firstLookShowsCompression()
     const CompressionPlan &plan = *page->canvas()->plan();
     QVERIFY2(plan.tokensSent < plan.tokensBeforeCompression / 3, qPrintable(page->tokenCountText()));
     QCOMPARE(page->answerText(), QStringLiteral("lamp"));
+    // The history has the ask, scored against the gallery's answer.
+    QCOMPARE(page->history()->rowCount(), 1);
+    QCOMPARE(page->history()->index(0, AnswerHistoryModel::Reference).data().toString(), first.answer);
+    QCOMPARE(page->history()->index(0, AnswerHistoryModel::Match).data().toString(), QStringLiteral("\u2713"));
+    QCOMPARE(page->history()->entry(0).question, first.question);
     // The legend says what p is and which rule turned it into each tile's ratio.
     const QStringList legend = OverlayPainter(page->canvas()->image(), &plan).legendTexts();
     QVERIFY2(legend.join(u'|').contains(QLatin1String("1/16 where p > ")), qPrintable(legend.join(u'|')));

@@ -256,6 +256,13 @@
         <source>no token scores: %1 keeps every token of its tiles</source>
         <translation>pas de scores de jetons : %1 garde tous les jetons de ses tuiles</translation>
     </message>
+    <message numerus="yes">
+        <source>merged: %n dropped token(s) → the kept token each joined</source>
+        <translation>
+            <numerusform>fusionné : %n jeton écarté → le jeton conservé qu’il a rejoint</numerusform>
+            <numerusform>fusionnés : %n jetons écartés → le jeton conservé que chacun a rejoint</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ResultText</name>
@@ -354,6 +361,65 @@
     <message>
         <source>headless mode needs --model, --image and --question</source>
         <translation>le mode sans fenêtre nécessite --model, --image et --question</translation>
+    </message>
+</context>
+<context>
+    <name>tokenscope::widgets::AnswerHistoryModel</name>
+    <message>
+        <source>%1 right</source>
+        <translation>%1 droite</translation>
+    </message>
+    <message>
+        <source>(no visible text)</source>
+        <translation>(aucun texte visible)</translation>
+    </message>
+    <message>
+        <source>%1 against the reference: %2</source>
+        <translation>%1 par rapport à la référence : %2</translation>
+    </message>
+    <message>
+        <source>Double-click to show this ask again</source>
+        <translation>Double-cliquez pour afficher de nouveau cette question</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>n°</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>Image</translation>
+    </message>
+    <message>
+        <source>Question</source>
+        <translation>Question</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Méthode</translation>
+    </message>
+    <message>
+        <source>Budget</source>
+        <translation>Budget</translation>
+    </message>
+    <message>
+        <source>Tokens sent</source>
+        <translation>Jetons envoyés</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>Réponse</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>Référence</translation>
+    </message>
+    <message>
+        <source>Match</source>
+        <translation>Correct</translation>
+    </message>
+    <message>
+        <source>ms</source>
+        <translation>ms</translation>
     </message>
 </context>
 <context>
@@ -528,6 +594,10 @@ Droite : %2</translation>
     <message>
         <source>the left canvas</source>
         <translation>le canevas de gauche</translation>
+    </message>
+    <message>
+        <source>Every answer of this session, newest first. Double-click a row to show it again.</source>
+        <translation>Toutes les réponses de cette session, la plus récente en premier. Double-cliquez sur une ligne pour l’afficher de nouveau.</translation>
     </message>
 </context>
 <context>

@@ -254,6 +254,12 @@
         <source>no token scores: %1 keeps every token of its tiles</source>
         <translation>无令牌分数：%1 保留其图块的全部令牌</translation>
     </message>
+    <message numerus="yes">
+        <source>merged: %n dropped token(s) → the kept token each joined</source>
+        <translation>
+            <numerusform>已合并：%n 个丢弃的令牌 → 各自并入的保留令牌</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ResultText</name>
@@ -352,6 +358,65 @@
     <message>
         <source>headless mode needs --model, --image and --question</source>
         <translation>无窗口模式需要 --model、--image 和 --question</translation>
+    </message>
+</context>
+<context>
+    <name>tokenscope::widgets::AnswerHistoryModel</name>
+    <message>
+        <source>%1 right</source>
+        <translation>%1 右</translation>
+    </message>
+    <message>
+        <source>(no visible text)</source>
+        <translation>（无可见文本）</translation>
+    </message>
+    <message>
+        <source>%1 against the reference: %2</source>
+        <translation>%1（与参考答案相比）：%2</translation>
+    </message>
+    <message>
+        <source>Double-click to show this ask again</source>
+        <translation>双击以再次显示此次提问</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>Question</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <source>Budget</source>
+        <translation>预算</translation>
+    </message>
+    <message>
+        <source>Tokens sent</source>
+        <translation>发送的令牌</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>回答</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>参考答案</translation>
+    </message>
+    <message>
+        <source>Match</source>
+        <translation>匹配</translation>
+    </message>
+    <message>
+        <source>ms</source>
+        <translation>毫秒</translation>
     </message>
 </context>
 <context>
@@ -526,6 +591,10 @@ Right: %2</source>
     <message>
         <source>the left canvas</source>
         <translation>左侧画布</translation>
+    </message>
+    <message>
+        <source>Every answer of this session, newest first. Double-click a row to show it again.</source>
+        <translation>本次会话的所有回答，最新的在前。双击某行可再次显示。</translation>
     </message>
 </context>
 <context>

@@ -11,6 +11,7 @@
 
 class QImage;
 class QLabel;
+class QSplitter;
 
 namespace tokenscope::widgets {
 
@@ -44,6 +45,7 @@ private:
     QLabel *m_primaryCaption;
     QLabel *m_secondaryCaption;
     QWidget *m_secondaryPane;
+    QSplitter *m_splitter;
     bool m_comparing = false;
 };
 

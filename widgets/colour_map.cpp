@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "colour_map.h"
+#include "colour_map_p.h"
 
 #include <array>
 #include <cmath>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "compute_panel.h"
+#include "compute_panel_p.h"
 
 #include <QComboBox>
 #include <QGridLayout>

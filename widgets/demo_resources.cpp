@@ -82,6 +82,7 @@ QVector<GalleryImage> galleryImages(QString *error)
         const QByteArray note = entry.value(QLatin1String("note")).toString().toUtf8();
         out.push_back({QFileInfo(path).absoluteFilePath(), QCoreApplication::translate("Gallery", title.constData()),
                        entry.value(QLatin1String("question")).toString(),
+                       entry.value(QLatin1String("answer")).toString(),
                        QCoreApplication::translate("Gallery", note.constData())});
     }
     return out;

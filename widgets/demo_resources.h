@@ -4,7 +4,7 @@
 // Where the embedded demo model and the gallery images are: $TOKENSCOPE_RESOURCES, else an
 // installed share/tokenscope/resources beside the executable, else the source tree this build
 // came from. The gallery is resources/images/gallery.json: each image with a title, a suggested
-// question and a note.
+// question, its answer where known and a note.
 
 #include <QString>
 #include <QVector>
@@ -15,6 +15,7 @@ struct GalleryImage {
     QString path;       // absolute
     QString title;
     QString question;   // a question worth asking about it
+    QString answer;     // its answer, where the image is a task image whose answer is known
     QString note;
 };
 

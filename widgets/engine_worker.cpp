@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-#include "engine_worker.h"
+#include "engine_worker_p.h"
 
-#include "background_task.h"
+#include "background_task_p.h"
 #include "common/error.h"
-#include "job_generations.h"
+#include "job_generations_p.h"
 #include "pipeline/engine.h"
 
 #include <QCoreApplication>

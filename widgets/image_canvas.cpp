@@ -2,7 +2,7 @@
 #include "image_canvas.h"
 
 #include "dropped_path.h"
-#include "tile_geometry.h"
+#include "tile_geometry_p.h"
 
 #include <QApplication>
 #include <QDragEnterEvent>
@@ -46,6 +46,7 @@ void ImageCanvas::setImage(const QImage &image)
     m_pinned = -1;
     setHovered(-1);
     update();
+    Q_EMIT legendChanged();
 }
 
 void ImageCanvas::setPlan(const CompressionPlan &plan)
@@ -56,6 +57,7 @@ void ImageCanvas::setPlan(const CompressionPlan &plan)
         m_pinned = -1;
     m_plan = plan;
     update();
+    Q_EMIT legendChanged();
 }
 
 void ImageCanvas::clearPlan()
@@ -64,12 +66,34 @@ void ImageCanvas::clearPlan()
     m_pinned = -1;
     setHovered(-1);
     update();
+    Q_EMIT legendChanged();
 }
 
 void ImageCanvas::setLayers(const OverlayLayers &layers)
 {
     m_layers = layers;
     update();
+    Q_EMIT legendChanged();
+}
+
+void ImageCanvas::setLegendPartner(const ImageCanvas *partner)
+{
+    m_legendPartner = partner;
+    update();
+}
+
+double ImageCanvas::legendHeight() const
+{
+    const CompressionPlan *plan = m_plan ? &*m_plan : nullptr;
+    return OverlayPainter(m_image, plan, m_layers).legendHeight(drawingBounds());
+}
+
+OverlayPainter::Layout ImageCanvas::fittedLayout() const
+{
+    const CompressionPlan *plan = m_plan ? &*m_plan : nullptr;
+    const QRectF bounds = drawingBounds();
+    const double floor = m_legendPartner && m_legendPartner->isVisible() ? m_legendPartner->legendHeight() : 0.0;
+    return OverlayPainter(m_image, plan, m_layers).layout(bounds, OverlayPainter::fontPxFor(bounds.size()), floor);
 }
 
 void ImageCanvas::setView(double zoom, const QPointF &pan)
@@ -160,14 +184,12 @@ bool ImageCanvas::holdSpace(const QKeyEvent *event, bool held)
 
 QRectF ImageCanvas::fittedRect() const
 {
-    const CompressionPlan *plan = m_plan ? &*m_plan : nullptr;
-    return OverlayPainter(m_image, plan, m_layers).layout(drawingBounds()).image;
+    return fittedLayout().image;
 }
 
 OverlayPainter::Layout ImageCanvas::viewLayout() const
 {
-    const CompressionPlan *plan = m_plan ? &*m_plan : nullptr;
-    OverlayPainter::Layout layout = OverlayPainter(m_image, plan, m_layers).layout(drawingBounds());
+    OverlayPainter::Layout layout = fittedLayout();
     // The legend sits right under the fitted image; zooming moves the image, not the legend.
     const QRectF fitted = layout.image;
     if (fitted.isEmpty())

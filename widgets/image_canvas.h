@@ -31,6 +31,10 @@ public:
     int tileCount() const { return m_plan ? static_cast<int>(m_plan->tiles.size()) : 0; }
 
     void setLayers(const OverlayLayers &layers);
+    // The canvas beside this one (compare mode), or nullptr: while it is shown, both reserve the
+    // taller of their two legends, so the two images sit level however long each legend is.
+    void setLegendPartner(const ImageCanvas *partner);
+    double legendHeight() const;   // its own legend strip's height at the current size
     // The image alone, no layers (the legend stays, so nothing moves): while Space is held over
     // the canvas, or from View → Show the Raw Image.
     void setRawView(bool raw);
@@ -68,6 +72,7 @@ Q_SIGNALS:
     // -1 when the cursor leaves every token.
     void tokenHovered(int index);
     void tokenPinned(int index);
+    void legendChanged();   // the plan, the image or the layers changed: the legend may differ
 
 protected:
     bool event(QEvent *event) override;
@@ -91,6 +96,7 @@ private:
     QRectF imageRectAt(const QPointF &pos) const;
     OverlayPainter::Layout viewLayout() const;
     OverlayLayers paintedLayers() const;
+    OverlayPainter::Layout fittedLayout() const;   // at zoom 1, level with the partner's image
     void setHovered(int index);
 
     QImage m_image;
@@ -107,6 +113,7 @@ private:
     QElapsedTimer m_lastClick;
     bool m_raw = false;         // View → Show the Raw Image
     bool m_spaceHeld = false;   // Space held over the canvas
+    const ImageCanvas *m_legendPartner = nullptr;
 };
 
 } // namespace tokenscope::widgets

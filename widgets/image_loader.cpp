@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "image_loader.h"
+#include "image_loader_p.h"
 
 #include "common/error.h"
 #include "image_conversion.h"

@@ -1,18 +1,19 @@
 // SPDX-License-Identifier: MIT
 #include "inspect_page.h"
 
+#include "answer_history.h"
 #include "app_settings.h"
 #include "canvas_pair.h"
-#include "compute_panel.h"
+#include "compute_panel_p.h"
 #include "image_canvas.h"
-#include "image_loader.h"
+#include "image_loader_p.h"
 #include "inspect_state.h"
 #include "layer_panel.h"
 #include "method_panel.h"
 #include "model_session.h"
-#include "overlay_export.h"
+#include "overlay_export_p.h"
 #include "overlay_painter.h"
-#include "question_panel.h"
+#include "question_panel_p.h"
 #include "result_text.h"
 #include "stage_timing_chart.h"
 
@@ -20,9 +21,11 @@
 #include <QFileInfo>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QScrollArea>
+#include <QTreeView>
 #include <QVBoxLayout>
 
 namespace tokenscope::widgets {
@@ -46,7 +49,7 @@ InspectPage::InspectPage(ModelSession *session, AppSettings *settings, const Com
       m_compareMethods(new MethodPanel(this)), m_layers(new LayerPanel(this)), m_computePanel(new ComputePanel(this)),
       m_chart(new StageTimingChart(this)), m_modelLabel(new QLabel(this)), m_imageLabel(new QLabel(this)),
       m_errorLabel(new QLabel(this)), m_tokensLabel(new QLabel(this)), m_inspector(new QLabel(this)),
-      m_answer(new QPlainTextEdit(this))
+      m_answer(new QPlainTextEdit(this)), m_history(new AnswerHistoryModel(this)), m_historyView(new QTreeView(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -150,12 +153,35 @@ QWidget *InspectPage::buildResults()
     m_answer->setReadOnly(true);
     m_answer->setPlaceholderText(tr("The model's answer appears here."));
     m_answer->setMaximumBlockCount(1000);
-    answer->addWidget(m_answer, 1);
+    // Two lines (a comparison's left and right); the history below keeps the earlier ones.
+    m_answer->setFixedHeight(m_answer->fontMetrics().lineSpacing() * 2 + 2 * m_answer->frameWidth() +
+                             int(2 * m_answer->document()->documentMargin()));
+    answer->addWidget(m_answer);
     m_tokensLabel->setWordWrap(true);
     answer->addWidget(m_tokensLabel);
-    layout->addLayout(answer, 2);
-    m_chart->setMinimumSize(360, 200);
-    layout->addWidget(m_chart, 3);
+
+    m_historyView->setModel(m_history);
+    m_historyView->setRootIsDecorated(false);
+    m_historyView->setUniformRowHeights(true);
+    m_historyView->setAlternatingRowColors(true);
+    m_historyView->setAllColumnsShowFocus(true);
+    m_historyView->setToolTip(tr("Every answer of this session, newest first. Double-click a row to show it again."));
+    QHeaderView *header = m_historyView->header();
+    header->setStretchLastSection(false);
+    header->setSectionResizeMode(QHeaderView::Interactive);
+    header->setSectionResizeMode(AnswerHistoryModel::Question, QHeaderView::Stretch);
+    header->setSectionResizeMode(AnswerHistoryModel::Answer, QHeaderView::Stretch);
+    for (int column : {AnswerHistoryModel::Ask, AnswerHistoryModel::Budget, AnswerHistoryModel::Tokens,
+                       AnswerHistoryModel::Match, AnswerHistoryModel::Milliseconds})
+        header->setSectionResizeMode(column, QHeaderView::ResizeToContents);
+    connect(m_historyView, &QTreeView::doubleClicked, this, [this](const QModelIndex &index) {
+        const AskEntry &e = m_history->entry(index.row());
+        showSample(e.imagePath, e.question, e.method, e.budget, e.reference);
+    });
+    answer->addWidget(m_historyView, 1);
+    layout->addLayout(answer, 3);
+    m_chart->setMinimumSize(320, 160);
+    layout->addWidget(m_chart, 2);
     return panel;
 }
 
@@ -349,6 +375,7 @@ void InspectPage::onAnswered(const InspectAnswer &answered)
     updateCaptions();
     m_answer->setPlainText(answer);
     m_tokensLabel->setText(tokens);
+    recordInHistory(answered);
     Q_EMIT statusMessage(tr("Answered in %1 ms").arg(result.timings.totalMs(), 0, 'f', 0), statusTimeoutMs);
     updateActions();
     Q_EMIT answerApplied(answered.generation);
@@ -360,8 +387,28 @@ void InspectPage::onChoiceChanged()
     m_settings->setMethod({m_compareMethods->methodName(), m_compareMethods->budget(), true}, true);
     updateCaptions();
     // Live: a question already asked about this image is asked again with the new choice.
-    if (m_methods->isLive() && canAsk() && !m_questions->question().trimmed().isEmpty())
+    if (m_methods->isLive() && canAsk() && !m_questions->question().trimmed().isEmpty()) {
+        drawPlansAtBudget();
         ask();
+    }
+}
+
+void InspectPage::drawPlansAtBudget()
+{
+    // A budget move of a method that keeps its top scores is drawn now from the plan on screen
+    // (the slider then moves at screen rate); the answer follows from the model thread and
+    // brings the same kept set. Other moves wait for the run.
+    const auto draw = [&](ImageCanvas *canvas, const MethodPanel *methods, bool comparison) {
+        try {
+            if (const auto plan = m_inspect->planAtBudget(methods->choice(), comparison))
+                canvas->setPlan(*plan);
+        } catch (const std::exception &) {   // an invalid choice: ask() reports it
+        }
+    };
+    draw(m_canvas, m_methods, false);
+    if (isComparing())
+        draw(m_compareCanvas, m_compareMethods, true);
+    updateInspector();
 }
 
 void InspectPage::updateInspector()
@@ -381,8 +428,27 @@ void InspectPage::setComputeOptions(const ComputeOptions &options)
     m_computePanel->setOptions(options);
 }
 
-void InspectPage::showSample(const QString &imagePath, const QString &question, const QString &method, double budget)
+void InspectPage::recordInHistory(const InspectAnswer &answered)
 {
+    const QString &path = m_inspect->imagePath();
+    const QString question = m_inspect->lastQuestion();
+    std::optional<ReferenceAnswer> reference;
+    if (m_known && m_known->question == question && QFileInfo(m_known->imagePath) == QFileInfo(path))
+        reference = m_known->reference;
+    std::vector<AskEntry> rows{askEntryOf(answered.result, path, question, reference)};
+    if (answered.comparison) {
+        rows.push_back(askEntryOf(*answered.comparison, path, question, reference));
+        rows.back().rightCanvas = true;
+    }
+    m_history->addAsk(std::move(rows));
+}
+
+void InspectPage::showSample(const QString &imagePath, const QString &question, const QString &method, double budget,
+                             const std::optional<ReferenceAnswer> &reference)
+{
+    m_known.reset();
+    if (reference)
+        m_known = KnownAnswer{imagePath, question, *reference};
     // The method changes without a live re-run: the answer that matters is the new image's.
     const bool live = m_methods->isLive();
     m_methods->setLive(false);
@@ -395,9 +461,12 @@ void InspectPage::showSample(const QString &imagePath, const QString &question, 
     askWhenReady();
 }
 
-void InspectPage::openGalleryImage(const QString &path, const QString &question)
+void InspectPage::openGalleryImage(const QString &path, const QString &question, const QString &answer)
 {
-    // A gallery image comes with its own question (its tooltip says so).
+    // A gallery image comes with its own question (its tooltip says so), and its answer where known.
+    m_known.reset();
+    if (!question.isEmpty() && !answer.isEmpty())
+        m_known = KnownAnswer{path, question, ReferenceAnswer{{answer.toStdString()}, Metric::ExactMatch}};
     if (!question.isEmpty())
         setQuestion(question);
     openImage(path);

@@ -10,6 +10,7 @@
 // strip are widgets the window places in docks. It connects itself to the model session; the
 // window switches pages, wires menus and shows what the page reports in its status bar.
 
+#include "answer_history.h"
 #include "common/compute_options.h"
 #include "core_metatypes.h"
 
@@ -19,6 +20,7 @@
 
 class QLabel;
 class QPlainTextEdit;
+class QTreeView;
 
 namespace tokenscope::widgets {
 
@@ -61,10 +63,13 @@ public:
     quint64 ask();
     // Asks once both the model and the image are loaded.
     void askWhenReady();
-    // Opens a gallery image with its suggested question and asks when live.
-    void openGalleryImage(const QString &path, const QString &question);
-    // A sweep sample: its image, question, method and budget, asked once loaded.
-    void showSample(const QString &imagePath, const QString &question, const QString &method, double budget);
+    // Opens a gallery image with its suggested question (and that question's answer, when the
+    // gallery knows it: the history then scores the model's) and asks when live.
+    void openGalleryImage(const QString &path, const QString &question, const QString &answer = {});
+    // A sweep sample: its image, question, method and budget, asked once loaded; the history scores
+    // the answer against the sample's reference.
+    void showSample(const QString &imagePath, const QString &question, const QString &method, double budget,
+                    const std::optional<ReferenceAnswer> &reference = std::nullopt);
     void setComputeOptions(const ComputeOptions &options);
 
     QImage overlayImage() const;   // the canvas's image, plan and layers at export size
@@ -90,6 +95,7 @@ public:
     MethodPanel *comparisonMethodPanel() const { return m_compareMethods; }
     LayerPanel *layerPanel() const { return m_layers; }
     StageTimingChart *timingChart() const { return m_chart; }
+    AnswerHistoryModel *history() const { return m_history; }
 
 Q_SIGNALS:
     void imageReady(const QString &path);
@@ -111,9 +117,11 @@ private:
     void onImageFailed(const QString &message);
     void onAnswered(const tokenscope::widgets::InspectAnswer &answer);
     void onChoiceChanged();
+    void drawPlansAtBudget();
     void updateInspector();
     void updateCaptions();
     void clearResult();
+    void recordInHistory(const InspectAnswer &answered);
     void updateActions();
     void askIfPending();
 
@@ -136,10 +144,18 @@ private:
     QLabel *m_tokensLabel;
     QLabel *m_inspector;
     QPlainTextEdit *m_answer;
+    AnswerHistoryModel *m_history;
+    QTreeView *m_historyView;
     QWidget *m_compareGroup = nullptr;
     QWidget *m_controls = nullptr;
     QWidget *m_results = nullptr;
 
+    struct KnownAnswer {   // the reference of the sample or gallery image last opened
+        QString imagePath;
+        QString question;
+        ReferenceAnswer reference;
+    };
+    std::optional<KnownAnswer> m_known;
     QString m_modelSummary;   // of the model the session holds; a failed load keeps it
     quint64 m_appliedGeneration = 0;
     bool m_askPending = false;

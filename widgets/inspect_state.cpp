@@ -3,6 +3,8 @@
 
 #include "model_session.h"
 
+#include "pipeline/plan_preview.h"
+
 namespace tokenscope::widgets {
 
 InspectState::InspectState(ModelSession *session, QObject *parent) : QObject(parent), m_session(session)
@@ -36,13 +38,25 @@ quint64 InspectState::ask(const QString &question, const MethodChoice &choice,
         other = request;
         applyMethodChoice(*other, *comparison);
     }
-    return m_session->ask(request, m_imageKey, other);
+    const quint64 generation = m_session->ask(request, m_imageKey, other);
+    m_asked[generation] = {question, choice, comparison};
+    return generation;
+}
+
+std::optional<CompressionPlan> InspectState::planAtBudget(const MethodChoice &wanted, bool comparison) const
+{
+    const std::optional<RunResult> &shown = comparison ? m_lastComparison : m_lastResult;
+    if (!shown || !m_lastAsked)
+        return std::nullopt;
+    const std::optional<MethodChoice> &shownChoice = comparison ? m_lastAsked->comparison : m_lastAsked->choice;
+    return shownChoice ? tokenscope::planAtBudget(shown->plan, *shownChoice, wanted) : std::nullopt;
 }
 
 void InspectState::clearAnswer()
 {
     m_lastResult.reset();
     m_lastComparison.reset();
+    m_lastAsked.reset();
     m_pendingComparison.reset();
 }
 
@@ -61,6 +75,9 @@ void InspectState::onAnswer(quint64 generation, const RunResult &result)
     if (m_pendingComparison && m_pendingComparison->first == generation)
         answer.comparison = std::move(m_pendingComparison->second);
     m_pendingComparison.reset();
+    const auto asked = m_asked.find(generation);
+    m_lastAsked = asked != m_asked.end() ? std::optional<Asked>(asked->second) : std::nullopt;
+    m_asked.erase(m_asked.begin(), m_asked.upper_bound(generation));   // answered, or superseded by it
     m_lastResult = answer.result;
     m_lastComparison = answer.comparison;
     Q_EMIT answered(answer);

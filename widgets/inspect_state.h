@@ -13,6 +13,7 @@
 #include <QObject>
 #include <QString>
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -36,6 +37,7 @@ public:
     // on their way about the previous image are dropped, and the last answer is forgotten.
     void setImage(std::shared_ptr<const tokenscope::RgbImage> pixels, const QString &path);
     bool hasImage() const { return m_pixels != nullptr; }
+    const QString &imagePath() const { return m_path; }
 
     // Asks `question` about the image with `choice` (and `comparison` on the same encoding).
     // Returns the request's generation, or 0 without an image.
@@ -45,6 +47,14 @@ public:
     const std::optional<tokenscope::RunResult> &lastResult() const { return m_lastResult; }
     const std::optional<tokenscope::RunResult> &lastComparison() const { return m_lastComparison; }
     void clearAnswer();
+    // The question the last answer replies to (the panel may hold another by now).
+    QString lastQuestion() const { return m_lastAsked ? m_lastAsked->question : QString(); }
+
+    // The plan asking with `wanted` will show, drawn at once from the last answer's plan (the
+    // comparison's, for the right canvas) where a budget move allows it (core's planAtBudget);
+    // std::nullopt where only the run can tell.
+    std::optional<tokenscope::CompressionPlan> planAtBudget(const tokenscope::MethodChoice &wanted,
+                                                            bool comparison = false) const;
 
 Q_SIGNALS:
     void answered(const tokenscope::widgets::InspectAnswer &answer);
@@ -59,8 +69,15 @@ private:
     quint64 m_imageKey = 0;          // names the pixels, so re-runs on them reuse their encoding
     quint64 m_imageShownAfter = 0;   // asks up to this generation were about an earlier image
     std::optional<std::pair<quint64, tokenscope::RunResult>> m_pendingComparison;   // until its answer
+    struct Asked {
+        QString question;
+        tokenscope::MethodChoice choice;
+        std::optional<tokenscope::MethodChoice> comparison;
+    };
+    std::map<quint64, Asked> m_asked;   // by generation, until answered or superseded
     std::optional<tokenscope::RunResult> m_lastResult;
     std::optional<tokenscope::RunResult> m_lastComparison;
+    std::optional<Asked> m_lastAsked;   // what the last answer (and comparison) were asked with
 };
 
 }   // namespace tokenscope::widgets

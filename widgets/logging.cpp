@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "logging.h"
+#include "logging_p.h"
 
 namespace tokenscope::widgets {
 

@@ -10,7 +10,7 @@
 #include "model_session.h"
 #include "sweep_panel.h"
 #include "translations.h"
-#include "work_indicator.h"
+#include "work_indicator_p.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -95,9 +95,16 @@ MainWindow::MainWindow(const ComputeOptions &compute, QWidget *parent)
     connect(m_work, &WorkIndicator::cancelRequested, this, &MainWindow::cancel);
     connect(m_sweeps, &SweepPanel::errorReported, this, [this](const QString &message) { reportError(message); });
     connect(m_sweeps, &SweepPanel::sampleActivated, this,
-            [this](const QString &image, const QString &question, const QString &method, double budget) {
+            [this](const QString &image, const QString &question, const QString &method, double budget,
+                   const QStringList &references, const QString &metric) {
                 showInspector();
-                m_inspect->showSample(image, question, method, budget);
+                std::optional<ReferenceAnswer> reference;
+                if (const auto scored = parseMetric(metric.toStdString()); scored && !references.isEmpty()) {
+                    reference = ReferenceAnswer{{}, *scored};
+                    for (const QString &answer : references)
+                        reference->answers.push_back(answer.toStdString());
+                }
+                m_inspect->showSample(image, question, method, budget, reference);
             });
     connect(m_gallery, &GalleryView::imageChosen, this, &MainWindow::openGalleryImage);
 
@@ -378,10 +385,10 @@ void MainWindow::chooseSweepFolder()
         openSweepFolder(dir);
 }
 
-void MainWindow::openGalleryImage(const QString &path, const QString &question)
+void MainWindow::openGalleryImage(const QString &path, const QString &question, const QString &answer)
 {
     showInspector();
-    m_inspect->openGalleryImage(path, question);
+    m_inspect->openGalleryImage(path, question, answer);
 }
 
 void MainWindow::restoreSettings()

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "model_session.h"
 
-#include "engine_worker.h"
-#include "job_generations.h"
-#include "logging.h"
+#include "engine_worker_p.h"
+#include "job_generations_p.h"
+#include "logging_p.h"
 
 namespace tokenscope::widgets {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "overlay_export.h"
+#include "overlay_export_p.h"
 
 #include <QCoreApplication>
 #include <QFont>

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "overlay_painter.h"
 
-#include "colour_map.h"
-#include "tile_geometry.h"
+#include "colour_map_p.h"
+#include "tile_geometry_p.h"
 
 #include "model/router_rule.h"
 
 #include <QBrush>
 #include <QFont>
 #include <QFontMetricsF>
+#include <QLineF>
 #include <QLinearGradient>
 #include <QPainter>
 
@@ -23,6 +24,7 @@ namespace {
 constexpr int fillAlpha = 70;   // light enough to still read the image underneath
 const QColor labelBackground(0, 0, 0, 170);
 const QColor legendBackground(32, 32, 36);
+const QColor mergeColour(120, 255, 200, 200);   // the merge arrows and their legend swatch
 
 QFont fontOfPixelSize(double px)
 {
@@ -100,12 +102,19 @@ OverlayPainter::Layout OverlayPainter::layout(const QRectF &bounds) const
     return layout(bounds, fontPxFor(bounds.size()));
 }
 
-OverlayPainter::Layout OverlayPainter::layout(const QRectF &bounds, double fontPx) const
+double OverlayPainter::legendHeight(const QRectF &bounds) const
+{
+    const bool withLegend = m_plan && !m_plan->tiles.empty();
+    return withLegend ? flowLegend(bounds.width(), fontPxFor(bounds.size()), nullptr, {}) : 0.0;
+}
+
+OverlayPainter::Layout OverlayPainter::layout(const QRectF &bounds, double fontPx, double legendFloor) const
 {
     Layout out;
     out.fontPx = fontPx;
     const bool withLegend = m_plan && !m_plan->tiles.empty();
-    const double legendHeight = withLegend ? flowLegend(bounds.width(), fontPx, nullptr, {}) : 0.0;
+    const double legendHeight =
+        withLegend ? std::max(legendFloor, flowLegend(bounds.width(), fontPx, nullptr, {})) : legendFloor;
     out.viewport = bounds.adjusted(0, 0, 0, -legendHeight);
     out.image = fitImage(m_image.size(), out.viewport);
     if (withLegend && !out.image.isEmpty()) {
@@ -199,18 +208,32 @@ void OverlayPainter::paintTokens(QPainter &painter, const QRectF &imageRect) con
     }
     painter.restore();
     if (m_layers.merges) {
-        painter.setPen(QPen(QColor(120, 255, 200, 200), 1.2));
+        painter.setPen(QPen(mergeColour, 1.2));
         for (const VisualToken &token : m_plan->tokens) {
             if (token.mergedInto < 0 || token.mergedInto >= static_cast<int>(m_plan->tokens.size()) || !gridToken(token))
                 continue;
             const VisualToken &target = m_plan->tokens[static_cast<std::size_t>(token.mergedInto)];
             if (!gridToken(target))
                 continue;
-            painter.drawLine(mapImageRect(token.sourceRect, imageSize, imageRect).center(),
-                             mapImageRect(target.sourceRect, imageSize, imageRect).center());
+            const QRectF to = mapImageRect(target.sourceRect, imageSize, imageRect);
+            // An arrowhead at the kept token says which way the merge went.
+            const double head = std::clamp(std::min(to.width(), to.height()) * 0.3, 3.0, 8.0);
+            drawArrow(painter, mapImageRect(token.sourceRect, imageSize, imageRect).center(), to.center(), head);
         }
         painter.setPen(Qt::NoPen);
     }
+}
+
+void OverlayPainter::drawArrow(QPainter &painter, const QPointF &from, const QPointF &to, double head)
+{
+    const QLineF line(from, to);
+    if (line.length() < 1e-6)
+        return;
+    painter.drawLine(line);
+    const QPointF back = (from - to) / line.length() * head;
+    const QPointF side(-back.y() * 0.6, back.x() * 0.6);
+    painter.drawLine(to, to + back + side);
+    painter.drawLine(to, to + back - side);
 }
 
 void OverlayPainter::paintHighlight(QPainter &painter, const QRectF &imageRect) const
@@ -282,6 +305,11 @@ std::vector<OverlayPainter::LegendItem> OverlayPainter::legendItems() const
                          {}});
     if (m_layers.dropped && anyDropped)
         items.push_back({tr("dropped: dimmed, hatched"), QColor(60, 60, 60)});
+    const auto merged = std::count_if(m_plan->tokens.begin(), m_plan->tokens.end(),
+                                      [](const VisualToken &t) { return t.mergedInto >= 0; });
+    if (m_layers.merges && merged > 0)
+        items.push_back(
+            {tr("merged: %n dropped token(s) → the kept token each joined", nullptr, int(merged)), mergeColour});
     return items;
 }
 

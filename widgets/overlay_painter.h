@@ -48,9 +48,12 @@ public:
     // `plan` may be null (image only); image and plan must outlive the painter.
     OverlayPainter(const QImage &image, const CompressionPlan *plan, const OverlayLayers &layers = {});
 
-    // Splits `bounds` into the image and the legend strip under it.
+    // Splits `bounds` into the image and the legend strip under it; the strip is at least
+    // `legendFloor` high (so a canvas beside one with a taller legend puts its image level with it).
     Layout layout(const QRectF &bounds) const;
-    Layout layout(const QRectF &bounds, double fontPx) const;
+    Layout layout(const QRectF &bounds, double fontPx, double legendFloor = 0) const;
+    // The legend strip's own height in `bounds` (0 without a plan).
+    double legendHeight(const QRectF &bounds) const;
     void paint(QPainter &painter, const Layout &layout) const;
     void paint(QPainter &painter, const QRectF &bounds) const { paint(painter, layout(bounds)); }
 
@@ -80,6 +83,7 @@ private:
     void paintTile(QPainter &painter, const TilePlan &tile, const QRectF &rect, double fontPx) const;
     void paintTokens(QPainter &painter, const QRectF &imageRect) const;
     void paintHighlight(QPainter &painter, const QRectF &imageRect) const;
+    static void drawArrow(QPainter &painter, const QPointF &from, const QPointF &to, double head);
     bool heatmapShown() const;
 
     const QImage &m_image;

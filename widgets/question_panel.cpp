@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "question_panel.h"
+#include "question_panel_p.h"
 
 #include <QHBoxLayout>
 #include <QLineEdit>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-#include "sweep_job.h"
+#include "sweep_job_p.h"
 
-#include "background_task.h"
+#include "background_task_p.h"
 #include "common/error.h"
-#include "logging.h"
+#include "logging_p.h"
 #include "model_session.h"
 #include "sweep/sweep_merge.h"
 

@@ -9,7 +9,7 @@
 #include "sweep/sweep_manifest.h"
 #include "sweep/sweep_merge.h"
 #include "sweep/sweep_spec.h"
-#include "sweep_job.h"
+#include "sweep_job_p.h"
 #include "sweep_plot_view.h"
 #include "sweep_plots.h"
 #include "sweep_records_model.h"
@@ -494,8 +494,11 @@ void SweepPanel::onSampleActivated(const QModelIndex &index)
     const std::filesystem::path image = std::filesystem::path(record.image).is_absolute()
                                             ? std::filesystem::path(record.image)
                                             : m_datasetDir / record.image;
+    QStringList references;
+    for (const std::string &answer : record.target)
+        references << QString::fromStdString(answer);
     Q_EMIT sampleActivated(fromPath(image), QString::fromStdString(record.input), QString::fromStdString(record.method),
-                           record.budget);
+                           record.budget, references, QString::fromStdString(record.metric));
 }
 
 bool SweepPanel::exportFigures(const QString &dir)

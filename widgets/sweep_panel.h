@@ -79,8 +79,10 @@ public:
     QString statusText() const;
 
 Q_SIGNALS:
-    // A sample to look at on the canvas: its image, question, and the setting it was run with.
-    void sampleActivated(const QString &imagePath, const QString &question, const QString &method, double budget);
+    // A sample to look at on the canvas: its image, question, the setting it was run with, and its
+    // reference answers with the metric that scores them (metricName spelling).
+    void sampleActivated(const QString &imagePath, const QString &question, const QString &method, double budget,
+                         const QStringList &references, const QString &metric);
     void errorReported(const QString &message);
     void sweepFinished();
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "tile_geometry.h"
+#include "tile_geometry_p.h"
 
 namespace tokenscope::widgets {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "work_indicator.h"
+#include "work_indicator_p.h"
 
 #include <QHBoxLayout>
 #include <QProgressBar>

@@ -141,6 +141,10 @@ std::vector<MethodInfo> buildCatalog()
     for (MethodInfo &info : m)
         info.sweptByDefault = info.name == "none" || info.name == "vir" || info.name == "visionselector" ||
                               info.name == "random" || info.name == "fastv" || info.name == "divprune";
+    // VisionSelector ranks by its scorer alone, FastV by layer K-1 attention, which every visual
+    // token reaches whatever the budget (tst_compression_methods checks each against a real run).
+    for (MethodInfo &info : m)
+        info.keepsTopScores = info.name == "visionselector" || info.name == "fastv";
     return m;
 }
 
@@ -203,6 +207,11 @@ double MethodChoice::parameter(const std::string &key) const
     if (it == parameters.end())
         throw std::logic_error("method parameter not declared: " + key);
     return it->second;
+}
+
+bool MethodChoice::usesBudget() const
+{
+    return (ratio && ratio->usesBudget) || (tokens && tokens->usesBudget);
 }
 
 int keptCount(double budget, int tokens)

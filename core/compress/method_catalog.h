@@ -36,6 +36,10 @@ struct MethodInfo {
     bool needsFlash = false;          // needs mlp2 + the ViR router
     std::vector<MethodParameter> parameters;
     bool sweptByDefault = false;   // ticked in a new sweep form
+    // The kept set at any budget is the top max(1, ⌊b·N⌋) of the plan's token scores, and the
+    // scores do not depend on the budget: a budget move can be drawn from the plan on screen
+    // (planAtBudget) before the model has run.
+    bool keepsTopScores = false;
 };
 
 // Every method, in the order the CLI lists them. Token-selection methods also exist composed
@@ -54,6 +58,8 @@ struct MethodChoice {
     std::map<std::string, double> parameters;   // every parameter of the token part, defaults filled
 
     double parameter(const std::string &key) const;
+    // Whether the budget decides anything: a token part, or a ratio method that reaches a budget.
+    bool usesBudget() const;
 };
 
 // Validates a method name, budget and parameters; errors name the value ("method 'fastv2' is not

@@ -4,17 +4,99 @@
 #include "compress/patch_pooling.h"
 
 #include <algorithm>
+#include <array>
 #include <limits>
 #include <numeric>
 
 namespace tokenscope {
 
+namespace {
+
+// Each residual token's most similar other residual tokens, most similar first. A token's highest
+// similarity to a set B within the residual is the similarity of the first listed token that is
+// in B, as long as the list was made over a residual that contained the present one: every token
+// missing from the list is at most as similar as the last one listed. That makes most lookups
+// O(1) instead of a pass over B (O(R^2) per round in all), with the same values. A list that names
+// no B token (B's members near the token have been dropped, or it was never made) is made again
+// over the present residual.
+class NeighbourLists {
+public:
+    static constexpr std::size_t length = 8;
+
+    NeighbourLists(const float *similarity, std::int64_t n)
+        : m_similarity(similarity), m_n(n), m_lists(std::size_t(n)), m_inResidual(std::size_t(n), 0)
+    {
+    }
+
+    void setResidual(const std::vector<std::int64_t> &residual)
+    {
+        std::fill(m_inResidual.begin(), m_inResidual.end(), 0);
+        for (std::int64_t t : residual)
+            m_inResidual[std::size_t(t)] = 1;
+    }
+
+    // The highest similarity of `token` to any token with inB set; `b` is that set. Tokens' lists
+    // are independent, so lookups for different tokens may run in parallel.
+    float bestIn(std::int64_t token, const std::vector<char> &inB, const std::vector<std::int64_t> &b)
+    {
+        const float *row = m_similarity + token * m_n;
+        std::vector<std::int64_t> &list = m_lists[std::size_t(token)];
+        for (int attempt = 0; attempt < 2; ++attempt) {
+            for (std::int64_t other : list)
+                if (inB[std::size_t(other)])
+                    return row[other];
+            if (attempt == 0)
+                list = mostSimilar(token);
+        }
+        // Not one of the token's most similar residual tokens is in B (rare): look at all of B.
+        float best = -std::numeric_limits<float>::infinity();
+        for (std::int64_t other : b)
+            best = std::max(best, row[other]);
+        return best;
+    }
+
+private:
+    // One pass along the token's row, keeping the `length` largest values seen so far in order:
+    // once the list is full, a value enters only when it beats the last one, which is rare after
+    // the first columns, so the pass costs about one comparison per column.
+    std::vector<std::int64_t> mostSimilar(std::int64_t token) const
+    {
+        const float *row = m_similarity + token * m_n;
+        std::array<float, length> value;
+        std::array<std::int64_t, length> index;
+        value.fill(-std::numeric_limits<float>::infinity());
+        std::size_t count = 0;
+        for (std::int64_t j = 0; j < m_n; ++j) {
+            const float v = row[j];
+            if (!(v > value[length - 1]) || !m_inResidual[std::size_t(j)] || j == token)
+                continue;
+            std::size_t k = std::min(count, length - 1);
+            for (; k > 0 && value[k - 1] < v; --k) {
+                value[k] = value[k - 1];
+                index[k] = index[k - 1];
+            }
+            value[k] = v;
+            index[k] = j;
+            count = std::min(count + 1, length);
+        }
+        return {index.begin(), index.begin() + std::ptrdiff_t(count)};
+    }
+
+    const float *m_similarity;
+    std::int64_t m_n;
+    std::vector<std::vector<std::int64_t>> m_lists;
+    std::vector<char> m_inResidual;
+};
+
+}   // namespace
+
 std::vector<std::int64_t> vispruneDiverse(std::vector<std::int64_t> residual, std::int64_t count,
                                           const torch::Tensor &similarity)
 {
     const auto matrix = similarity.to(torch::kFloat32).cpu().contiguous();
-    const float *values = matrix.data_ptr<float>();
     const std::int64_t n = matrix.size(0);
+    NeighbourLists neighbours(matrix.data_ptr<float>(), n);
+    std::vector<char> inB(std::size_t(n), 0);
     // llava_arch.py encode_images: `while True: r = min(8, R - T_div); if r <= 0: break; ...`
     for (;;) {
         const auto size = static_cast<std::int64_t>(residual.size());
@@ -24,18 +106,17 @@ std::vector<std::int64_t> vispruneDiverse(std::vector<std::int64_t> residual, st
         std::vector<std::int64_t> a, b;   // residual[::2], residual[1::2]
         for (std::int64_t i = 0; i < size; ++i)
             (i % 2 == 0 ? a : b).push_back(residual[std::size_t(i)]);
-        // Each A token's highest cosine to any B token (an odd-sized residual has one A more). A
-        // gathered [A, B] block per round cost more in copies than these lookups within one row.
-        std::vector<float> score(a.size(), -std::numeric_limits<float>::infinity());
+        // Each A token's highest cosine to any B token (an odd-sized residual has one A more).
+        neighbours.setResidual(residual);
+        for (std::int64_t t : b)
+            inB[std::size_t(t)] = 1;
+        std::vector<float> score(a.size());
         at::parallel_for(0, std::int64_t(a.size()), 64, [&](std::int64_t begin, std::int64_t end) {
-            for (std::int64_t i = begin; i < end; ++i) {
-                const float *row = values + a[std::size_t(i)] * n;
-                float best = -std::numeric_limits<float>::infinity();
-                for (std::int64_t j : b)
-                    best = std::max(best, row[j]);
-                score[std::size_t(i)] = best;
-            }
+            for (std::int64_t i = begin; i < end; ++i)
+                score[std::size_t(i)] = neighbours.bestIn(a[std::size_t(i)], inB, b);
         });
+        for (std::int64_t t : b)
+            inB[std::size_t(t)] = 0;
         // argsort(descending)[r:]: drop the r most redundant A tokens, keep the rest in that order
         // (ties: the earlier A first, as a stable sort gives).
         std::vector<std::size_t> order(a.size());

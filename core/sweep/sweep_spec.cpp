@@ -27,11 +27,6 @@ std::vector<std::string> splitList(std::string_view text)
     return items;
 }
 
-bool usesBudget(const MethodChoice &choice)
-{
-    return choice.ratio->usesBudget || (choice.tokens && choice.tokens->usesBudget);
-}
-
 } // namespace
 
 std::vector<double> parseBudgetList(std::string_view text, const std::string &option)
@@ -88,7 +83,7 @@ std::vector<SweepSetting> sweepSettings(const SweepSpec &spec)
 {
     std::vector<SweepSetting> settings{{"none", 1.0}};
     for (const std::string &method : spec.methods) {
-        if (!usesBudget(chooseMethod(method, 1.0))) {
+        if (!chooseMethod(method, 1.0).usesBudget()) {
             if (method != "none")
                 settings.push_back({method, 1.0});
             continue;

@@ -26,4 +26,4 @@ int tileIndexAt(const CompressionPlan &plan, const QSizeF &imageSize, const QRec
 // tokens cover the whole image coarsely and are never the answer).
 int tokenIndexAt(const CompressionPlan &plan, const QSizeF &imageSize, const QRectF &target, const QPointF &point);
 
-} // namespace tokenscope::widgets
+}   // namespace tokenscope::widgets

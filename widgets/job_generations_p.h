@@ -52,4 +52,4 @@ private:
     std::atomic<quint64> m_cancelledUpTo{0};
 };
 
-} // namespace tokenscope::widgets
+}   // namespace tokenscope::widgets

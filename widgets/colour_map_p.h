@@ -11,4 +11,4 @@ namespace tokenscope::widgets {
 // t in [0, 1] (clamped; NaN maps to 0).
 QColor heatColour(double t);
 
-} // namespace tokenscope::widgets
+}   // namespace tokenscope::widgets

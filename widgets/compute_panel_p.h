@@ -35,4 +35,4 @@ private:
     ComputeOptions m_applied;
 };
 
-} // namespace tokenscope::widgets
+}   // namespace tokenscope::widgets

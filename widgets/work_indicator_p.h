@@ -29,4 +29,4 @@ private:
     QPushButton *m_cancel;
 };
 
-} // namespace tokenscope::widgets
+}   // namespace tokenscope::widgets

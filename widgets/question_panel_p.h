@@ -33,4 +33,4 @@ private:
     QPushButton *m_ask;
 };
 
-} // namespace tokenscope::widgets
+}   // namespace tokenscope::widgets

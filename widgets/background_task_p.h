@@ -24,4 +24,4 @@ public:
     virtual void abandon(const QString &reason) = 0;
 };
 
-} // namespace tokenscope::widgets
+}   // namespace tokenscope::widgets

@@ -17,7 +17,7 @@
 namespace tokenscope {
 class Engine;
 struct EncodedImage;
-}
+}   // namespace tokenscope
 
 namespace tokenscope::widgets {
 
@@ -66,4 +66,4 @@ private:
     quint64 m_backgroundSerial = 0;   // which task a queued step belongs to
 };
 
-} // namespace tokenscope::widgets
+}   // namespace tokenscope::widgets

@@ -55,4 +55,4 @@ private:
     bool m_running = false;
 };
 
-} // namespace tokenscope::widgets
+}   // namespace tokenscope::widgets

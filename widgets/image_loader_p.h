@@ -20,7 +20,7 @@ struct DecodedImage {
     QString path;
     std::shared_ptr<const RgbImage> pixels;   // shared with every RunRequest made from it
     QImage preview;
-    QString error;                            // empty on success
+    QString error;   // empty on success
 };
 
 class ImageLoader : public QObject {
@@ -46,4 +46,4 @@ private:
     DecodedImage m_current;
 };
 
-} // namespace tokenscope::widgets
+}   // namespace tokenscope::widgets
