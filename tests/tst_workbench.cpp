@@ -705,7 +705,7 @@ void TestWorkbench::firstLookShowsCompression()
     window.openModel(demoModelDir());
     QTRY_COMPARE_WITH_TIMEOUT(model.count(), 1, modelTimeoutMs);
     const GalleryImage first = galleryImages().value(0);
-    window.openGalleryImage(first.path, first.question, first.answer);
+    window.openGalleryImage(first.path, first.question);
     QTRY_COMPARE_WITH_TIMEOUT(applied.count(), 1, modelTimeoutMs);
     InspectPage *page = window.inspectPage();
     QCOMPARE(page->methodPanel()->methodName(), QStringLiteral("vir+visionselector"));

@@ -46,7 +46,7 @@ struct AskEntry {
 class AnswerHistoryModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Ask, Image, Question, Method, Budget, Tokens, Answer, Reference, Match, Milliseconds, ColumnCount };
+    enum Column { Ask, Question, Answer, Match, Reference, Method, Budget, Tokens, Image, Milliseconds, ColumnCount };
     static constexpr int maximumEntries = 1000;   // the oldest go first
 
     explicit AnswerHistoryModel(QObject *parent = nullptr);

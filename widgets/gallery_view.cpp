@@ -50,7 +50,7 @@ void GalleryView::choose(int row)
 {
     if (row < 0 || row >= m_images.size())
         return;
-    Q_EMIT imageChosen(m_images[row].path, m_images[row].question, m_images[row].answer);
+    Q_EMIT imageChosen(m_images[row].path, m_images[row].question);
 }
 
 void GalleryView::showCurrent(const QString &path)

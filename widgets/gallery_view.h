@@ -24,7 +24,7 @@ public:
     void showCurrent(const QString &path);
 
 Q_SIGNALS:
-    void imageChosen(const QString &path, const QString &question, const QString &answer);
+    void imageChosen(const QString &path, const QString &question);
 
 private:
     QVector<GalleryImage> m_images;

@@ -5,6 +5,7 @@
 #include "app_settings.h"
 #include "canvas_pair.h"
 #include "compute_panel_p.h"
+#include "demo_resources.h"
 #include "image_canvas.h"
 #include "image_loader_p.h"
 #include "inspect_state.h"
@@ -32,6 +33,17 @@ namespace tokenscope::widgets {
 
 namespace {
 constexpr int statusTimeoutMs = 8000;
+
+// The gallery's answer to its own question about the image at `path`, if it is a gallery image
+// that has one.
+std::optional<InspectPage::KnownAnswer> galleryAnswer(const QString &path)
+{
+    for (const GalleryImage &image : galleryImages())
+        if (!image.answer.isEmpty() && QFileInfo(image.path) == QFileInfo(path))
+            return InspectPage::KnownAnswer{path, image.question,
+                                            ReferenceAnswer{{image.answer.toStdString()}, Metric::ExactMatch}};
+    return std::nullopt;
+}
 
 // "vir+visionselector · budget 50%"; the budget only where the method uses one.
 QString captionOf(const MethodPanel *panel)
@@ -155,7 +167,7 @@ QWidget *InspectPage::buildResults()
     m_answer->setMaximumBlockCount(1000);
     // Two lines (a comparison's left and right); the history below keeps the earlier ones.
     m_answer->setFixedHeight(m_answer->fontMetrics().lineSpacing() * 2 + 2 * m_answer->frameWidth() +
-                             int(2 * m_answer->document()->documentMargin()));
+                             int(2 * m_answer->document()->documentMargin()) + 4);
     answer->addWidget(m_answer);
     m_tokensLabel->setWordWrap(true);
     answer->addWidget(m_tokensLabel);
@@ -169,19 +181,24 @@ QWidget *InspectPage::buildResults()
     QHeaderView *header = m_historyView->header();
     header->setStretchLastSection(false);
     header->setSectionResizeMode(QHeaderView::Interactive);
+    // The question takes what is left; answers and references can be long (read-all), so they
+    // start at a fixed width and show in full in their tooltips.
     header->setSectionResizeMode(AnswerHistoryModel::Question, QHeaderView::Stretch);
-    header->setSectionResizeMode(AnswerHistoryModel::Answer, QHeaderView::Stretch);
-    for (int column : {AnswerHistoryModel::Ask, AnswerHistoryModel::Budget, AnswerHistoryModel::Tokens,
-                       AnswerHistoryModel::Match, AnswerHistoryModel::Milliseconds})
+    for (int column : {AnswerHistoryModel::Ask, AnswerHistoryModel::Match, AnswerHistoryModel::Method,
+                       AnswerHistoryModel::Budget, AnswerHistoryModel::Tokens, AnswerHistoryModel::Milliseconds})
         header->setSectionResizeMode(column, QHeaderView::ResizeToContents);
+    const int textColumn = m_historyView->fontMetrics().horizontalAdvance(QStringLiteral("a longer answer"));
+    header->resizeSection(AnswerHistoryModel::Answer, textColumn);
+    header->resizeSection(AnswerHistoryModel::Reference, textColumn * 2 / 3);
+    header->resizeSection(AnswerHistoryModel::Image, textColumn * 2 / 3);
     connect(m_historyView, &QTreeView::doubleClicked, this, [this](const QModelIndex &index) {
         const AskEntry &e = m_history->entry(index.row());
         showSample(e.imagePath, e.question, e.method, e.budget, e.reference);
     });
     answer->addWidget(m_historyView, 1);
-    layout->addLayout(answer, 3);
-    m_chart->setMinimumSize(320, 160);
-    layout->addWidget(m_chart, 2);
+    layout->addLayout(answer, 2);
+    m_chart->setMinimumSize(300, 160);
+    layout->addWidget(m_chart, 1);
     return panel;
 }
 
@@ -336,6 +353,9 @@ void InspectPage::onLoadFailed()
 void InspectPage::onImageLoaded(const QString &path, const QImage &preview)
 {
     m_imageLoading = false;
+    // A gallery task image knows the answer to its own question, however it was opened.
+    if (!m_known || QFileInfo(m_known->imagePath) != QFileInfo(path))
+        m_known = galleryAnswer(path);
     m_inspect->setImage(m_images->current().pixels, path);
     m_settings->addRecent(RecentKind::Image, path);
     m_canvases->setImage(preview);
@@ -461,12 +481,9 @@ void InspectPage::showSample(const QString &imagePath, const QString &question, 
     askWhenReady();
 }
 
-void InspectPage::openGalleryImage(const QString &path, const QString &question, const QString &answer)
+void InspectPage::openGalleryImage(const QString &path, const QString &question)
 {
-    // A gallery image comes with its own question (its tooltip says so), and its answer where known.
-    m_known.reset();
-    if (!question.isEmpty() && !answer.isEmpty())
-        m_known = KnownAnswer{path, question, ReferenceAnswer{{answer.toStdString()}, Metric::ExactMatch}};
+    // A gallery image comes with its own question (its tooltip says so).
     if (!question.isEmpty())
         setQuestion(question);
     openImage(path);

@@ -43,6 +43,13 @@ public:
     InspectPage(ModelSession *session, AppSettings *settings, const ComputeOptions &compute, QWidget *parent = nullptr);
     ~InspectPage() override;
 
+    // A question's reference answer about one image (a sweep sample's, a gallery task image's).
+    struct KnownAnswer {
+        QString imagePath;
+        QString question;
+        ReferenceAnswer reference;
+    };
+
     // The dock contents: inputs, question, methods, layers and token inspector; the answer,
     // token counts and timings. Created with the page; the window takes ownership.
     QWidget *controls() const { return m_controls; }
@@ -63,9 +70,8 @@ public:
     quint64 ask();
     // Asks once both the model and the image are loaded.
     void askWhenReady();
-    // Opens a gallery image with its suggested question (and that question's answer, when the
-    // gallery knows it: the history then scores the model's) and asks when live.
-    void openGalleryImage(const QString &path, const QString &question, const QString &answer = {});
+    // Opens a gallery image with its suggested question and asks when live.
+    void openGalleryImage(const QString &path, const QString &question);
     // A sweep sample: its image, question, method and budget, asked once loaded; the history scores
     // the answer against the sample's reference.
     void showSample(const QString &imagePath, const QString &question, const QString &method, double budget,
@@ -150,13 +156,8 @@ private:
     QWidget *m_controls = nullptr;
     QWidget *m_results = nullptr;
 
-    struct KnownAnswer {   // the reference of the sample or gallery image last opened
-        QString imagePath;
-        QString question;
-        ReferenceAnswer reference;
-    };
-    std::optional<KnownAnswer> m_known;
-    QString m_modelSummary;   // of the model the session holds; a failed load keeps it
+    std::optional<KnownAnswer> m_known;   // of the sweep sample or gallery task image shown
+    QString m_modelSummary;               // of the model the session holds; a failed load keeps it
     quint64 m_appliedGeneration = 0;
     bool m_askPending = false;
     bool m_imageLoading = false;   // a pending ask waits for it, not for the image shown now

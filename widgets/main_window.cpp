@@ -385,10 +385,10 @@ void MainWindow::chooseSweepFolder()
         openSweepFolder(dir);
 }
 
-void MainWindow::openGalleryImage(const QString &path, const QString &question, const QString &answer)
+void MainWindow::openGalleryImage(const QString &path, const QString &question)
 {
     showInspector();
-    m_inspect->openGalleryImage(path, question, answer);
+    m_inspect->openGalleryImage(path, question);
 }
 
 void MainWindow::restoreSettings()

@@ -51,7 +51,7 @@ public:
     void cancel();
     bool exportOverlay(const QString &path) const;
     void copyOverlay();
-    void openGalleryImage(const QString &path, const QString &question, const QString &answer = {});
+    void openGalleryImage(const QString &path, const QString &question);
 
     // Window layout, method, budget and layers from the last session (the app calls this once
     // before showing the window; tests call it to check what was kept).

@@ -3,6 +3,8 @@
 
 #include "custom_plot.h"
 
+#include <QFontMetrics>
+#include <QStringList>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -31,6 +33,25 @@ const std::array<Stage, 7> &stages()
         {QT_TRANSLATE_NOOP("tokenscope::widgets::StageTimingChart", "decode"), &StageTimings::decodeMs, QColor(192, 57, 43)},
     }};
     return list;
+}
+
+// Greedy word wrap: the bars' caption must fit a narrow Result dock.
+QString wrapped(const QString &text, const QFontMetrics &metrics, int width)
+{
+    QStringList lines;
+    QString line;
+    for (const QString &word : text.split(u' ', Qt::SkipEmptyParts)) {
+        const QString longer = line.isEmpty() ? word : line + u' ' + word;
+        if (!line.isEmpty() && metrics.horizontalAdvance(longer) > width) {
+            lines << line;
+            line = word;
+        } else {
+            line = longer;
+        }
+    }
+    if (!line.isEmpty())
+        lines << line;
+    return lines.join(u'\n');
 }
 
 QString formatMs(double ms)
@@ -72,8 +93,21 @@ void StageTimingChart::clear()
 
 QString StageTimingChart::boundText() const
 {
-    const auto *caption = qobject_cast<QCPTextElement *>(m_plot->plotLayout()->element(2, 0));
-    return caption ? caption->text() : QString();
+    return m_bound;
+}
+
+void StageTimingChart::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    showBoundText();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void StageTimingChart::showBoundText()
+{
+    auto *caption = qobject_cast<QCPTextElement *>(m_plot->plotLayout()->element(2, 0));
+    if (caption)
+        caption->setText(wrapped(m_bound, QFontMetrics(caption->font()), std::max(120, m_plot->width() - 16)));
 }
 
 namespace {
@@ -140,8 +174,8 @@ void StageTimingChart::rebuild(const StageTimings &timings, const PrefillFlops &
                        : m_subject.isEmpty()
                            ? tr("Stage timings: total %1 ms").arg(formatMs(timings.totalMs()))
                            : tr("Stage timings of %1: total %2 ms").arg(m_subject, formatMs(timings.totalMs())));
-    if (auto *caption = qobject_cast<QCPTextElement *>(m_plot->plotLayout()->element(2, 0)))
-        caption->setText(m_hasTimings ? explainBound(flops) : QString());
+    m_bound = m_hasTimings ? explainBound(flops) : QString();
+    showBoundText();
     m_plot->replot();
 }
 

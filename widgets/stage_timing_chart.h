@@ -33,12 +33,17 @@ public:
 
     QSize sizeHint() const override;
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
     void rebuild(const StageTimings &timings, const PrefillFlops &flops);
+    void showBoundText();   // wrapped to the chart's width
 
     QCustomPlot *m_plot;
     bool m_hasTimings = false;
     QString m_subject;
+    QString m_bound;
 };
 
 } // namespace tokenscope::widgets
