@@ -20,6 +20,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QFontMetrics>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -28,6 +29,8 @@
 #include <QScrollArea>
 #include <QTreeView>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace tokenscope::widgets {
 
@@ -180,17 +183,26 @@ QWidget *InspectPage::buildResults()
     m_historyView->setToolTip(tr("Every answer of this session, newest first. Double-click a row to show it again."));
     QHeaderView *header = m_historyView->header();
     header->setStretchLastSection(false);
+    // The question takes what is left; the other columns start wide enough for their usual
+    // contents (answers and references show in full in their tooltips). No column sizes itself
+    // to its contents: that measures every row on every answer, and the history grows.
     header->setSectionResizeMode(QHeaderView::Interactive);
-    // The question takes what is left; answers and references can be long (read-all), so they
-    // start at a fixed width and show in full in their tooltips.
     header->setSectionResizeMode(AnswerHistoryModel::Question, QHeaderView::Stretch);
-    for (int column : {AnswerHistoryModel::Ask, AnswerHistoryModel::Match, AnswerHistoryModel::Method,
-                       AnswerHistoryModel::Budget, AnswerHistoryModel::Tokens, AnswerHistoryModel::Milliseconds})
-        header->setSectionResizeMode(column, QHeaderView::ResizeToContents);
-    const int textColumn = m_historyView->fontMetrics().horizontalAdvance(QStringLiteral("a longer answer"));
-    header->resizeSection(AnswerHistoryModel::Answer, textColumn);
-    header->resizeSection(AnswerHistoryModel::Reference, textColumn * 2 / 3);
-    header->resizeSection(AnswerHistoryModel::Image, textColumn * 2 / 3);
+    const QFontMetrics metrics = m_historyView->fontMetrics();
+    const auto fit = [&](int column, const QString &sample) {
+        const QString title = m_history->headerData(column, Qt::Horizontal).toString();
+        header->resizeSection(column,
+                              std::max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(title)) + 16);
+    };
+    fit(AnswerHistoryModel::Ask, QStringLiteral("888 right"));
+    fit(AnswerHistoryModel::Answer, QStringLiteral("a longer answer"));
+    fit(AnswerHistoryModel::Match, QStringLiteral("0.67"));
+    fit(AnswerHistoryModel::Reference, QStringLiteral("a reference"));
+    fit(AnswerHistoryModel::Method, QStringLiteral("vir+visionselector"));
+    fit(AnswerHistoryModel::Budget, QStringLiteral("100%"));
+    fit(AnswerHistoryModel::Tokens, QStringLiteral("1792 / 1792"));
+    fit(AnswerHistoryModel::Image, QStringLiteral("an image.png"));
+    fit(AnswerHistoryModel::Milliseconds, QStringLiteral("8888"));
     connect(m_historyView, &QTreeView::doubleClicked, this, [this](const QModelIndex &index) {
         const AskEntry &e = m_history->entry(index.row());
         showSample(e.imagePath, e.question, e.method, e.budget, e.reference);
