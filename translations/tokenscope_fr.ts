@@ -423,6 +423,13 @@
     </message>
 </context>
 <context>
+    <name>tokenscope::widgets::AnswerHistoryView</name>
+    <message>
+        <source>Every answer of this session, newest first. Double-click a row to show it again.</source>
+        <translation>Toutes les réponses de cette session, la plus récente en premier. Double-cliquez sur une ligne pour l’afficher de nouveau.</translation>
+    </message>
+</context>
+<context>
     <name>tokenscope::widgets::ComputePanel</name>
     <message>
         <source>Apply</source>
@@ -594,10 +601,6 @@ Droite : %2</translation>
     <message>
         <source>the left canvas</source>
         <translation>le canevas de gauche</translation>
-    </message>
-    <message>
-        <source>Every answer of this session, newest first. Double-click a row to show it again.</source>
-        <translation>Toutes les réponses de cette session, la plus récente en premier. Double-cliquez sur une ligne pour l’afficher de nouveau.</translation>
     </message>
 </context>
 <context>

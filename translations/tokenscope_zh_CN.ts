@@ -420,6 +420,13 @@
     </message>
 </context>
 <context>
+    <name>tokenscope::widgets::AnswerHistoryView</name>
+    <message>
+        <source>Every answer of this session, newest first. Double-click a row to show it again.</source>
+        <translation>本次会话的所有回答，最新的在前。双击某行可再次显示。</translation>
+    </message>
+</context>
+<context>
     <name>tokenscope::widgets::ComputePanel</name>
     <message>
         <source>Apply</source>
@@ -591,10 +598,6 @@ Right: %2</source>
     <message>
         <source>the left canvas</source>
         <translation>左侧画布</translation>
-    </message>
-    <message>
-        <source>Every answer of this session, newest first. Double-click a row to show it again.</source>
-        <translation>本次会话的所有回答，最新的在前。双击某行可再次显示。</translation>
     </message>
 </context>
 <context>

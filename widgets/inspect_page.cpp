@@ -2,6 +2,7 @@
 #include "inspect_page.h"
 
 #include "answer_history.h"
+#include "answer_history_view_p.h"
 #include "app_settings.h"
 #include "canvas_pair.h"
 #include "compute_panel_p.h"
@@ -20,17 +21,12 @@
 
 #include <QDir>
 #include <QFileInfo>
-#include <QFontMetrics>
 #include <QGroupBox>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QScrollArea>
-#include <QTreeView>
 #include <QVBoxLayout>
-
-#include <algorithm>
 
 namespace tokenscope::widgets {
 
@@ -64,7 +60,8 @@ InspectPage::InspectPage(ModelSession *session, AppSettings *settings, const Com
       m_compareMethods(new MethodPanel(this)), m_layers(new LayerPanel(this)), m_computePanel(new ComputePanel(this)),
       m_chart(new StageTimingChart(this)), m_modelLabel(new QLabel(this)), m_imageLabel(new QLabel(this)),
       m_errorLabel(new QLabel(this)), m_tokensLabel(new QLabel(this)), m_inspector(new QLabel(this)),
-      m_answer(new QPlainTextEdit(this)), m_history(new AnswerHistoryModel(this)), m_historyView(new QTreeView(this))
+      m_answer(new QPlainTextEdit(this)), m_history(new AnswerHistoryModel(this)),
+      m_historyView(new AnswerHistoryView(m_history, this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -175,38 +172,8 @@ QWidget *InspectPage::buildResults()
     m_tokensLabel->setWordWrap(true);
     answer->addWidget(m_tokensLabel);
 
-    m_historyView->setModel(m_history);
-    m_historyView->setRootIsDecorated(false);
-    m_historyView->setUniformRowHeights(true);
-    m_historyView->setAlternatingRowColors(true);
-    m_historyView->setAllColumnsShowFocus(true);
-    m_historyView->setToolTip(tr("Every answer of this session, newest first. Double-click a row to show it again."));
-    QHeaderView *header = m_historyView->header();
-    header->setStretchLastSection(false);
-    // The question takes what is left; the other columns start wide enough for their usual
-    // contents (answers and references show in full in their tooltips). No column sizes itself
-    // to its contents: that measures every row on every answer, and the history grows.
-    header->setSectionResizeMode(QHeaderView::Interactive);
-    header->setSectionResizeMode(AnswerHistoryModel::Question, QHeaderView::Stretch);
-    const QFontMetrics metrics = m_historyView->fontMetrics();
-    const auto fit = [&](int column, const QString &sample) {
-        const QString title = m_history->headerData(column, Qt::Horizontal).toString();
-        header->resizeSection(column,
-                              std::max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(title)) + 16);
-    };
-    fit(AnswerHistoryModel::Ask, QStringLiteral("888 right"));
-    fit(AnswerHistoryModel::Answer, QStringLiteral("a longer answer"));
-    fit(AnswerHistoryModel::Match, QStringLiteral("0.67"));
-    fit(AnswerHistoryModel::Reference, QStringLiteral("a reference"));
-    fit(AnswerHistoryModel::Method, QStringLiteral("vir+visionselector"));
-    fit(AnswerHistoryModel::Budget, QStringLiteral("100%"));
-    fit(AnswerHistoryModel::Tokens, QStringLiteral("1792 / 1792"));
-    fit(AnswerHistoryModel::Image, QStringLiteral("an image.png"));
-    fit(AnswerHistoryModel::Milliseconds, QStringLiteral("8888"));
-    connect(m_historyView, &QTreeView::doubleClicked, this, [this](const QModelIndex &index) {
-        const AskEntry &e = m_history->entry(index.row());
-        showSample(e.imagePath, e.question, e.method, e.budget, e.reference);
-    });
+    connect(m_historyView, &AnswerHistoryView::entryActivated, this,
+            [this](const AskEntry &e) { showSample(e.imagePath, e.question, e.method, e.budget, e.reference); });
     answer->addWidget(m_historyView, 1);
     layout->addLayout(answer, 2);
     m_chart->setMinimumSize(300, 160);

@@ -20,10 +20,10 @@
 
 class QLabel;
 class QPlainTextEdit;
-class QTreeView;
 
 namespace tokenscope::widgets {
 
+class AnswerHistoryView;
 class AppSettings;
 class CanvasPair;
 class ComputePanel;
@@ -151,7 +151,7 @@ private:
     QLabel *m_inspector;
     QPlainTextEdit *m_answer;
     AnswerHistoryModel *m_history;
-    QTreeView *m_historyView;
+    AnswerHistoryView *m_historyView;
     QWidget *m_compareGroup = nullptr;
     QWidget *m_controls = nullptr;
     QWidget *m_results = nullptr;
