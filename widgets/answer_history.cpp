@@ -11,13 +11,6 @@
 
 namespace tokenscope::widgets {
 
-std::optional<double> AskEntry::score() const
-{
-    if (!reference)
-        return std::nullopt;
-    return scoreAnswer(reference->metric, answer.toStdString(), reference->answers);
-}
-
 AskEntry askEntryOf(const RunResult &result, const QString &imagePath, const QString &question,
                     const std::optional<ReferenceAnswer> &reference)
 {
@@ -49,6 +42,9 @@ void AnswerHistoryModel::addAsk(std::vector<AskEntry> entries)
     beginInsertRows({}, 0, count - 1);
     for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
         it->ask = m_asks;
+        // Scored here, once: the view asks for the verdict on every repaint of every cell.
+        if (it->reference)
+            it->score = scoreAnswer(it->reference->metric, it->answer.toStdString(), it->reference->answers);
         m_entries.push_front(std::move(*it));
     }
     endInsertRows();
@@ -81,7 +77,7 @@ QVariant AnswerHistoryModel::data(const QModelIndex &index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const AskEntry &e = entry(index.row());
-    const std::optional<double> score = e.score();
+    const std::optional<double> &score = e.score;
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
         case Ask:

@@ -40,7 +40,8 @@ struct AskEntry {
     std::optional<ReferenceAnswer> reference;
     double totalMs = 0;
 
-    std::optional<double> score() const;   // under the reference's metric, in [0, 1]
+    // Under the reference's metric, in [0, 1]; set once when the entry joins the history.
+    std::optional<double> score;
 };
 
 class AnswerHistoryModel : public QAbstractTableModel {

@@ -33,17 +33,6 @@ namespace tokenscope::widgets {
 namespace {
 constexpr int statusTimeoutMs = 8000;
 
-// The gallery's answer to its own question about the image at `path`, if it is a gallery image
-// that has one.
-std::optional<InspectPage::KnownAnswer> galleryAnswer(const QString &path)
-{
-    for (const GalleryImage &image : galleryImages())
-        if (!image.answer.isEmpty() && QFileInfo(image.path) == QFileInfo(path))
-            return InspectPage::KnownAnswer{path, image.question,
-                                            ReferenceAnswer{{image.answer.toStdString()}, Metric::ExactMatch}};
-    return std::nullopt;
-}
-
 // "vir+visionselector · budget 50%"; the budget only where the method uses one.
 QString captionOf(const MethodPanel *panel)
 {
@@ -345,6 +334,22 @@ void InspectPage::onImageLoaded(const QString &path, const QImage &preview)
     updateActions();
     Q_EMIT imageReady(path);
     askIfPending();
+}
+
+std::optional<InspectPage::KnownAnswer> InspectPage::galleryAnswer(const QString &path)
+{
+    // The manifest is read once per page: it does not change while the app runs.
+    if (!m_galleryAnswers) {
+        m_galleryAnswers.emplace();
+        for (const GalleryImage &image : galleryImages())
+            if (!image.answer.isEmpty())
+                m_galleryAnswers->push_back(KnownAnswer{
+                    image.path, image.question, ReferenceAnswer{{image.answer.toStdString()}, Metric::ExactMatch}});
+    }
+    for (const KnownAnswer &known : *m_galleryAnswers)
+        if (QFileInfo(known.imagePath) == QFileInfo(path))
+            return known;
+    return std::nullopt;
 }
 
 void InspectPage::onImageFailed(const QString &message)

@@ -17,6 +17,7 @@
 #include <QWidget>
 
 #include <optional>
+#include <vector>
 
 class QLabel;
 class QPlainTextEdit;
@@ -128,6 +129,8 @@ private:
     void updateCaptions();
     void clearResult();
     void recordInHistory(const InspectAnswer &answered);
+    // The gallery's answer to its own question about the image at `path`, where it has one.
+    std::optional<KnownAnswer> galleryAnswer(const QString &path);
     void updateActions();
     void askIfPending();
 
@@ -156,8 +159,9 @@ private:
     QWidget *m_controls = nullptr;
     QWidget *m_results = nullptr;
 
-    std::optional<KnownAnswer> m_known;   // of the sweep sample or gallery task image shown
-    QString m_modelSummary;               // of the model the session holds; a failed load keeps it
+    std::optional<KnownAnswer> m_known;                         // of the sweep sample or gallery task image shown
+    std::optional<std::vector<KnownAnswer>> m_galleryAnswers;   // read on the first image
+    QString m_modelSummary;   // of the model the session holds; a failed load keeps it
     quint64 m_appliedGeneration = 0;
     bool m_askPending = false;
     bool m_imageLoading = false;   // a pending ask waits for it, not for the image shown now
