@@ -93,6 +93,20 @@ void TestVisPruner::diverseMatchesReferenceLoop()
                 part.push_back((i * 7) % tokens);
         QCOMPARE(vispruneDiverse(part, count, clustered.matmul(clustered.t()).contiguous()),
                  referenceLoop(clustered, part, count));
+        // A cluster larger than a neighbour list sitting wholly in A (the even places) in the first
+        // round: the lists made for its tokens name no B token, so only the pass over B finds the
+        // best one (skipping that pass fails here).
+        const int cluster = 40;
+        auto split = torch::nn::functional::normalize(torch::randn({tokens, 6}),
+                                                      torch::nn::functional::NormalizeFuncOptions().dim(-1));
+        split.slice(0, 0, cluster) =
+            torch::nn::functional::normalize(torch::ones({cluster, 6}) + 0.01 * torch::randn({cluster, 6}),
+                                             torch::nn::functional::NormalizeFuncOptions().dim(-1));
+        std::vector<std::int64_t> evenCluster;
+        for (int i = 0, next = cluster; i < tokens; ++i)
+            evenCluster.push_back(i % 2 == 0 && i / 2 < cluster ? i / 2 : next++);
+        QCOMPARE(vispruneDiverse(evenCluster, count, split.matmul(split.t()).contiguous()),
+                 referenceLoop(split, evenCluster, count));
     }
 }
 

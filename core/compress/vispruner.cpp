@@ -21,19 +21,16 @@ namespace {
 // over the present residual.
 class NeighbourLists {
 public:
-    static constexpr std::size_t length = 8;
+    // 16 rather than 8: a third fewer lists made again, and almost no token needs the pass over B
+    // (346 → 1 at b = 0.1 on demo-448), for the same time per list.
+    static constexpr std::size_t length = 16;
 
-    NeighbourLists(const float *similarity, std::int64_t n)
-        : m_similarity(similarity), m_n(n), m_lists(std::size_t(n)), m_inResidual(std::size_t(n), 0)
+    NeighbourLists(const float *similarity, std::int64_t n) : m_similarity(similarity), m_lists(std::size_t(n)), m_n(n)
     {
     }
 
-    void setResidual(const std::vector<std::int64_t> &residual)
-    {
-        std::fill(m_inResidual.begin(), m_inResidual.end(), 0);
-        for (std::int64_t t : residual)
-            m_inResidual[std::size_t(t)] = 1;
-    }
+    // The residual must outlive the lookups that follow.
+    void setResidual(const std::vector<std::int64_t> &residual) { m_residual = &residual; }
 
     // The highest similarity of `token` to any token with inB set; `b` is that set. Tokens' lists
     // are independent, so lookups for different tokens may run in parallel.
@@ -56,9 +53,11 @@ public:
     }
 
 private:
-    // One pass along the token's row, keeping the `length` largest values seen so far in order:
-    // once the list is full, a value enters only when it beats the last one, which is rare after
-    // the first columns, so the pass costs about one comparison per column.
+    // One pass over the present residual along the token's row, keeping the `length` largest
+    // values seen so far in order: once the list is full, a value enters only when it beats the
+    // last one, which is rare after the first columns, so the pass costs about one comparison per
+    // residual token. (Walking the residual rather than the whole row skips the dropped tokens,
+    // most of the row at small budgets.)
     std::vector<std::int64_t> mostSimilar(std::int64_t token) const
     {
         const float *row = m_similarity + token * m_n;
@@ -66,9 +65,9 @@ private:
         std::array<std::int64_t, length> index;
         value.fill(-std::numeric_limits<float>::infinity());
         std::size_t count = 0;
-        for (std::int64_t j = 0; j < m_n; ++j) {
+        for (std::int64_t j : *m_residual) {
             const float v = row[j];
-            if (!(v > value[length - 1]) || !m_inResidual[std::size_t(j)] || j == token)
+            if (!(v > value[length - 1]) || j == token)
                 continue;
             std::size_t k = std::min(count, length - 1);
             for (; k > 0 && value[k - 1] < v; --k) {
@@ -83,9 +82,9 @@ private:
     }
 
     const float *m_similarity;
-    std::int64_t m_n;
     std::vector<std::vector<std::int64_t>> m_lists;
-    std::vector<char> m_inResidual;
+    const std::vector<std::int64_t> *m_residual = nullptr;
+    std::int64_t m_n;
 };
 
 }   // namespace
