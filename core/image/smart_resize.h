@@ -3,10 +3,11 @@
 
 // The size Qwen2-VL and Qwen2.5-VL resize an image to before their vision tower: both sides
 // multiples of patch·merge (28), the area within [min_pixels, max_pixels], the aspect ratio kept
-// as closely as that allows. The published rule, rounding included (qwen-vl-utils
-// vision_process.py `smart_resize` and transformers' models/qwen2_vl/image_processing_qwen2_vl.py
-// since it floors to at least one factor; older transformers, e.g. cb0fc56, raised for a side
-// under 28 px instead and could floor a side of an extreme aspect ratio to 0).
+// as closely as that allows. qwen-vl-utils' rule (vision_process.py `smart_resize`, the resize
+// Qwen2.5-VL's own inference examples apply before the processor), rounding included: every side
+// at least one factor. transformers' models/qwen2_vl/image_processing_qwen2_vl.py at cb0fc56 (the
+// version read for docs/qwen2_5_vl.md) raises for a side under 28 px instead and can floor a side
+// of an extreme aspect ratio to 0; for every other image the two agree.
 
 #include <cstdint>
 

@@ -2,112 +2,17 @@
 #include "io/model_config.h"
 
 #include "common/error.h"
+#include "io/config_fields.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 namespace tokenscope {
 
 using nlohmann::json;
 
 namespace {
-
-// Reads typed fields of one JSON object and names the offending field ("llm_config.head_dim")
-// in every error.
-class FieldReader {
-public:
-    FieldReader(const json &object, std::string prefix, const std::filesystem::path &source)
-        : m_object(object), m_prefix(std::move(prefix)), m_source(source)
-    {
-        if (!m_object.is_object())
-            fail("", "must be a JSON object");
-    }
-
-    [[noreturn]] void fail(const std::string &field, const std::string &problem) const
-    {
-        const std::string name = m_prefix.empty() ? field : (field.empty() ? m_prefix : m_prefix + "." + field);
-        throw Error(m_source.filename(), (name.empty() ? "" : name + ": ") + problem);
-    }
-
-    bool has(const std::string &field) const
-    {
-        return m_object.contains(field) && !m_object.at(field).is_null();
-    }
-
-    int positiveInt(const std::string &field) const
-    {
-        const int v = integer(field);
-        if (v <= 0)
-            fail(field, "must be positive, got " + std::to_string(v));
-        return v;
-    }
-
-    int integer(const std::string &field) const
-    {
-        const json &v = require(field);
-        if (!v.is_number_integer())
-            fail(field, "must be an integer, got " + v.dump());
-        const auto value = v.get<std::int64_t>();
-        if (value < INT32_MIN || value > INT32_MAX)
-            fail(field, "is out of range: " + v.dump());
-        return static_cast<int>(value);
-    }
-
-    int integerOr(const std::string &field, int fallback) const { return has(field) ? integer(field) : fallback; }
-
-    double number(const std::string &field) const
-    {
-        const json &v = require(field);
-        if (!v.is_number())
-            fail(field, "must be a number, got " + v.dump());
-        const double d = v.get<double>();
-        if (!std::isfinite(d))
-            fail(field, "must be finite");
-        return d;
-    }
-
-    double numberOr(const std::string &field, double fallback) const { return has(field) ? number(field) : fallback; }
-
-    bool boolean(const std::string &field, bool fallback) const
-    {
-        if (!has(field))
-            return fallback;
-        const json &v = m_object.at(field);
-        if (!v.is_boolean())
-            fail(field, "must be true or false, got " + v.dump());
-        return v.get<bool>();
-    }
-
-    std::string string(const std::string &field, const std::string &fallback) const
-    {
-        if (!has(field))
-            return fallback;
-        const json &v = m_object.at(field);
-        if (!v.is_string())
-            fail(field, "must be a string, got " + v.dump());
-        return v.get<std::string>();
-    }
-
-    const json &require(const std::string &field) const
-    {
-        if (!has(field))
-            fail(field, "is missing");
-        return m_object.at(field);
-    }
-
-    FieldReader child(const std::string &field) const
-    {
-        return FieldReader(require(field), m_prefix.empty() ? field : m_prefix + "." + field, m_source);
-    }
-
-private:
-    const json &m_object;
-    std::string m_prefix;
-    const std::filesystem::path &m_source;
-};
 
 VisionConfig parseVision(const FieldReader &r)
 {
@@ -167,55 +72,9 @@ LlmArch parseArch(const FieldReader &r)
 
 LlmConfig parseLlm(const FieldReader &r)
 {
-    LlmConfig l;
-    l.arch = parseArch(r);
-    l.hiddenSize = r.positiveInt("hidden_size");
-    l.intermediateSize = r.positiveInt("intermediate_size");
-    l.numLayers = r.positiveInt("num_hidden_layers");
-    l.numHeads = r.positiveInt("num_attention_heads");
-    l.numKvHeads = r.has("num_key_value_heads") ? r.positiveInt("num_key_value_heads") : l.numHeads;
-    l.vocabSize = r.positiveInt("vocab_size");
-    l.rmsNormEps = r.numberOr("rms_norm_eps", 1e-6);
-    l.ropeTheta = r.numberOr("rope_theta", 1e6);
-    l.tieWordEmbeddings = r.boolean("tie_word_embeddings", false);
-    l.maxPositionEmbeddings = r.integerOr("max_position_embeddings", 32768);
-    // Qwen3 names the per-head width explicitly (it need not be hidden/heads); Qwen2 derives it.
-    if (l.arch == LlmArch::Qwen3 && r.has("head_dim")) {
-        l.headDim = r.positiveInt("head_dim");
-    } else {
-        if (l.hiddenSize % l.numHeads != 0)
-            r.fail("num_attention_heads", std::to_string(l.numHeads) + " does not divide hidden_size " +
-                                              std::to_string(l.hiddenSize));
-        l.headDim = l.hiddenSize / l.numHeads;
-    }
-    if (l.headDim % 2 != 0)
-        r.fail("head_dim", "must be even for rotary embeddings, got " + std::to_string(l.headDim));
-    l.attentionBias = l.arch == LlmArch::Qwen2 ? true : r.boolean("attention_bias", false);
-    if (l.numHeads % l.numKvHeads != 0)
-        r.fail("num_key_value_heads", std::to_string(l.numKvHeads) + " does not divide num_attention_heads " +
-                                          std::to_string(l.numHeads));
-    if (const std::string act = r.string("hidden_act", "silu"); act != "silu")
-        r.fail("hidden_act", "'" + act + "' is not supported (silu)");
+    LlmConfig l = parseLlmFields(r, parseArch(r));
     if (r.has("rope_scaling"))
         r.fail("rope_scaling", "is not supported (only plain RoPE); got " + r.require("rope_scaling").dump());
-    if (l.rmsNormEps <= 0)
-        r.fail("rms_norm_eps", "must be positive");
-    if (l.ropeTheta <= 0)
-        r.fail("rope_theta", "must be positive");
-    if (r.has("eos_token_id")) {
-        const json &e = r.require("eos_token_id");
-        if (e.is_number_integer()) {
-            l.eosTokenIds.push_back(e.get<int>());
-        } else if (e.is_array()) {
-            for (const json &id : e) {
-                if (!id.is_number_integer())
-                    r.fail("eos_token_id", "must be an integer or a list of integers, got " + e.dump());
-                l.eosTokenIds.push_back(id.get<int>());
-            }
-        } else {
-            r.fail("eos_token_id", "must be an integer or a list of integers, got " + e.dump());
-        }
-    }
     return l;
 }
 
@@ -237,12 +96,7 @@ int ModelConfig::connectorWidthCompressed() const { return connectorWidthFull() 
 
 ModelConfig parseModelConfigText(const std::string &text, const std::filesystem::path &source)
 {
-    json root;
-    try {
-        root = json::parse(text);
-    } catch (const json::exception &e) {
-        throw Error(source.filename(), std::string("is not valid JSON: ") + e.what());
-    }
+    const json root = parseJsonText(text, source);
     const FieldReader r(root, "", source);
     ModelConfig c;
     c.source = source;
@@ -299,12 +153,7 @@ ModelConfig parseModelConfigText(const std::string &text, const std::filesystem:
 
 ModelConfig parseModelConfig(const std::filesystem::path &configJson)
 {
-    std::ifstream in(configJson, std::ios::binary);
-    if (!in)
-        throw Error(configJson, "cannot be opened (missing or unreadable)");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parseModelConfigText(text.str(), configJson);
+    return parseModelConfigText(readTextFile(configJson), configJson);
 }
 
 std::string modelConfigToJson(const ModelConfig &c)
@@ -379,14 +228,6 @@ void addNorm(std::vector<ExpectedTensor> &out, const std::string &prefix, std::i
         out.push_back({prefix + ".bias", {width}});
 }
 
-void addLinear(std::vector<ExpectedTensor> &out, const std::string &prefix, std::int64_t in, std::int64_t outWidth,
-               bool withBias, bool required = true)
-{
-    out.push_back({prefix + ".weight", {outWidth, in}, required});
-    if (withBias)
-        out.push_back({prefix + ".bias", {outWidth}, required});
-}
-
 void addVision(std::vector<ExpectedTensor> &out, const ModelConfig &c)
 {
     const std::int64_t C = c.vision.hiddenSize, P = c.vision.patchSize, G = c.vision.patchesPerSide();
@@ -398,8 +239,8 @@ void addVision(std::vector<ExpectedTensor> &out, const ModelConfig &c)
     const bool layerNorm = c.vision.normType == NormType::LayerNorm;
     for (int i = 0; i < c.vision.numLayers; ++i) {
         const std::string l = "vision_model.encoder.layers." + std::to_string(i) + ".";
-        addLinear(out, l + "attn.qkv", C, 3 * C, c.vision.qkvBias);
-        addLinear(out, l + "attn.proj", C, C, true);
+        addLinearTensors(out, l + "attn.qkv", C, 3 * C, c.vision.qkvBias);
+        addLinearTensors(out, l + "attn.proj", C, C, true);
         if (c.vision.qkNormalization) {
             out.push_back({l + "attn.q_norm.weight", {C}});
             out.push_back({l + "attn.k_norm.weight", {C}});
@@ -408,8 +249,8 @@ void addVision(std::vector<ExpectedTensor> &out, const ModelConfig &c)
         out.push_back({l + "ls2", {C}});
         addNorm(out, l + "norm1", C, layerNorm);
         addNorm(out, l + "norm2", C, layerNorm);
-        addLinear(out, l + "mlp.fc1", C, c.vision.intermediateSize, true);
-        addLinear(out, l + "mlp.fc2", c.vision.intermediateSize, C, true);
+        addLinearTensors(out, l + "mlp.fc1", C, c.vision.intermediateSize, true);
+        addLinearTensors(out, l + "mlp.fc2", c.vision.intermediateSize, C, true);
     }
 }
 
@@ -417,16 +258,16 @@ void addConnectors(std::vector<ExpectedTensor> &out, const ModelConfig &c)
 {
     const std::int64_t D = c.llm.hiddenSize, W4 = c.connectorWidthFull();
     addNorm(out, "mlp1.0", W4, true);
-    addLinear(out, "mlp1.1", W4, D, true);
-    addLinear(out, "mlp1.3", D, D, true);
+    addLinearTensors(out, "mlp1.1", W4, D, true);
+    addLinearTensors(out, "mlp1.3", D, D, true);
     if (!c.flash)
         return;
     const std::int64_t W16 = c.connectorWidthCompressed();
     // Indices .2/.3 and .5/.6 are GELU/Dropout slots: kept so the released names line up.
     addNorm(out, "mlp2.0", W16, true);
-    addLinear(out, "mlp2.1", W16, 2 * D, true);
-    addLinear(out, "mlp2.4", 2 * D, 2 * D, true);
-    addLinear(out, "mlp2.7", 2 * D, D, true);
+    addLinearTensors(out, "mlp2.1", W16, 2 * D, true);
+    addLinearTensors(out, "mlp2.4", 2 * D, 2 * D, true);
+    addLinearTensors(out, "mlp2.7", 2 * D, D, true);
 }
 
 void addRouter(std::vector<ExpectedTensor> &out, const ModelConfig &c)
@@ -442,46 +283,18 @@ void addRouter(std::vector<ExpectedTensor> &out, const ModelConfig &c)
         const std::string a = p + "attn" + std::to_string(k) + ".";
         out.push_back({a + "in_proj_weight", {3 * C, C}, used});
         out.push_back({a + "in_proj_bias", {3 * C}, used});
-        addLinear(out, a + "out_proj", C, C, true, used);
+        addLinearTensors(out, a + "out_proj", C, C, true, used);
         out.push_back({p + "norm" + std::to_string(k) + ".weight", {C}, used});
         out.push_back({p + "norm" + std::to_string(k) + ".bias", {C}, used});
     }
     for (int k = 1; k <= 4; ++k) {
         const std::string b = "gating.block" + std::to_string(k) + ".";
-        addLinear(out, b + "0", C, 4 * C, true);
-        addLinear(out, b + "3", 4 * C, C, true);
+        addLinearTensors(out, b + "0", C, 4 * C, true);
+        addLinearTensors(out, b + "3", 4 * C, C, true);
         addNorm(out, b + "5", C, true);
     }
     addNorm(out, "gating.gate.0", C, true);
-    addLinear(out, "gating.gate.1", C, 2, true);
-}
-
-void addLanguageModel(std::vector<ExpectedTensor> &out, const ModelConfig &c)
-{
-    const LlmConfig &l = c.llm;
-    const std::int64_t D = l.hiddenSize, Hq = std::int64_t(l.numHeads) * l.headDim,
-                       Hkv = std::int64_t(l.numKvHeads) * l.headDim;
-    const std::string m = "language_model.model.";
-    out.push_back({m + "embed_tokens.weight", {l.vocabSize, D}});
-    const bool qwen3 = l.arch == LlmArch::Qwen3;
-    for (int i = 0; i < l.numLayers; ++i) {
-        const std::string p = m + "layers." + std::to_string(i) + ".";
-        addLinear(out, p + "self_attn.q_proj", D, Hq, l.attentionBias);
-        addLinear(out, p + "self_attn.k_proj", D, Hkv, l.attentionBias);
-        addLinear(out, p + "self_attn.v_proj", D, Hkv, l.attentionBias);
-        addLinear(out, p + "self_attn.o_proj", Hq, D, qwen3 && l.attentionBias);
-        if (qwen3) {
-            out.push_back({p + "self_attn.q_norm.weight", {l.headDim}});
-            out.push_back({p + "self_attn.k_norm.weight", {l.headDim}});
-        }
-        addLinear(out, p + "mlp.gate_proj", D, l.intermediateSize, false);
-        addLinear(out, p + "mlp.up_proj", D, l.intermediateSize, false);
-        addLinear(out, p + "mlp.down_proj", l.intermediateSize, D, false);
-        out.push_back({p + "input_layernorm.weight", {D}});
-        out.push_back({p + "post_attention_layernorm.weight", {D}});
-    }
-    out.push_back({m + "norm.weight", {D}});
-    out.push_back({"language_model.lm_head.weight", {l.vocabSize, D}, !l.tieWordEmbeddings});
+    addLinearTensors(out, "gating.gate.1", C, 2, true);
 }
 
 } // namespace
@@ -492,7 +305,7 @@ std::vector<ExpectedTensor> expectedTensors(const ModelConfig &config)
     addVision(out, config);
     addConnectors(out, config);
     addRouter(out, config);
-    addLanguageModel(out, config);
+    addLanguageModelTensors(out, config.llm, "language_model.model.", "language_model.lm_head.weight");
     return out;
 }
 

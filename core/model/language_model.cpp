@@ -67,18 +67,6 @@ KVCache LanguageModel::newCache(std::int64_t capacity, const torch::TensorOption
 
 namespace {
 
-// rotate_half(x) = cat(-x2, x1) over the last dimension.
-torch::Tensor applyRotary(const torch::Tensor &x, const torch::Tensor &cos, const torch::Tensor &sin)
-{
-    const auto half = x.size(-1) / 2;
-    auto rotated = torch::cat({-x.slice(-1, half), x.slice(-1, 0, half)}, -1);
-    return x * cos + rotated * sin;
-}
-
-} // namespace
-
-namespace {
-
 // Mean causal attention probability each row receives, over heads and query rows (or from the
 // last row only), from explicit fp32 softmax (the FastV port's recomputation; the official code's
 // last_layer_attention_avg[-1] row). queries [H, L, d], keys [KV, L, d] of one prefill. Blocks of
@@ -152,8 +140,8 @@ torch::Tensor LanguageModel::attention(const Layer &layer, std::size_t index, co
         q = layer.qNorm(q);
         k = layer.kNorm(k);
     }
-    q = applyRotary(q.transpose(0, 1), cos, sin).unsqueeze(0);   // [1, H, L, d]
-    k = applyRotary(k.transpose(0, 1), cos, sin).unsqueeze(0);   // [1, KV, L, d]
+    q = nn::applyRotary(q.transpose(0, 1), cos, sin).unsqueeze(0);   // [1, H, L, d]
+    k = nn::applyRotary(k.transpose(0, 1), cos, sin).unsqueeze(0);   // [1, KV, L, d]
     v = v.transpose(0, 1).unsqueeze(0);
     if (queries)
         *queries = q.squeeze(0);
@@ -213,8 +201,8 @@ torch::Tensor LanguageModel::batchedAttention(const Layer &layer, const torch::T
         q = layer.qNorm(q);
         k = layer.kNorm(k);
     }
-    q = applyRotary(q.transpose(1, 2), cos, sin);   // [B, H, L, d]
-    k = applyRotary(k.transpose(1, 2), cos, sin);   // [B, KV, L, d]
+    q = nn::applyRotary(q.transpose(1, 2), cos, sin);   // [B, H, L, d]
+    k = nn::applyRotary(k.transpose(1, 2), cos, sin);   // [B, KV, L, d]
     if (heads != kvHeads) {
         k = k.repeat_interleave(heads / kvHeads, 1);
         v = v.repeat_interleave(heads / kvHeads, 1);
@@ -289,8 +277,8 @@ torch::Tensor LanguageModel::lastRowAttention(std::size_t index, const torch::Te
         q = layer.qNorm(q);
         k = layer.kNorm(k);
     }
-    q = applyRotary(q.transpose(0, 1), cos.slice(0, length - 1), sin.slice(0, length - 1));   // [H, 1, d]
-    k = applyRotary(k.transpose(0, 1), cos, sin);                                             // [KV, L, d]
+    q = nn::applyRotary(q.transpose(0, 1), cos.slice(0, length - 1), sin.slice(0, length - 1));   // [H, 1, d]
+    k = nn::applyRotary(k.transpose(0, 1), cos, sin);                                             // [KV, L, d]
     if (heads != kvHeads)
         k = k.repeat_interleave(heads / kvHeads, 0);
     const auto scores = torch::matmul(q.to(torch::kFloat32), k.to(torch::kFloat32).transpose(1, 2)) /

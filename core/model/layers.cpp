@@ -42,6 +42,13 @@ torch::Tensor rmsNormForward(const torch::Tensor &x, const torch::Tensor &weight
     return weight * (x32 * torch::rsqrt(variance + eps)).to(dtype);
 }
 
+torch::Tensor applyRotary(const torch::Tensor &x, const torch::Tensor &cos, const torch::Tensor &sin)
+{
+    const auto half = x.size(-1) / 2;
+    auto rotated = torch::cat({-x.slice(-1, half), x.slice(-1, 0, half)}, -1);
+    return x * cos + rotated * sin;
+}
+
 torch::Tensor Norm::operator()(const torch::Tensor &x) const
 {
     if (type == NormType::RmsNorm)

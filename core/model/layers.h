@@ -42,6 +42,10 @@ Norm rmsNorm(const ParameterMap &params, const std::string &prefix, double eps);
 // RMSNorm as Qwen/InternViT compute it: statistics in fp32, result cast back, then scaled.
 torch::Tensor rmsNormForward(const torch::Tensor &x, const torch::Tensor &weight, double eps);
 
+// x·cos + rotate_half(x)·sin with rotate_half(x) = cat(-x2, x1) over the last dimension: the
+// half-split (GPT-NeoX) rotary layout of Qwen's LLMs and Qwen2.5-VL's vision tower.
+torch::Tensor applyRotary(const torch::Tensor &x, const torch::Tensor &cos, const torch::Tensor &sin);
+
 // nn.GELU() / ACT2FN["gelu"]: the exact erf form.
 inline torch::Tensor gelu(const torch::Tensor &x) { return torch::gelu(x); }
 
