@@ -84,7 +84,7 @@ void TestQwen25VLConfig::readsTheHubLayout()
     QCOMPARE(c.llm.numKvHeads, 4);
     QVERIFY(c.llm.attentionBias);
     QCOMPARE(c.llm.eosTokenIds, std::vector<int>{151645});
-    QCOMPARE(c.mropeSection, (std::array<int, 3>{16, 24, 24}));
+    QCOMPARE(c.llm.mropeSection, (std::array<int, 3>{16, 24, 24}));
     QCOMPARE(c.imageTokenId, 151655);
     QCOMPARE(c.visionStartTokenId, 151652);
 }
@@ -96,7 +96,7 @@ void TestQwen25VLConfig::readsTheNestedLayout()
     QCOMPARE(nested.llm.hiddenSize, hub.llm.hiddenSize);
     QCOMPARE(nested.llm.numLayers, hub.llm.numLayers);
     QCOMPARE(nested.llm.ropeTheta, hub.llm.ropeTheta);
-    QCOMPARE(nested.mropeSection, hub.mropeSection);
+    QCOMPARE(nested.llm.mropeSection, hub.llm.mropeSection);
     QCOMPARE(nested.vision.outHiddenSize, hub.vision.outHiddenSize);
 }
 

@@ -78,7 +78,7 @@ void TestReferenceParity::matchesReference_data()
     int cases = 0;
     if (std::filesystem::is_directory(root))
         for (const auto &entry : std::filesystem::directory_iterator(root))
-            // Qwen2.5-VL fixtures are tst_qwen_vision_tower's.
+            // Qwen2.5-VL fixtures are tst_qwen2_5_vl_parity's.
             if (std::filesystem::exists(entry.path() / "reference.json") &&
                 !isQwen25VLConfigText(readTextFile(entry.path() / "config.json"))) {
                 QTest::newRow(entry.path().filename().string().c_str()) << test::qPath(entry.path());

@@ -3,6 +3,7 @@
 #include "commands.h"
 
 #include "fixtures/random_checkpoint.h"
+#include "fixtures/random_qwen_checkpoint.h"
 
 #include <cstdio>
 
@@ -25,7 +26,10 @@ int makeFixtureCommand(const std::vector<std::string> &args)
         throw UsageError("make-fixture: --dtype must be F32, F16 or BF16, got '" + dtype + "'");
     const std::string shape = cl.value("shape").value_or("tiny");
     const std::filesystem::path out = cl.required("out");
-    writeRandomCheckpoint(out, fixtureShape(shape), options);
+    if (isQwenFixtureShape(shape))   // the tiny one carries a VisionSelector scorer where the authors' checkpoints do
+        writeRandomQwenCheckpoint(out, qwenFixtureShape(shape), options, /*releasedScorer=*/shape == "qwen2_5_vl-tiny");
+    else
+        writeRandomCheckpoint(out, fixtureShape(shape), options);
     std::printf("wrote a random '%s' checkpoint to %s\n", shape.c_str(), out.string().c_str());
     return 0;
 }

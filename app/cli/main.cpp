@@ -49,8 +49,9 @@ commands:
                   STAGE_DIR... --out curves.png [--held-out held-out.png]
   tokenize      read text lines on stdin, print token ids
                   --tokenizer FILE [--json]
-  make-fixture  write a random-weight checkpoint in the HF InternVL-Flash layout
-                  --out DIR [--shape tiny|tiny-qwen2|tiny-6b|demo|demo-448|internvl3_5-1b-flash|internvl3_5-8b-flash]
+  make-fixture  write a random-weight checkpoint in the HF InternVL-Flash or Qwen2.5-VL layout
+                  --out DIR [--shape tiny|tiny-qwen2|tiny-6b|demo|demo-448|internvl3_5-1b-flash|internvl3_5-8b-flash
+                             |qwen2_5_vl-tiny|qwen2_5_vl-3b|qwen2_5_vl-7b]
                   [--seed N] [--shards N] [--dtype F32|F16|BF16]
   help          show this text
 )";

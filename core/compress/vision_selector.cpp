@@ -16,23 +16,44 @@ std::vector<ExpectedTensor> visionSelectorTensors(int llmWidth)
     return {{"q_proj.weight", {h, d}}, {"q_proj.bias", {h}}, {"k_proj.weight", {h, d}}, {"k_proj.bias", {h}}};
 }
 
+nn::ParameterMap loadVisionSelector(const WeightStore &weights, const std::string &prefix, int width,
+                                    const ComputeTarget &target)
+{
+    const std::filesystem::path &source = weights.source();
+    nn::ParameterMap selector;
+    // Checked here rather than by validateCheckpoint so the message names the LLM width at fault.
+    for (const ExpectedTensor &t : visionSelectorTensors(width)) {
+        const std::string name = prefix + t.name;
+        if (!weights.contains(name))
+            throw Error(source, "missing tensor '" + name + "' (the model's LLM width " + std::to_string(width) +
+                                    " needs " + formatShape(t.shape) + ")");
+        const TensorView &view = weights.at(name);
+        if (view.shape != t.shape)
+            throw Error(source, name + " has shape " + formatShape(view.shape) + " but the model's LLM width " +
+                                    std::to_string(width) + " needs " + formatShape(t.shape));
+        selector.emplace(t.name, loadTensor(view, target));
+    }
+    return selector;
+}
+
 nn::ParameterMap loadVisionSelector(const std::filesystem::path &file, const ModelConfig &config,
                                     const ComputeTarget &target)
 {
-    const WeightStore weights = WeightStore::openFile(file);
-    const int width = config.llm.hiddenSize;
-    const std::vector<ExpectedTensor> expected = visionSelectorTensors(width);
-    // Checked here rather than by validateCheckpoint so the message names the LLM width at fault.
-    for (const ExpectedTensor &t : expected) {
-        if (!weights.contains(t.name))
-            throw Error(file, "missing tensor '" + t.name + "' (the model's LLM width " + std::to_string(width) +
-                                  " needs " + formatShape(t.shape) + ")");
-        const TensorView &view = weights.at(t.name);
-        if (view.shape != t.shape)
-            throw Error(file, t.name + " has shape " + formatShape(view.shape) + " but the model's LLM width " +
-                                  std::to_string(width) + " needs " + formatShape(t.shape));
-    }
-    return loadParameters(weights, expected, target);
+    return loadVisionSelector(WeightStore::openFile(file), "", config.llm.hiddenSize, target);
+}
+
+nn::ParameterMap loadQwenVisionSelector(const std::filesystem::path &dir, QwenTensorLayout layout, int llmWidth,
+                                        const ComputeTarget &target)
+{
+    // train_qwen_selector.py attaches the scorer as model.visual.importance_scorer and saves the
+    // whole model, so released checkpoints carry it among the tower's tensors.
+    const WeightStore weights = WeightStore::openDirectory(dir);
+    const std::string prefix = qwenVisionPrefix(layout) + "importance_scorer.";
+    if (weights.contains(prefix + "q_proj.weight"))
+        return loadVisionSelector(weights, prefix, llmWidth, target);
+    if (const auto beside = dir / "selector.safetensors"; std::filesystem::exists(beside))
+        return loadVisionSelector(WeightStore::openFile(beside), "", llmWidth, target);
+    return {};
 }
 
 torch::Tensor visionSelectorScores(const nn::ParameterMap &selector, const torch::Tensor &tokens)

@@ -4,6 +4,7 @@
 // InternVLChatConfig (config.json of an InternVL / InternVL-Flash checkpoint), parsed into plain
 // values, and the tensor names and shapes those values imply (HF checkpoint naming).
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -44,6 +45,10 @@ struct LlmConfig {
     bool attentionBias = false; // q/k/v (and o for Qwen3) biases; Qwen2 always has q/k/v biases
     int maxPositionEmbeddings = 0;
     std::vector<int> eosTokenIds;
+    // M-RoPE (Qwen2.5-VL): how many of the headDim / 2 rotary frequencies take the temporal, row
+    // and column position, in that order; all zero for plain RoPE (one position per token).
+    std::array<int, 3> mropeSection{0, 0, 0};
+    bool multimodalRope() const { return mropeSection[0] + mropeSection[1] + mropeSection[2] > 0; }
 };
 
 struct ModelConfig {

@@ -138,7 +138,7 @@ Qwen25VLConfig parseQwen25VLConfigText(const std::string &configJson, const std:
         c.llm.ropeTheta = text.child("rope_parameters").number("rope_theta");
     if (c.llm.eosTokenIds.empty() && r.has("eos_token_id"))
         c.llm.eosTokenIds.push_back(tokenId(r, "eos_token_id", 151645));
-    c.mropeSection = parseMropeSection(text, c.llm.headDim);
+    c.llm.mropeSection = parseMropeSection(text, c.llm.headDim);
     c.imageTokenId = tokenId(r, "image_token_id", c.imageTokenId);
     c.visionStartTokenId = tokenId(r, "vision_start_token_id", c.visionStartTokenId);
     c.visionEndTokenId = tokenId(r, "vision_end_token_id", c.visionEndTokenId);
@@ -214,6 +214,69 @@ Qwen25VLConfig parseQwen25VLFolder(const std::filesystem::path &folder)
         mismatch("temporal_patch_size", p.temporalPatchSize, "vision_config.temporal_patch_size",
                  c.vision.temporalPatchSize);
     return c;
+}
+
+std::string qwen25VLConfigToJson(const Qwen25VLConfig &c)
+{
+    const QwenVisionConfig &v = c.vision;
+    const LlmConfig &l = c.llm;
+    json root = {
+        {"architectures", {"Qwen2_5_VLForConditionalGeneration"}},
+        {"model_type", "qwen2_5_vl"},
+        {"image_token_id", c.imageTokenId},
+        {"vision_start_token_id", c.visionStartTokenId},
+        {"vision_end_token_id", c.visionEndTokenId},
+        {"hidden_act", "silu"},
+        {"hidden_size", l.hiddenSize},
+        {"intermediate_size", l.intermediateSize},
+        {"num_hidden_layers", l.numLayers},
+        {"num_attention_heads", l.numHeads},
+        {"num_key_value_heads", l.numKvHeads},
+        {"vocab_size", l.vocabSize},
+        {"rms_norm_eps", l.rmsNormEps},
+        {"rope_theta", l.ropeTheta},
+        {"max_position_embeddings", l.maxPositionEmbeddings},
+        {"tie_word_embeddings", l.tieWordEmbeddings},
+        {"rope_scaling", {{"type", "mrope"}, {"mrope_section", l.mropeSection}}},
+        {"torch_dtype", "float32"},
+        {"vision_config",
+         {{"depth", v.depth},
+          {"hidden_size", v.hiddenSize},
+          {"intermediate_size", v.intermediateSize},
+          {"num_heads", v.numHeads},
+          {"in_chans", 3},
+          {"out_hidden_size", v.outHiddenSize},
+          {"patch_size", v.patchSize},
+          {"spatial_patch_size", v.patchSize},
+          {"spatial_merge_size", v.spatialMergeSize},
+          {"temporal_patch_size", v.temporalPatchSize},
+          {"window_size", v.windowSize},
+          {"fullatt_block_indexes", v.fullAttentionBlocks},
+          {"hidden_act", "silu"},
+          {"tokens_per_second", 2}}},
+    };
+    if (!l.eosTokenIds.empty())
+        root["eos_token_id"] = l.eosTokenIds.size() == 1 ? json(l.eosTokenIds.front()) : json(l.eosTokenIds);
+    return root.dump(2) + "\n";
+}
+
+std::string qwenPreprocessorToJson(const QwenPreprocessorConfig &p)
+{
+    const json root = {{"image_processor_type", "Qwen2VLImageProcessor"},
+                       {"processor_class", "Qwen2_5_VLProcessor"},
+                       {"min_pixels", p.minPixels},
+                       {"max_pixels", p.maxPixels},
+                       {"patch_size", p.patchSize},
+                       {"temporal_patch_size", p.temporalPatchSize},
+                       {"merge_size", p.mergeSize},
+                       {"image_mean", p.imageMean},
+                       {"image_std", p.imageStd},
+                       {"do_resize", true},
+                       {"do_rescale", true},
+                       {"do_normalize", true},
+                       {"do_convert_rgb", true},
+                       {"resample", 3}};
+    return root.dump(2) + "\n";
 }
 
 std::string qwenVisionPrefix(QwenTensorLayout layout)

@@ -51,9 +51,8 @@ struct QwenPreprocessorConfig {
 struct Qwen25VLConfig {
     std::filesystem::path source;   // config.json
     QwenVisionConfig vision;
-    LlmConfig llm;                                 // arch Qwen2; rope_theta, eos from the text part
-    std::array<int, 3> mropeSection{16, 24, 24};   // rotary frequencies given to t, h, w (sum = headDim / 2)
-    int imageTokenId = 151655;                     // <|image_pad|>
+    LlmConfig llm;               // arch Qwen2; rope_theta, eos, mrope_section from the text part
+    int imageTokenId = 151655;   // <|image_pad|>
     int visionStartTokenId = 151652;
     int visionEndTokenId = 151653;
     QwenPreprocessorConfig preprocessor;
@@ -65,6 +64,11 @@ struct Qwen25VLConfig {
 Qwen25VLConfig parseQwen25VLFolder(const std::filesystem::path &folder);
 Qwen25VLConfig parseQwen25VLConfigText(const std::string &configJson, const std::filesystem::path &source);
 QwenPreprocessorConfig parseQwenPreprocessorText(const std::string &json, const std::filesystem::path &source);
+
+// config.json in the hub's layout (text fields at the top level) and preprocessor_config.json,
+// as the published files spell them (fixtures).
+std::string qwen25VLConfigToJson(const Qwen25VLConfig &config);
+std::string qwenPreprocessorToJson(const QwenPreprocessorConfig &preprocessor);
 
 // True when a config.json names Qwen2_5_VLForConditionalGeneration (or model_type qwen2_5_vl).
 bool isQwen25VLConfigText(const std::string &configJson);

@@ -15,12 +15,12 @@
 
 namespace tokenscope {
 
-LanguageModel::LanguageModel(const LlmConfig &config, const nn::ParameterMap &params)
+LanguageModel::LanguageModel(const LlmConfig &config, const nn::ParameterMap &params, const LlmTensorNames &names)
     : m_config(config)
 {
-    const std::string m = "language_model.model.";
+    const std::string &m = names.body;
     m_embedTokens = nn::param(params, m + "embed_tokens.weight");
-    m_lmHead = config.tieWordEmbeddings ? m_embedTokens : nn::param(params, "language_model.lm_head.weight");
+    m_lmHead = config.tieWordEmbeddings ? m_embedTokens : nn::param(params, names.head);
     const double eps = config.rmsNormEps;
     for (int i = 0; i < config.numLayers; ++i) {
         const std::string p = m + "layers." + std::to_string(i) + ".";
@@ -180,11 +180,33 @@ torch::Tensor LanguageModel::block(std::size_t index, const torch::Tensor &x, co
     return feedForward(l, x + attention(l, index, l.inputNorm(x), cos, sin, cache, queries, keys));
 }
 
-std::pair<torch::Tensor, torch::Tensor> LanguageModel::rotary(const torch::Tensor &positions,
-                                                              const torch::Tensor &like) const
+bool LanguageModel::isMultimodal(const torch::Tensor &positions) const
+{
+    if (positions.dim() == 2 && positions.size(0) == 3 && m_config.multimodalRope())
+        return true;
+    if (positions.dim() != 1)
+        throw std::invalid_argument(m_config.multimodalRope() ? "positions must be [L] or [3, L]"
+                                                              : "positions must be [L] (this model has no M-RoPE)");
+    return false;
+}
+
+std::pair<torch::Tensor, torch::Tensor> LanguageModel::rotary(const torch::Tensor &positions, const torch::Tensor &like,
+                                                              bool multimodal) const
 {
     // [..., L] positions -> [..., L, d/2] angles (an outer product per row).
     auto freqs = positions.to(like.device(), torch::kFloat32).unsqueeze(-1) * m_inverseFrequencies;
+    if (multimodal) {
+        // apply_multimodal_rotary_pos_emb (modeling_qwen2_5_vl.py): frequency block j of
+        // mrope_section takes axis j's angle ([3, L, d/2] -> [L, d/2]); cat(freqs, freqs) then gives
+        // the doubled section list the reference splits the head width by.
+        std::vector<torch::Tensor> parts;
+        std::int64_t first = 0;
+        for (int axis = 0; axis < 3; ++axis) {
+            parts.push_back(freqs[axis].narrow(-1, first, m_config.mropeSection[std::size_t(axis)]));
+            first += m_config.mropeSection[std::size_t(axis)];
+        }
+        freqs = torch::cat(parts, -1);
+    }
     auto angles = torch::cat({freqs, freqs}, -1);
     return {angles.cos().to(like.scalar_type()), angles.sin().to(like.scalar_type())};
 }
@@ -242,7 +264,8 @@ torch::Tensor LanguageModel::forward(const torch::Tensor &embeds, KVCache &cache
                    ? positions
                    : torch::arange(cache.nextPosition, cache.nextPosition + length,
                                    torch::TensorOptions().dtype(torch::kInt64).device(embeds.device()));
-    auto [cos, sin] = rotary(pos, embeds);
+    const bool multimodal = isMultimodal(pos);
+    auto [cos, sin] = rotary(pos, embeds, multimodal);
 
     auto x = embeds;
     std::int64_t shift = 0;
@@ -251,7 +274,7 @@ torch::Tensor LanguageModel::forward(const torch::Tensor &embeds, KVCache &cache
         const std::int64_t layerShift = cache.positionShift.empty() ? 0 : cache.positionShift[i];
         if (layerShift != shift) {
             shift = layerShift;
-            std::tie(cos, sin) = rotary(pos - shift, embeds);
+            std::tie(cos, sin) = rotary(pos - shift, embeds, multimodal);
         }
         x = block(i, x, cos, sin, cache);
     }
@@ -305,6 +328,8 @@ torch::Tensor LanguageModel::prefill(const torch::Tensor &embeds, KVCache &cache
             throw std::invalid_argument("a pruning step that inserts rows must renumber positions");
         if (step.queryRows && !step.needAttention)
             throw std::invalid_argument("queryRows without needAttention");
+        if (step.renumberPositions && positions.defined() && positions.dim() == 2)
+            throw std::invalid_argument("3-D (M-RoPE) positions cannot be renumbered after a drop");
         previous = step.layer;
     }
     if (cache.layerLengths.size() != m_layers.size() || cache.length != 0)
@@ -316,7 +341,7 @@ torch::Tensor LanguageModel::prefill(const torch::Tensor &embeds, KVCache &cache
                          : torch::arange(length, torch::TensorOptions().dtype(torch::kInt64).device(embeds.device()));
     const std::int64_t nextPosition = pos.max().item<std::int64_t>() + 1;
     cache.positionShift.assign(m_layers.size(), 0);
-    auto [cos, sin] = rotary(pos, embeds);
+    auto [cos, sin] = rotary(pos, embeds, isMultimodal(pos));
     auto current = pos;   // the current rows' positions, in their layers' numbering
     std::vector<std::int64_t> rows(static_cast<std::size_t>(length));
     std::iota(rows.begin(), rows.end(), std::int64_t(0));
@@ -368,7 +393,7 @@ torch::Tensor LanguageModel::prefill(const torch::Tensor &embeds, KVCache &cache
 
         const auto keepOnDevice = keep.to(embeds.device());
         x = x.index_select(0, keepOnDevice);
-        current = current.index_select(0, keepOnDevice);
+        current = current.index_select(-1, keepOnDevice);
         if (inserted.hidden.defined() && inserted.hidden.size(0) > 0) {
             const auto added = inserted.hidden.size(0);
             if (inserted.hidden.dim() != 2 || inserted.hidden.size(1) != x.size(1))

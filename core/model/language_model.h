@@ -81,21 +81,30 @@ struct LayerPruning {
     std::function<InsertedRows(const PruningInput &, const std::vector<std::int64_t> &keep)> insertRows;
 };
 
+// Where a checkpoint keeps the decoder: `body` + embed_tokens / layers.N / norm, and the output
+// head (unused when the embeddings are tied). InternVL's names by default.
+struct LlmTensorNames {
+    std::string body = "language_model.model.";
+    std::string head = "language_model.lm_head.weight";
+};
+
 class LanguageModel {
 public:
-    LanguageModel(const LlmConfig &config, const nn::ParameterMap &params);
+    LanguageModel(const LlmConfig &config, const nn::ParameterMap &params, const LlmTensorNames &names = {});
 
     torch::Tensor embed(const torch::Tensor &ids) const;   // [L] -> [L, D]
     KVCache newCache(std::int64_t capacity, const torch::TensorOptions &options) const;
 
-    // Runs `embeds` [L, D] at `positions` [L] (default: contiguous from cache.nextPosition)
-    // through all layers, appending to the cache. Returns logits [L, V] when allLogits, else
-    // the last position's logits [1, V].
+    // Runs `embeds` [L, D] at `positions` (default: contiguous from cache.nextPosition) through
+    // all layers, appending to the cache. Positions are [L], or [3, L] (t, h, w) for a model with
+    // M-RoPE (a [L] position is the same on all three axes); the next position is the largest
+    // given plus one. Returns logits [L, V] when allLogits, else the last position's logits [1, V].
     torch::Tensor forward(const torch::Tensor &embeds, KVCache &cache, bool allLogits = false,
                           const torch::Tensor &positions = {}) const;
 
-    // Prefill `embeds` [L, D] at `positions` [L] into an empty cache, dropping rows at each step's
-    // layer (steps in strictly increasing layer order). Returns the last row's logits [1, V] (the
+    // Prefill `embeds` [L, D] at `positions` ([L], or [3, L] with M-RoPE) into an empty cache,
+    // dropping rows at each step's layer (steps in strictly increasing layer order); kept rows keep
+    // their positions (3-D ones cannot be renumbered). Returns the last row's logits [1, V] (the
     // last row must be kept) or, when allLogits, the kept rows' logits [kept, V].
     torch::Tensor prefill(const torch::Tensor &embeds, KVCache &cache, const torch::Tensor &positions,
                           const std::vector<LayerPruning> &steps, bool allLogits = false) const;
@@ -131,7 +140,11 @@ private:
                             torch::Tensor *keys = nullptr) const;
     torch::Tensor block(std::size_t index, const torch::Tensor &x, const torch::Tensor &cos, const torch::Tensor &sin,
                         KVCache &cache, torch::Tensor *queries = nullptr, torch::Tensor *keys = nullptr) const;
-    std::pair<torch::Tensor, torch::Tensor> rotary(const torch::Tensor &positions, const torch::Tensor &like) const;
+    // cos, sin [..., L, d] for positions [..., L]; with `multimodal`, positions [3, L] -> [L, d].
+    std::pair<torch::Tensor, torch::Tensor> rotary(const torch::Tensor &positions, const torch::Tensor &like,
+                                                   bool multimodal = false) const;
+    // Whether forward/prefill positions are M-RoPE's [3, L]; throws for any other shape but [L].
+    bool isMultimodal(const torch::Tensor &positions) const;
     torch::Tensor feedForward(const Layer &layer, const torch::Tensor &y) const;
     torch::Tensor lastRowAttention(std::size_t index, const torch::Tensor &x, const torch::Tensor &cos,
                                    const torch::Tensor &sin) const;

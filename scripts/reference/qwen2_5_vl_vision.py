@@ -1,35 +1,59 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Independent plain-PyTorch reference of the Qwen2.5-VL vision tower, and its parity fixture.
+"""Independent plain-PyTorch reference of Qwen2.5-VL (vision tower and language model), and its parity fixture.
 
 What it is: the image preprocessing (smart_resize, PIL bicubic resize, rescale, CLIP normalisation,
-temporal duplication, patch flattening) and the vision tower (Conv3d patch embedding as a matmul,
-2-D rotary embedding, window / full attention blocks, patch merger) written here from reading the
-public transformers code, without transformers. It runs on Debian's /usr/bin/python3 (torch 1.13,
-PIL 9.4, numpy); nothing else is needed (safetensors files are written and read by hand).
+temporal duplication, patch flattening), the vision tower (Conv3d patch embedding as a matmul,
+2-D rotary embedding, window / full attention blocks, patch merger) and the language model (3-D
+M-RoPE position ids, multimodal rotary embedding, GQA causal attention with a KV cache, SiLU MLP,
+RMSNorm, tied lm_head, greedy decoding) written here from reading the public transformers code,
+without transformers. It runs on Debian's /usr/bin/python3 (torch 1.13, PIL 9.4, numpy); nothing
+else is needed (safetensors files are written and read by hand).
 
 Sources (read, not copied; each part below names the class/function it follows):
   [M]  huggingface/transformers src/transformers/models/qwen2_5_vl/modeling_qwen2_5_vl.py
        @ 00b676f8f0489b88652a31d70751cc540dd06305 (Qwen2_5_VisionPatchEmbed,
        Qwen2_5_VisionRotaryEmbedding, Qwen2RMSNorm, Qwen2_5_VLMLP, Qwen2_5_VLVisionAttention,
        apply_rotary_pos_emb_vision, rotate_half, Qwen2_5_VLVisionBlock, Qwen2_5_VLPatchMerger,
-       Qwen2_5_VisionTransformerPretrainedModel.rot_pos_emb / get_window_index / forward)
+       Qwen2_5_VisionTransformerPretrainedModel.rot_pos_emb / get_window_index / forward;
+       Qwen2_5_VLRotaryEmbedding, apply_multimodal_rotary_pos_emb, repeat_kv, Qwen2_5_VLAttention,
+       Qwen2MLP, Qwen2_5_VLDecoderLayer, Qwen2_5_VLTextModel, Qwen2_5_VLModel.get_rope_index /
+       forward (rope_deltas at prefill, cache_position + rope_deltas after), the tied lm_head of
+       Qwen2_5_VLForConditionalGeneration)
   [IP] huggingface/transformers src/transformers/models/qwen2_vl/image_processing_qwen2_vl.py
        @ cb0fc56f3caccab77d00d44051a67d4b0980cbd2 (smart_resize, Qwen2VLImageProcessor._preprocess)
   [IT] huggingface/transformers src/transformers/image_transforms.py
        @ 000593ad84f26043f62917c541c57c4b71b9bc94 (resize via PIL, rescale in float64 then float32,
        normalize in float32)
 
-The weights are random (fixed seed); the fixture checks the C++ engine's arithmetic, not a model.
+The weights are random (fixed seeds: vision from SEED, LLM from SEED+1, prompt ids from SEED+2); the
+fixture checks the C++ engine's arithmetic, not a model. The tiny config moves the special tokens into
+its 512-token vocabulary (bos 504, eos 505, vision_start 506, vision_end 507, vision 508, image 509,
+video 510).
 
 Rerun from the repository root (deterministic: same torch/PIL give the same files):
 
     /usr/bin/python3 scripts/reference/qwen2_5_vl_vision.py \
         --out tests/data/parity/qwen2_5_vl-vision --check
 
---out writes config.json, preprocessor_config.json, model.safetensors, reference.safetensors,
-reference.json, case1.png and each case's resized image (<case>.resized.png) into DIR; --check runs the self-checks (explicit windowed attention
-vs a brute-force block-diagonal masked attention, window-order round trips) and prints them.
+--out writes into DIR: config.json, preprocessor_config.json, model.safetensors (visual.* and the
+LLM's model.* in the hub's legacy names, no lm_head.weight: tied), case1.png, each case's resized
+image (<case>.resized.png), reference.json (ids, sizes, greedy tokens, a description of every tensor)
+and reference.safetensors, all F32 (integers stored as F32, exactly):
+  <case>.*   vision stages of case0 (chelsea.png) and case1 (synthetic): pixel_values_head, grid_thw,
+             rotary_pos_ids, window_index, cu_window_seqlens, patch_embeds, block0_output,
+             last_hidden, merged;
+  image.*    a prompt of 10 text ids, vision_start, 84 image tokens (case0), vision_end, 8 text ids:
+             input_ids, position_ids [3,L] (get_rope_index), rope_delta, embeds (case0.merged
+             scattered in), logits [L,512] and 6 greedy_tokens (KV cache; decode positions
+             max(position_ids)+1+s on all three axes);
+  text.*     a 12-token text-only prompt: input_ids, logits;
+  pruned.*   keep (every non-image row and the even image rows), logits of the LLM on the kept rows
+             at their original 3-D positions, 6 greedy_tokens (decode positions as for image.*).
+--check runs the self-checks and prints them: explicit windowed attention vs a brute-force
+block-diagonal masked attention, window-order round trips, the pixel layout, matmul vs Conv3d; for the
+LLM, M-RoPE with three equal axes vs plain 1-D RoPE, KV-cache decoding vs full recompute, the rope
+ids against their closed form, the logits' std and the greedy tokens.
 """
 
 from __future__ import annotations
@@ -51,6 +75,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 SEED = 20251207
 
 # Tiny Qwen2.5-VL configuration (hub layout: text keys flat at the top level, vision_config nested).
+# The special-token ids are moved into the tiny vocabulary (512): the real ones (151643..151656) do not fit.
 VISION_CONFIG = {
     "depth": 4,
     "hidden_size": 64,
@@ -71,13 +96,13 @@ VISION_CONFIG = {
 MODEL_CONFIG = {
     "architectures": ["Qwen2_5_VLForConditionalGeneration"],
     "model_type": "qwen2_5_vl",
-    "bos_token_id": 151643,
-    "eos_token_id": 151645,
-    "vision_start_token_id": 151652,
-    "vision_end_token_id": 151653,
-    "vision_token_id": 151654,
-    "image_token_id": 151655,
-    "video_token_id": 151656,
+    "bos_token_id": 504,
+    "eos_token_id": 505,
+    "vision_start_token_id": 506,
+    "vision_end_token_id": 507,
+    "vision_token_id": 508,
+    "image_token_id": 509,
+    "video_token_id": 510,
     "hidden_size": 64,
     "intermediate_size": 128,
     "num_hidden_layers": 2,
@@ -443,10 +468,373 @@ def expected_checkpoint_names(vc):
 
 
 # ------------------------------------------------------------------------------------------------
+# The language model with M-RoPE
+# ------------------------------------------------------------------------------------------------
+
+def rope_index(input_ids, image_grid_thw, cfg):
+    """[M] Qwen2_5_VLModel.get_rope_index for one unpadded sequence of text and still images.
+
+    Returns (position_ids [3, L] int64 as (t, h, w), rope_delta = max(position_ids) + 1 - L).
+    """
+    ids = [int(t) for t in input_ids]
+    length = len(ids)
+    if not image_grid_thw:
+        # No vision input: arange on all three axes and a zero delta (the no-image branch).
+        return torch.arange(length, dtype=torch.int64)[None].expand(3, -1).clone(), 0
+    if cfg["video_token_id"] in ids:
+        raise NotImplementedError("videos are not part of this reference")
+    merge = cfg["vision_config"]["spatial_merge_size"]
+    starts = [i for i, t in enumerate(ids) if t == cfg["vision_start_token_id"]]
+    n_images = sum(1 for i in starts if i + 1 < length and ids[i + 1] == cfg["image_token_id"])
+    pieces, cursor = [], 0
+    for g in range(n_images):
+        # Text before the next image token, then the image's (t, h, w) grid offset past that text.
+        first = ids.index(cfg["image_token_id"], cursor)
+        n_text = first - cursor
+        base = int(pieces[-1].max()) + 1 if pieces else 0
+        pieces.append(torch.arange(n_text, dtype=torch.int64)[None].expand(3, -1) + base)
+        t, h, w = (int(v) for v in image_grid_thw[g])
+        lt, lh, lw = t, h // merge, w // merge
+        # Images: second_per_grid_t = 0, so the temporal index is 0 for every frame.
+        t_idx = (torch.arange(lt, dtype=torch.int64)[:, None].expand(-1, lh * lw) * 0).reshape(-1)
+        h_idx = torch.arange(lh, dtype=torch.int64)[None, :, None].expand(lt, -1, lw).reshape(-1)
+        w_idx = torch.arange(lw, dtype=torch.int64)[None, None, :].expand(lt, lh, -1).reshape(-1)
+        pieces.append(torch.stack((t_idx, h_idx, w_idx)) + n_text + base)
+        cursor = first + lt * lh * lw
+    if cursor < length:
+        # Trailing text resumes at the previous piece's max + 1.
+        base = int(pieces[-1].max()) + 1
+        pieces.append(torch.arange(length - cursor, dtype=torch.int64)[None].expand(3, -1) + base)
+    positions = torch.cat(pieces, dim=1)
+    assert positions.shape == (3, length)
+    return positions, int(positions.max()) + 1 - length
+
+
+def decode_position_ids(cache_len, rope_delta, count=1):
+    """[M] Qwen2_5_VLModel.forward after prefill: arange(count) + cache_position[0] + rope_deltas on 3 axes."""
+    return (torch.arange(count, dtype=torch.int64) + cache_len + rope_delta)[None].expand(3, -1).clone()
+
+
+class TextRotary:
+    """[M] Qwen2_5_VLRotaryEmbedding with the default rope init: inv_freq = 1 / theta^(2i/d), fp32."""
+
+    def __init__(self, head_dim, theta):
+        self.inv_freq = 1.0 / (theta ** (torch.arange(0, head_dim, 2, dtype=torch.int64).float() / head_dim))
+
+    def __call__(self, position_ids):
+        """position_ids [3, S] -> cos, sin [3, S, head_dim]: angles per axis, cat(freqs, freqs)."""
+        freqs = position_ids.float()[:, :, None] * self.inv_freq[None, None, :]
+        emb = torch.cat((freqs, freqs), dim=-1)
+        return emb.cos(), emb.sin()
+
+
+def mrope_select(table, mrope_section):
+    """[M] apply_multimodal_rotary_pos_emb: split the last dim by mrope_section*2, chunk i from axis i % 3."""
+    chunks = table.split(list(mrope_section) * 2, dim=-1)
+    return torch.cat([chunk[i % 3] for i, chunk in enumerate(chunks)], dim=-1)  # [S, head_dim]
+
+
+def causal_attention(q, k, v, past_len):
+    """Explicit softmax(q k^T / sqrt(d) + causal mask) v; q [H, S, d], k/v [H, past_len + S, d]."""
+    scores = torch.matmul(q, k.transpose(-1, -2)) * q.shape[-1] ** -0.5
+    rows = torch.arange(q.shape[1])[:, None] + past_len  # query i sits at cache slot past_len + i
+    cols = torch.arange(k.shape[1])[None, :]
+    scores = scores.masked_fill(cols > rows, float("-inf"))
+    return torch.matmul(torch.softmax(scores.float(), dim=-1).to(q.dtype), v)
+
+
+class TextAttention(nn.Module):
+    """[M] Qwen2_5_VLAttention: q/k/v Linear with bias, o_proj without; GQA via repeat_kv; causal."""
+
+    def __init__(self, dim, heads, kv_heads, mrope_section):
+        super().__init__()
+        self.heads, self.kv_heads, self.head_dim = heads, kv_heads, dim // heads
+        self.mrope_section = mrope_section
+        self.q_proj = nn.Linear(dim, heads * self.head_dim, bias=True)
+        self.k_proj = nn.Linear(dim, kv_heads * self.head_dim, bias=True)
+        self.v_proj = nn.Linear(dim, kv_heads * self.head_dim, bias=True)
+        self.o_proj = nn.Linear(heads * self.head_dim, dim, bias=False)
+
+    def forward(self, x, cos, sin, past=None):
+        """x [S, dim]; cos/sin [S, head_dim] (already M-RoPE-selected); past (k, v) [kv_heads, T, d] or None."""
+        seq = x.shape[0]
+        # Projections viewed head-major: column = head * head_dim + d.
+        q = self.q_proj(x).reshape(seq, self.heads, self.head_dim).transpose(0, 1)
+        k = self.k_proj(x).reshape(seq, self.kv_heads, self.head_dim).transpose(0, 1)
+        v = self.v_proj(x).reshape(seq, self.kv_heads, self.head_dim).transpose(0, 1)
+        # [M] apply_multimodal_rotary_pos_emb's last step: x*cos + rotate_half(x)*sin (half-split).
+        q = q * cos[None] + rotate_half(q) * sin[None]
+        k = k * cos[None] + rotate_half(k) * sin[None]
+        past_len = 0
+        if past is not None:
+            # [M] the cache's update: rotated keys and values appended after the cached ones.
+            past_len = past[0].shape[1]
+            k, v = torch.cat((past[0], k), dim=1), torch.cat((past[1], v), dim=1)
+        # [M] repeat_kv: query head h reads key/value head h // (heads / kv_heads).
+        groups = self.heads // self.kv_heads
+        out = causal_attention(q, k.repeat_interleave(groups, dim=0), v.repeat_interleave(groups, dim=0), past_len)
+        return self.o_proj(out.transpose(0, 1).reshape(seq, -1)), (k, v)
+
+
+class TextMLP(nn.Module):
+    """[M] Qwen2MLP: down(silu(gate(x)) * up(x)), no biases."""
+
+    def __init__(self, dim, hidden):
+        super().__init__()
+        self.gate_proj = nn.Linear(dim, hidden, bias=False)
+        self.up_proj = nn.Linear(dim, hidden, bias=False)
+        self.down_proj = nn.Linear(hidden, dim, bias=False)
+
+    def forward(self, x):
+        gate = self.gate_proj(x)
+        return self.down_proj(gate * torch.sigmoid(gate) * self.up_proj(x))
+
+
+class DecoderLayer(nn.Module):
+    """[M] Qwen2_5_VLDecoderLayer: pre-norm residual self-attention, then pre-norm residual MLP."""
+
+    def __init__(self, tc):
+        super().__init__()
+        dim = tc["hidden_size"]
+        self.self_attn = TextAttention(dim, tc["num_attention_heads"], tc["num_key_value_heads"],
+                                       tc["rope_scaling"]["mrope_section"])
+        self.mlp = TextMLP(dim, tc["intermediate_size"])
+        self.input_layernorm = RMSNorm(dim, tc["rms_norm_eps"])
+        self.post_attention_layernorm = RMSNorm(dim, tc["rms_norm_eps"])
+
+    def forward(self, x, cos, sin, past=None):
+        attn, present = self.self_attn(self.input_layernorm(x), cos, sin, past)
+        x = x + attn
+        return x + self.mlp(self.post_attention_layernorm(x)), present
+
+
+class TextModel(nn.Module):
+    """[M] Qwen2_5_VLTextModel + the tied lm_head of Qwen2_5_VLForConditionalGeneration.
+
+    state_dict keys are the hub's legacy names minus 'model.' (no lm_head.weight: tie_word_embeddings).
+    """
+
+    def __init__(self, tc):
+        super().__init__()
+        self.tc = tc
+        self.embed_tokens = nn.Embedding(tc["vocab_size"], tc["hidden_size"])
+        self.layers = nn.ModuleList([DecoderLayer(tc) for _ in range(tc["num_hidden_layers"])])
+        self.norm = RMSNorm(tc["hidden_size"], tc["rms_norm_eps"])
+        self.rotary = TextRotary(tc["hidden_size"] // tc["num_attention_heads"], tc["rope_theta"])
+
+    def embed(self, input_ids):
+        return self.embed_tokens(torch.as_tensor(input_ids, dtype=torch.int64))
+
+    def forward(self, embeds, position_ids, cache=None, plain_rope=False):
+        """embeds [S, dim], position_ids [3, S] -> (logits [S, vocab], cache: per layer (k, v) [kv_heads, T, d]).
+
+        plain_rope (for --check only): 1-D RoPE from axis 0, ignoring mrope_section.
+        """
+        cos3, sin3 = self.rotary(position_ids)
+        if plain_rope:
+            cos, sin = cos3[0], sin3[0]
+        else:
+            section = self.tc["rope_scaling"]["mrope_section"]
+            cos, sin = mrope_select(cos3, section), mrope_select(sin3, section)
+        x, presents = embeds, []
+        for i, layer in enumerate(self.layers):
+            x, present = layer(x, cos, sin, None if cache is None else cache[i])
+            presents.append(present)
+        # [M] Qwen2_5_VLForConditionalGeneration.lm_head, tied to embed_tokens.
+        return self.norm(x) @ self.embed_tokens.weight.t(), presents
+
+
+def greedy_decode(llm, prefill_embeds, prefill_positions, next_position, steps):
+    """Greedy decoding with a KV cache: token 0 from the prefill's last row, then one token per step.
+
+    The token fed at decode step s (s = 0 .. steps-2) gets position next_position + s on all three axes,
+    which is Qwen2_5_VLModel.forward's cache_position + rope_deltas with rope_deltas = next_position - cache_len.
+    Returns (tokens, logits of the last step [vocab], final cache, top-1 minus top-2 logit per step).
+    """
+    logits, cache = llm(prefill_embeds, prefill_positions)
+    last = logits[-1]
+    delta = next_position - prefill_embeds.shape[0]
+    tokens = [int(last.argmax())]
+    margins = [float(last.topk(2).values.diff().neg())]
+    for s in range(steps - 1):
+        cache_len = cache[0][0].shape[1]
+        pos = decode_position_ids(cache_len, delta)
+        assert int(pos[0, 0]) == next_position + s
+        step_logits, cache = llm(llm.embed([tokens[-1]]), pos, cache)
+        last = step_logits[-1]
+        tokens.append(int(last.argmax()))
+        margins.append(float(last.topk(2).values.diff().neg()))
+    return tokens, last, cache, margins
+
+
+LLM_GAINS = {"embed_tokens": 0.5, "q_proj": 3.0, "k_proj": 3.0, "o_proj": 2.0, "down_proj": 2.0}
+
+
+def init_llm_weights(llm, seed):
+    """Random LLM weights: embeddings 0.5 N(0,1), linears g N(0,1)/sqrt(fan_in), norms 1+0.1 N, biases 0.02 N.
+
+    The gains g (LLM_GAINS, else 1) keep greedy decoding from collapsing onto one token, which the plain
+    init does with a tied head: embeddings at 0.5 (logits std ~4) and o_proj/down_proj at 2 let the layers
+    outweigh the token's own embedding; q/k at 3 sharpen attention, so it does not average the context
+    into one common direction, and positions (M-RoPE) move the logits more.
+    """
+    gen = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for name, param in sorted(llm.named_parameters()):
+            if name.endswith("layernorm.weight") or name == "norm.weight":
+                param.copy_(1.0 + 0.1 * torch.randn(param.shape, generator=gen))
+            elif name.endswith(".bias"):
+                param.copy_(0.02 * torch.randn(param.shape, generator=gen))
+            elif name == "embed_tokens.weight":
+                param.copy_(LLM_GAINS["embed_tokens"] * torch.randn(param.shape, generator=gen))
+            else:
+                gain = LLM_GAINS.get(name.split(".")[-2], 1.0)
+                param.copy_(gain * torch.randn(param.shape, generator=gen) / math.sqrt(param.shape[1]))
+
+
+def expected_llm_names(tc):
+    names = ["model.embed_tokens.weight", "model.norm.weight"]
+    for i in range(tc["num_hidden_layers"]):
+        p = f"model.layers.{i}"
+        names += [f"{p}.input_layernorm.weight", f"{p}.post_attention_layernorm.weight", f"{p}.self_attn.o_proj.weight"]
+        names += [f"{p}.self_attn.{x}_proj.{w}" for x in "qkv" for w in ("weight", "bias")]
+        names += [f"{p}.mlp.{x}_proj.weight" for x in ("gate", "up", "down")]
+    return sorted(names)
+
+
+def build_prompts(cfg, n_image_tokens, seed):
+    """The fixture's prompts: pseudo-random text ids in [0, 500) from their own generator (seed + 2)."""
+    gen = torch.Generator().manual_seed(seed + 2)
+    before = torch.randint(0, 500, (10,), generator=gen).tolist()
+    after = torch.randint(0, 500, (8,), generator=gen).tolist()
+    text = torch.randint(0, 500, (12,), generator=gen).tolist()
+    image = (before + [cfg["vision_start_token_id"]] + [cfg["image_token_id"]] * n_image_tokens
+             + [cfg["vision_end_token_id"]] + after)
+    return image, text
+
+
+def run_llm(llm, cfg, merged, grid, seed, steps=6):
+    """Everything the fixture stores about the LLM, for case0's merged vision output and grid."""
+    image_ids, text_ids = build_prompts(cfg, merged.shape[0], seed)
+    out = {"image_ids": image_ids, "text_ids": text_ids}
+    # Image prompt: get_rope_index, embeddings with the vision rows masked_scatter'ed in, prefill, greedy.
+    positions, delta = rope_index(image_ids, [grid], cfg)
+    embeds = llm.embed(image_ids)
+    mask = torch.tensor(image_ids) == cfg["image_token_id"]
+    assert int(mask.sum()) == merged.shape[0]
+    embeds = embeds.masked_scatter(mask[:, None].expand_as(embeds), merged.to(embeds.dtype))
+    logits, _ = llm(embeds, positions)
+    top = int(positions.max())
+    tokens, _, _, margins = greedy_decode(llm, embeds, positions, top + 1, steps)
+    out.update(positions=positions, delta=delta, embeds=embeds, logits=logits, greedy=tokens, mask=mask,
+               margins=margins)
+    # Text-only prompt: the no-image branch of get_rope_index.
+    text_pos, text_delta = rope_index(text_ids, [], cfg)
+    assert text_delta == 0
+    out.update(text_positions=text_pos, text_logits=llm(llm.embed(text_ids), text_pos)[0])
+    # Pruned prefill: every text row and the image rows with an even in-image index, original 3-D ids.
+    in_image = torch.cumsum(mask.long(), 0) - 1
+    keep = torch.nonzero(~mask | (in_image % 2 == 0)).squeeze(1)
+    pruned_logits, _ = llm(embeds[keep], positions[:, keep])
+    pruned_tokens, _, _, pruned_margins = greedy_decode(llm, embeds[keep], positions[:, keep], top + 1, steps)
+    out.update(keep=keep, pruned_logits=pruned_logits, pruned_greedy=pruned_tokens, pruned_margins=pruned_margins)
+    return out
+
+
+def llm_check(llm, cfg, merged, grid, seed):
+    """--check for the LLM: M-RoPE vs 1-D RoPE on text, KV cache vs full recompute, rope index closed form."""
+    out = run_llm(llm, cfg, merged, grid, seed)
+    ok = True
+    # (a) Three equal axes: M-RoPE is plain 1-D RoPE.
+    plain, _ = llm(llm.embed(out["text_ids"]), out["text_positions"], plain_rope=True)
+    gap = (plain - out["text_logits"]).abs().max().item()
+    print(f"[check] llm: text prompt, M-RoPE (3 equal axes) vs plain 1-D RoPE logits, max |diff| = {gap:.3e}")
+    ok &= gap <= 1e-6
+    # ...and on the image prompt the three axes do matter.
+    plain_img, _ = llm(out["embeds"], out["positions"], plain_rope=True)
+    img_gap = (plain_img - out["logits"]).abs().max().item()
+    print(f"[check] llm: image prompt, M-RoPE vs 1-D RoPE on the t axis, max |diff| = {img_gap:.3e} (must be > 0)")
+    ok &= img_gap > 1e-3
+    # (b) KV cache vs full recompute of prompt + fed tokens, last row, for the full and the pruned prefill.
+    top = int(out["positions"].max())
+    for label, rows in (("image", torch.arange(out["embeds"].shape[0])), ("pruned", out["keep"])):
+        embeds, positions = out["embeds"][rows], out["positions"][:, rows]
+        tokens, last, _, _ = greedy_decode(llm, embeds, positions, top + 1, 6)
+        fed = tokens[:-1]
+        full_embeds = torch.cat((embeds, llm.embed(fed)))
+        full_pos = torch.cat((positions, (top + 1 + torch.arange(len(fed)))[None].expand(3, -1)), dim=1)
+        full, _ = llm(full_embeds, full_pos)
+        gap = (full[-1] - last).abs().max().item()
+        scale = full[-1].abs().max().item()
+        # fp32 round-off grows with the logits' size (|logit| up to ~20 here): the bound is 1e-5 of the scale.
+        print(f"[check] llm: {label}: KV-cache decode vs full recompute, last-row logits max |diff| = {gap:.3e} "
+              f"(max |logit| {scale:.2f}, bound 1e-5 * max(1, max |logit|))")
+        ok &= gap <= 1e-5 * max(1.0, scale)
+    # get_rope_index's ids against the closed form of one image after P text tokens.
+    t, h, w = grid
+    lh, lw = h // 2, w // 2
+    first = int(torch.nonzero(out["mask"])[0])
+    r, c = torch.arange(lh).repeat_interleave(lw), torch.arange(lw).repeat(lh)
+    img = out["positions"][:, out["mask"]]
+    closed = (torch.equal(img[0], torch.full((lh * lw,), first)) and torch.equal(img[1], first + r)
+              and torch.equal(img[2], first + c) and int(out["positions"][0, first + lh * lw]) == first + max(lh, lw)
+              and out["delta"] == max(lh, lw) - lh * lw)
+    print(f"[check] llm: image ids (P, P+r, P+c), text after at P+max(h,w), delta = max(h,w) - h*w: {closed}")
+    ok &= closed
+    std = out["logits"].std().item()
+    print(f"[check] llm: logits std image {std:.3f}, text {out['text_logits'].std().item():.3f}, "
+          f"pruned {out['pruned_logits'].std().item():.3f}")
+    print(f"[check] llm: greedy image {out['greedy']}, pruned {out['pruned_greedy']}")
+    print(f"[check] llm: top-1 minus top-2 logit per greedy step: image "
+          f"{[round(m, 3) for m in out['margins']]}, pruned {[round(m, 3) for m in out['pruned_margins']]}")
+    ok &= 1.0 < std < 30.0 and len(set(out["greedy"])) > 1 and len(set(out["pruned_greedy"])) > 1
+    print(f"[check] llm {'PASS' if ok else 'FAIL'}")
+    return ok
+
+
+# ------------------------------------------------------------------------------------------------
 # safetensors by hand
 # ------------------------------------------------------------------------------------------------
 
 DTYPES = {torch.float32: ("F32", "<f4"), torch.int64: ("I64", "<i8")}
+
+
+class ImportanceScorer(nn.Module):
+    """VisionSelector's released scorer (JulietChoo/VisionSelector@800a70f
+    qwen-evaluation/token_compression/selector_scorer.py TransformerScorer): two Linear(D, D/2) with
+    biases, no norm; score_i = mean_j q_i . k_j / sqrt(D/2). selector_model.py attaches it as
+    visual.importance_scorer and scores the merger's output in raster order."""
+
+    def __init__(self, width):
+        super().__init__()
+        self.hidden = width // 2
+        self.q_proj = nn.Linear(width, self.hidden)
+        self.k_proj = nn.Linear(width, self.hidden)
+
+    def forward(self, tokens):
+        q, k = self.q_proj(tokens), self.k_proj(tokens)
+        return (q @ k.transpose(-2, -1) / self.hidden ** 0.5).mean(dim=-1)
+
+
+def selector_keep(scores, budget):
+    """selector_model.py: max(1, int(N * budget)) by one top-k, indices sorted ascending."""
+    count = max(1, int(scores.numel() * budget))
+    return scores.topk(count).indices.sort().values
+
+
+def init_scorer(scorer, seed):
+    """Its own generator (seed + 3), so nothing else in the fixture changes; N(0,1)/sqrt(fan_in)
+    weights (the authors' N(0, 1e-4) start gives near-constant scores), 0.02 N(0,1) biases."""
+    gen = torch.Generator().manual_seed(seed + 3)
+    with torch.no_grad():
+        for name, p in sorted(scorer.named_parameters()):
+            if name.endswith("bias"):
+                p.copy_(0.02 * torch.randn(p.shape, generator=gen))
+            else:
+                p.copy_(torch.randn(p.shape, generator=gen) / math.sqrt(p.shape[1]))
+
+
+SELECTOR_BUDGET = 0.3
 
 
 def write_safetensors(path, tensors, metadata=None):
@@ -602,14 +990,20 @@ def self_check(tower, cases):
     return ok
 
 
-def write_fixture(out_dir, tower, cases, seed, argv):
+def write_fixture(out_dir, tower, llm, cases, seed, argv):
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "config.json").write_text(json.dumps(MODEL_CONFIG, indent=2, sort_keys=True) + "\n")
-    (out_dir / "preprocessor_config.json").write_text(json.dumps(PREPROCESSOR_CONFIG, indent=2, sort_keys=True) + "\n")
+    (out_dir / "config.json").write_text(json.dumps(MODEL_CONFIG, indent=4, sort_keys=True) + "\n")
+    (out_dir / "preprocessor_config.json").write_text(json.dumps(PREPROCESSOR_CONFIG, indent=4, sort_keys=True) + "\n")
 
     weights = {"visual." + k: v for k, v in tower.state_dict().items()}
     assert sorted(weights) == expected_checkpoint_names(tower.vc), sorted(weights)
+    llm_weights = {"model." + k: v for k, v in llm.state_dict().items()}
+    assert sorted(llm_weights) == expected_llm_names(llm.tc), sorted(llm_weights)
+    weights.update(llm_weights)
+    scorer = ImportanceScorer(llm.tc["hidden_size"])
+    init_scorer(scorer, seed)
+    weights.update({"visual.importance_scorer." + k: v for k, v in scorer.state_dict().items()})
     write_safetensors(out_dir / "model.safetensors", weights, {"format": "pt"})
 
     tensors, info = {}, []
@@ -649,6 +1043,64 @@ def write_fixture(out_dir, tower, cases, seed, argv):
               f"{grid}, N={pixel_values.shape[0]}, merged {entry['merged_tokens']}, windows {entry['windows']} "
               f"cu={cu}, merged std {entry['merged_std']}, last_hidden std {entry['last_hidden_std']}")
         assert 0.3 < entry["merged_std"] < 3.0, "weights do not keep the merged output O(1)"
+        if name == "case0":
+            lm = run_llm(llm, MODEL_CONFIG, out["merged"], grid, seed)
+            lm_grid = grid
+
+    # The LLM on case0's image prompt, a text-only prompt and a pruned image prompt (integers as F32).
+    f32 = torch.float32
+    tensors["image.input_ids"] = torch.tensor(lm["image_ids"], dtype=f32)
+    tensors["image.position_ids"] = lm["positions"].to(f32)
+    tensors["image.rope_delta"] = torch.tensor([lm["delta"]], dtype=f32)
+    tensors["image.embeds"] = lm["embeds"]
+    tensors["image.logits"] = lm["logits"]
+    tensors["image.greedy_tokens"] = torch.tensor(lm["greedy"], dtype=f32)
+    tensors["text.input_ids"] = torch.tensor(lm["text_ids"], dtype=f32)
+    tensors["text.logits"] = lm["text_logits"]
+    tensors["pruned.keep"] = lm["keep"].to(f32)
+    tensors["pruned.logits"] = lm["pruned_logits"]
+    tensors["pruned.greedy_tokens"] = torch.tensor(lm["pruned_greedy"], dtype=f32)
+    positions, mask = lm["positions"], lm["mask"]
+    first = int(torch.nonzero(mask)[0])
+    after = first + int(mask.sum())
+    llm_info = {
+        "image_prompt": {
+            "input_ids": lm["image_ids"],
+            "L": len(lm["image_ids"]),
+            "image_rows": [first, after],
+            "grid_thw": list(lm_grid),
+            "rope_delta": lm["delta"],
+            "max_position": int(positions.max()),
+            "first_image_position_ids": positions[:, first:first + 3].t().tolist(),
+            "first_text_after_image_position_ids": positions[:, after].tolist(),
+            "logits_std": round(lm["logits"].std().item(), 4),
+            "greedy_tokens": lm["greedy"],
+            "greedy_top1_minus_top2": [round(m, 4) for m in lm["margins"]],
+        },
+        "text_prompt": {
+            "input_ids": lm["text_ids"],
+            "L": len(lm["text_ids"]),
+            "logits_std": round(lm["text_logits"].std().item(), 4),
+        },
+        "pruned_prompt": {
+            "K": int(lm["keep"].numel()),
+            "keep": lm["keep"].tolist(),
+            "logits_std": round(lm["pruned_logits"].std().item(), 4),
+            "greedy_tokens": lm["pruned_greedy"],
+            "greedy_top1_minus_top2": [round(m, 4) for m in lm["pruned_margins"]],
+        },
+    }
+    print(f"llm: image prompt L={llm_info['image_prompt']['L']}, rope_delta {lm['delta']}, max position "
+          f"{int(positions.max())}, logits std {llm_info['image_prompt']['logits_std']}, greedy {lm['greedy']}; "
+          f"text logits std {llm_info['text_prompt']['logits_std']}; pruned K={llm_info['pruned_prompt']['K']}, "
+          f"greedy {lm['pruned_greedy']}")
+    # VisionSelector's released scorer on case0's merged tokens.
+    scores = scorer(tensors["case0.merged"])
+    keep = selector_keep(scores, SELECTOR_BUDGET)
+    tensors["selector.scores"] = scores.detach().contiguous()
+    tensors["selector.keep"] = keep.to(torch.float32)
+    print(f"selector: case0 scores std {scores.std().item():.4f}, keeps {keep.numel()} of {scores.numel()} at "
+          f"budget {SELECTOR_BUDGET}: {keep.tolist()}")
     write_safetensors(out_dir / "reference.safetensors", tensors)
 
     # Round trip of both files through the hand-written reader.
@@ -658,8 +1110,9 @@ def write_fixture(out_dir, tower, cases, seed, argv):
     assert all(torch.equal(back_w[k], weights[k]) for k in weights)
 
     reference = {
-        "what": "Qwen2.5-VL vision tower, random weights, float32 on CPU: an independent plain-PyTorch reference "
-                "written from transformers' modeling_qwen2_5_vl.py and image_processing_qwen2_vl.py",
+        "what": "Qwen2.5-VL vision tower and language model with M-RoPE, random weights, float32 on CPU: an "
+                "independent plain-PyTorch reference written from transformers' modeling_qwen2_5_vl.py and "
+                "image_processing_qwen2_vl.py",
         "sources": {
             "modeling": "huggingface/transformers src/transformers/models/qwen2_5_vl/modeling_qwen2_5_vl.py "
                         "@ 00b676f8f0489b88652a31d70751cc540dd06305",
@@ -669,8 +1122,15 @@ def write_fixture(out_dir, tower, cases, seed, argv):
         "command": "/usr/bin/python3 " + " ".join(argv),
         "script": "scripts/reference/qwen2_5_vl_vision.py",
         "seed": seed,
-        "weights_init": "linear/conv weights N(0,1)/sqrt(fan_in); RMSNorm weights 1+0.1*N(0,1); biases 0.02*N(0,1); "
-                        "torch.Generator().manual_seed(seed), parameters in sorted-name order",
+        "weights_init": "vision (visual.*): linear/conv weights N(0,1)/sqrt(fan_in); RMSNorm weights 1+0.1*N(0,1); "
+                        "biases 0.02*N(0,1); torch.Generator().manual_seed(seed), parameters in sorted-name order. "
+                        "LLM (model.*): embed_tokens 0.5*N(0,1) (also the tied lm_head); linears g*N(0,1)/sqrt(fan_in) "
+                        "with g = 3 for q_proj/k_proj, 2 for o_proj/down_proj, 1 otherwise (so greedy decoding "
+                        "does not collapse onto one token); RMSNorm weights 1+0.1*N(0,1); q/k/v biases 0.02*N(0,1); "
+                        "torch.Generator().manual_seed(seed+1), "
+                        "parameters in sorted-name order. Prompt text ids: torch.randint(0, 500) from "
+                        "torch.Generator().manual_seed(seed+2): 10 before the image, 8 after, then the 12 of the "
+                        "text prompt",
         "torch": torch.__version__,
         "pil": PIL.__version__,
         "numpy": np.__version__,
@@ -685,10 +1145,33 @@ def write_fixture(out_dir, tower, cases, seed, argv):
             "block0_output": "[N,64] after block 0 (window attention), window order",
             "last_hidden": "[N,64] after the last block, window order",
             "merged": "[N/4,64] merger output un-permuted with argsort(window_index): raster order",
+            "image.input_ids": "[L] 10 text ids, vision_start 506, image_token_id 509 x 84 (case0's merged tokens), "
+                               "vision_end 507, 8 text ids; integers stored as F32",
+            "image.position_ids": "[3,L] get_rope_index's (t, h, w) ids for image.input_ids with case0's grid_thw; "
+                                  "integers stored as F32",
+            "image.rope_delta": "[1] max(image.position_ids) + 1 - L, as get_rope_index returns it",
+            "image.embeds": "[L,64] embed_tokens(image.input_ids) with case0.merged masked_scatter'ed into the "
+                            "image rows",
+            "image.logits": "[L,512] prefill logits (tied lm_head) for image.embeds at image.position_ids",
+            "image.greedy_tokens": "[6] greedy tokens: the first from the prefill's last row, then KV-cache decoding, "
+                                   "the token fed at step s at position max(image.position_ids)+1+s on all 3 axes",
+            "text.input_ids": "[12] a text-only prompt; positions arange(12) on all 3 axes; integers stored as F32",
+            "text.logits": "[12,512] prefill logits of text.input_ids",
+            "pruned.keep": "[K] rows of the image prompt kept: every non-image row and the image rows with an even "
+                           "in-image index, increasing; integers stored as F32",
+            "pruned.logits": "[K,512] the LLM on image.embeds[keep] only, each row at its original "
+                             "image.position_ids column, causal over the kept rows",
+            "pruned.greedy_tokens": "[6] greedy tokens after the pruned prefill; decode positions continue from the "
+                                    "full prompt: max(image.position_ids)+1+s on all 3 axes",
+            "selector.scores": "[84] VisionSelector's released scorer (visual.importance_scorer.* in model.safetensors, "
+                               "its own generator seed+3) on case0.merged",
+            "selector.keep": "[25] max(1, int(84 * 0.3)) top-k indices of selector.scores, sorted ascending; integers "
+                             "stored as F32",
         },
+        "llm": llm_info,
         "cases": info,
     }
-    (out_dir / "reference.json").write_text(json.dumps(reference, indent=2) + "\n")
+    (out_dir / "reference.json").write_text(json.dumps(reference, indent=4) + "\n")
 
 
 def main(argv):
@@ -703,14 +1186,19 @@ def main(argv):
     torch.set_grad_enabled(False)
     tower = VisionTower(VISION_CONFIG).eval()
     init_weights(tower, args.seed)
+    llm = TextModel(MODEL_CONFIG).eval()
+    init_llm_weights(llm, args.seed + 1)
     scratch = Path(args.out) if args.out else Path("/tmp/qwen2_5_vl_vision_check")
     scratch.mkdir(parents=True, exist_ok=True)
     cases = build_cases(scratch)
     ok = True
     if args.out:
-        write_fixture(args.out, tower, cases, args.seed, argv)
+        write_fixture(args.out, tower, llm, cases, args.seed, argv)
     if args.check:
         ok = self_check(tower, cases)
+        _, image, _ = cases[0]
+        _, _, grid, out = run_case(tower, image)
+        ok &= llm_check(llm, MODEL_CONFIG, out["merged"], grid, args.seed)
     return 0 if ok else 1
 
 
