@@ -1,17 +1,66 @@
 // SPDX-License-Identifier: MIT
 #include "model/internvl_model.h"
 
+#include "common/error.h"
+#include "io/internvl_hf_layout.h"
 #include "io/safetensors.h"
+#include "io/tensor_shape.h"
 #include "model/pixel_shuffle.h"
 #include "model/tensor_loading.h"
 
 namespace tokenscope {
 
+namespace {
+
+// A checkpoint in transformers' layout under the chat names: each tensor by its transformers name
+// (either prefix style), InternViT's qkv concatenated from q, k, v (rows in that order, as
+// convert_internvl_weights_to_hf.py split them). Names and shapes are checked before any load.
+nn::ParameterMap loadTransformersLayout(const WeightStore &weights, const std::vector<ExpectedTensor> &expected,
+                                        const ComputeTarget &target)
+{
+    const HfPrefix prefix =
+        weights.contains("model.vision_tower.embeddings.cls_token") ? HfPrefix::Model : HfPrefix::Bare;
+    const std::string source = weights.source().string();
+    auto view = [&](const std::string &name, std::vector<std::int64_t> shape) -> const TensorView & {
+        if (!weights.contains(name))
+            throw Error(source, "missing tensor '" + name + "' (expected shape " + formatShape(shape) +
+                                    " from config.json, transformers' InternVL layout)");
+        const TensorView &v = weights.at(name);
+        if (v.shape != shape)
+            throw Error(v.file, "tensor '" + name + "' has shape " + formatShape(v.shape) +
+                                    " but config.json implies " + formatShape(shape));
+        return v;
+    };
+    nn::ParameterMap params;
+    for (const ExpectedTensor &t : expected) {
+        if (const auto qkv = internVLHfQkvNames(t.name, prefix); !qkv[0].empty()) {
+            std::vector<std::int64_t> part = t.shape;
+            part[0] /= 3;
+            std::vector<torch::Tensor> pieces;
+            for (const std::string &name : qkv)
+                pieces.push_back(loadTensor(view(name, part), target));
+            params.emplace(t.name, torch::cat(pieces, 0));
+            continue;
+        }
+        const std::string name = internVLHfName(t.name, prefix);
+        if (name.empty())
+            throw Error(source, "has transformers' InternVL layout, which has no '" + t.name + "' (no Flash parts)");
+        if (!t.required && !weights.contains(name))
+            continue;
+        params.emplace(t.name, loadTensor(view(name, t.shape), target));
+    }
+    return params;
+}
+
+}   // namespace
+
 InternVLModel InternVLModel::load(const std::filesystem::path &dir, const ComputeTarget &target)
 {
-    ModelConfig config = parseModelConfig(dir / "config.json");
+    bool transformersLayout = false;
+    ModelConfig config = parseAnyInternVLConfig(dir / "config.json", transformersLayout);
     const WeightStore weights = WeightStore::openDirectory(dir);
-    nn::ParameterMap params = loadParameters(weights, expectedTensors(config), target);
+    nn::ParameterMap params = transformersLayout ? loadTransformersLayout(weights, expectedTensors(config), target)
+                                                 : loadParameters(weights, expectedTensors(config), target);
     return InternVLModel(std::move(config), std::move(params), target);
 }
 

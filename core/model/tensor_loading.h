@@ -20,6 +20,7 @@ void validateCheckpoint(const WeightStore &weights, const std::vector<ExpectedTe
 torch::Tensor loadTensor(const TensorView &view, const ComputeTarget &target);
 
 // Validates, then loads every expected tensor that is present.
+// (An InternVL checkpoint in transformers' layout: model/internvl_model.cpp maps the names.)
 nn::ParameterMap loadParameters(const WeightStore &weights, const std::vector<ExpectedTensor> &expected,
                                 const ComputeTarget &target);
 
