@@ -16,6 +16,8 @@
 
 #include <QtTest/QtTest>
 
+#include <fstream>
+
 using namespace tokenscope;
 
 namespace {
@@ -66,6 +68,7 @@ class TestInternVLHfLayout : public QObject {
 
 private Q_SLOTS:
     void namesMapBothWays();
+    void namesAgreeWithTheGpuScriptsTable();
     void loadsTheSameModel_data();
     void loadsTheSameModel();
     void refusesWhatItCannotCompute_data();
@@ -92,6 +95,53 @@ void TestInternVLHfLayout::namesMapBothWays()
     const auto qkv = internVLHfQkvNames("vision_model.encoder.layers.5.attn.qkv.bias", HfPrefix::Model);
     QCOMPARE(qkv[1], std::string("model.vision_tower.encoder.layer.5.attention.k_proj.bias"));
     QVERIFY(internVLHfQkvNames("vision_model.encoder.layers.5.attn.proj.bias", HfPrefix::Model)[0].empty());
+}
+
+void TestInternVLHfLayout::namesAgreeWithTheGpuScriptsTable()
+{
+    // scripts/gpu/transformers_layout.py holds the same renames, written separately for the GPU
+    // machine's transformers fixtures: both must name every tensor alike (names only, no torch).
+    if (!std::filesystem::exists("/usr/bin/python3"))
+        QSKIP("no /usr/bin/python3 to run scripts/gpu/transformers_layout.py");
+    const auto dir = test::scratchDir("internvl-hf-names");
+    std::ofstream pairs(dir / "pairs.tsv");
+    for (const char *shape : {"tiny-6b", "tiny-qwen2"})
+        for (const ExpectedTensor &t : expectedTensors(nonFlash(shape))) {
+            const auto qkv = internVLHfQkvNames(t.name, HfPrefix::Model);
+            if (qkv[0].empty()) {
+                pairs << t.name << "\t-\t" << internVLHfName(t.name, HfPrefix::Model) << "\n";
+                continue;
+            }
+            for (std::size_t i = 0; i < 3; ++i)
+                pairs << t.name << "\t"
+                      << "qkv"[i] << "\t" << qkv[i] << "\n";
+        }
+    pairs.close();
+    const std::string script = R"py(
+import re, sys
+sys.path.insert(0, sys.argv[1])
+from transformers_layout import chat_to_hf, hf_qkv_name, normalise_hf_name
+bad = 0
+for line in open(sys.argv[2]):
+    chat, which, ours = line.rstrip("\n").split("\t")
+    if which == "-":
+        theirs = chat_to_hf(chat)
+    else:
+        layer, kind = re.fullmatch(r"vision_model\.encoder\.layers\.(\d+)\.attn\.qkv\.(weight|bias)", chat).groups()
+        theirs = hf_qkv_name(layer, which, kind)
+    if normalise_hf_name(ours) != theirs:
+        bad += 1
+        print(chat, which, ours, theirs)
+print("checked, mismatches:", bad)
+sys.exit(1 if bad else 0)
+)py";
+    QProcess python;
+    python.start("/usr/bin/python3", {"-c", QString::fromStdString(script),
+                                      test::qPath(std::filesystem::path(TOKENSCOPE_SOURCE_DIR) / "scripts/gpu"),
+                                      test::qPath(dir / "pairs.tsv")});
+    QVERIFY(python.waitForFinished(60000));
+    const QString output = QString::fromUtf8(python.readAllStandardOutput() + python.readAllStandardError());
+    QVERIFY2(python.exitCode() == 0 && output.contains("mismatches: 0"), qPrintable(output));
 }
 
 void TestInternVLHfLayout::loadsTheSameModel_data()
