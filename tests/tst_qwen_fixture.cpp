@@ -6,13 +6,18 @@
 
 #include <torch/torch.h>
 
+#include "compress/method_catalog.h"
+#include "compress/vision_selector.h"
 #include "fixtures/random_qwen_checkpoint.h"
 #include "model/mrope_positions.h"
 #include "model/qwen2_5_vl_model.h"
+#include "pipeline/qwen_answer.h"
 #include "test_support.h"
 #include "tokenizer/tokenizer.h"
 
 #include <QtTest/QtTest>
+
+#include <algorithm>
 
 using namespace tokenscope;
 
@@ -63,6 +68,7 @@ class TestQwenFixture : public QObject {
 
 private Q_SLOTS:
     void tinyLoadsAndAnswers();
+    void answersWithAndWithoutTheScorer();
     void publishedShapes_data();
     void publishedShapes();
     void unknownShape();
@@ -96,6 +102,48 @@ void TestQwenFixture::tinyLoadsAndAnswers()
     writeRandomQwenCheckpoint(sharded, qwenFixtureShape("qwen2_5_vl-tiny"), three, true);
     QVERIFY(std::filesystem::exists(sharded / "model.safetensors.index.json"));
     QVERIFY(torch::equal(answerLogits(sharded, photo), logits));
+}
+
+void TestQwenFixture::answersWithAndWithoutTheScorer()
+{
+    const auto dir = test::scratchDir("qwen-answer");
+    writeRandomQwenCheckpoint(dir, qwenFixtureShape("qwen2_5_vl-tiny"), {}, /*releasedScorer=*/true);
+    const Qwen25VLModel model = Qwen25VLModel::load(dir, cpu);
+    const Tokenizer tokenizer = Tokenizer::fromFile(dir / "tokenizer.json");
+    const nn::ParameterMap selector = loadQwenVisionSelector(dir, model.layout(), 64, cpu);
+    const RgbImage photo =
+        decodeImageFile(std::filesystem::path(TOKENSCOPE_SOURCE_DIR) / "resources/images/chelsea.png");
+    const std::string question = "What is in the image?";
+
+    const QwenAnswer full = answerQwen(model, tokenizer, photo, "chelsea.png", question, selector, 1.0, 4);
+    QCOMPARE(full.visualTokens, full.grid.h * full.grid.w / 4);
+    QCOMPARE(std::int64_t(full.kept.size()), full.visualTokens);
+    QVERIFY(full.scores.empty());
+    const auto promptIds = tokenizer.encode(buildQwenChatPrompt(question, full.visualTokens));
+    QCOMPARE(full.promptTokens, std::int64_t(promptIds.size()));
+    QCOMPARE(std::count(promptIds.begin(), promptIds.end(), TokenId(model.config().imageTokenId)),
+             std::ptrdiff_t(full.visualTokens));
+    QCOMPARE(int(promptIds.front()), int(*tokenizer.tokenToId("<|im_start|>")));
+
+    const QwenAnswer pruned = answerQwen(model, tokenizer, photo, "chelsea.png", question, selector, 0.3, 4);
+    const int keep = keptCount(0.3, int(pruned.visualTokens));
+    QCOMPARE(int(pruned.kept.size()), keep);
+    QCOMPARE(pruned.promptTokens, full.promptTokens - (full.visualTokens - keep));
+    QVERIFY(std::is_sorted(pruned.kept.begin(), pruned.kept.end()));
+    // The kept tokens are the best scored.
+    float lowestKept = 1e30f, highestDropped = -1e30f;
+    for (std::int64_t i = 0; i < pruned.visualTokens; ++i) {
+        const bool kept = std::binary_search(pruned.kept.begin(), pruned.kept.end(), i);
+        (kept ? lowestKept : highestDropped) = kept ? std::min(lowestKept, pruned.scores[std::size_t(i)])
+                                                    : std::max(highestDropped, pruned.scores[std::size_t(i)]);
+    }
+    QVERIFY(lowestKept >= highestDropped);
+    QVERIFY(pruned.ids.size() <= 4 && full.ids.size() <= 4);
+
+    test::expectError([&] { answerQwen(model, tokenizer, photo, "chelsea.png", question, {}, 0.5, 4); },
+                      {"needs a scorer", "selector.safetensors"});
+    test::expectError([&] { answerQwen(model, tokenizer, photo, "chelsea.png", question, selector, 0.0, 4); },
+                      {"budget", "(0, 1]"});
 }
 
 void TestQwenFixture::publishedShapes_data()
