@@ -11,9 +11,13 @@
 #include "fixtures/random_qwen_checkpoint.h"
 #include "model/mrope_positions.h"
 #include "model/qwen2_5_vl_model.h"
+#include "pipeline/engine.h"
 #include "pipeline/qwen_answer.h"
+#include "pipeline/qwen_runner.h"
 #include "test_support.h"
 #include "tokenizer/tokenizer.h"
+
+#include <nlohmann/json.hpp>
 
 #include <QtTest/QtTest>
 
@@ -69,6 +73,7 @@ class TestQwenFixture : public QObject {
 private Q_SLOTS:
     void tinyLoadsAndAnswers();
     void answersWithAndWithoutTheScorer();
+    void commandLineAndEngine();
     void publishedShapes_data();
     void publishedShapes();
     void unknownShape();
@@ -144,6 +149,35 @@ void TestQwenFixture::answersWithAndWithoutTheScorer()
                       {"needs a scorer", "selector.safetensors"});
     test::expectError([&] { answerQwen(model, tokenizer, photo, "chelsea.png", question, selector, 0.0, 4); },
                       {"budget", "(0, 1]"});
+}
+
+void TestQwenFixture::commandLineAndEngine()
+{
+    const auto dir = test::scratchDir("qwen-cli");
+    writeRandomQwenCheckpoint(dir, qwenFixtureShape("qwen2_5_vl-tiny"), {}, /*releasedScorer=*/true);
+    QVERIFY(isQwen25VLFolder(dir));
+    QProcess cli;
+    cli.start(TOKENSCOPE_CLI,
+              {"run", "--model", test::qPath(dir), "--image",
+               QString(TOKENSCOPE_SOURCE_DIR) + "/resources/images/chelsea.png", "--question", "What is it?",
+               "--method", "visionselector", "--budget", "0.25", "--max-new-tokens", "3", "--json", "--threads", "1"});
+    QVERIFY(cli.waitForFinished(120000));
+    const QByteArray out = cli.readAllStandardOutput();
+    QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+    const auto json = nlohmann::json::parse(out.toStdString());
+    QCOMPARE(json.at("family").get<std::string>(), std::string("qwen2_5_vl"));
+    const int visual = json.at("visual_tokens").get<int>();
+    QCOMPARE(json.at("kept_tokens").get<int>(), keptCount(0.25, visual));
+    QCOMPARE(int(json.at("kept").size()), keptCount(0.25, visual));
+    // Methods that need the engine's seam are refused by name; the engine says where Qwen runs.
+    cli.start(TOKENSCOPE_CLI, {"run", "--model", test::qPath(dir), "--image",
+                               QString(TOKENSCOPE_SOURCE_DIR) + "/resources/images/chelsea.png", "--question",
+                               "What is it?", "--method", "fastv", "--budget", "0.25"});
+    QVERIFY(cli.waitForFinished(120000));
+    QVERIFY(cli.exitCode() != 0);
+    QVERIFY2(cli.readAllStandardError().contains("method 'fastv': does not run on Qwen2.5-VL yet"),
+             "fastv not refused");
+    test::expectError([&] { Engine::load(dir, test::oneThread); }, {"is a Qwen2.5-VL model", "tokenscope-cli run"});
 }
 
 void TestQwenFixture::publishedShapes_data()

@@ -22,6 +22,8 @@ commands:
                   [--relative-threshold R] [--absolute-threshold A]
                   [--device cpu|cuda] [--dtype fp32|bf16] [--threads N] [--max-new-tokens N]
                   [--json] [--tokens]
+                  A Qwen2.5-VL folder runs the core's Qwen path: --method none|visionselector
+                  (VisionSelector's released scorer from the checkpoint), --budget B
   methods       list every compression method with its parameters [--json]
   sweep         methods x budgets x dataset questions; records appended as each finishes,
                 resumes when run again with the same options

@@ -5,7 +5,10 @@
 
 #include "common/error.h"
 #include "pipeline/engine.h"
+#include "pipeline/qwen_runner.h"
 #include "pipeline/result_json.h"
+
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <map>
@@ -42,6 +45,37 @@ void printHuman(const RunResult &r, const ModelInfo &info)
                 f.llmBound(), f.prefillBound(), 100.0 * f.encoderShare());
 }
 
+// A Qwen2.5-VL folder: the core's Qwen path (every token, or VisionSelector's released scorer).
+int runQwen(const CommandLine &cl, const ComputeOptions &compute)
+{
+    const std::string method = cl.value("method").value_or("none");
+    auto runner = QwenRunner::load(cl.required("model"), compute);
+    const QwenRunSummary r = runner->run(cl.required("image"), cl.required("question"), method,
+                                         cl.number("budget", 1.0), cl.integer("max-new-tokens", 64));
+    if (cl.has("json")) {
+        const nlohmann::json out = {{"family", "qwen2_5_vl"},
+                                    {"method", method},
+                                    {"answer", r.answer},
+                                    {"answer_tokens", r.answerTokens},
+                                    {"stopped_on_eos", r.stoppedOnEos},
+                                    {"grid", {r.gridRows, r.gridCols}},
+                                    {"visual_tokens", r.visualTokens},
+                                    {"kept_tokens", r.keptTokens},
+                                    {"kept", r.kept},
+                                    {"prompt_tokens", r.promptTokens},
+                                    {"total_ms", r.totalMs}};
+        std::cout << out.dump(2) << '\n';
+        return 0;
+    }
+    std::printf("answer: %s\n", r.answer.c_str());
+    std::printf("model: Qwen2.5-VL, method %s; merged grid %dx%d (28-px cells)\n", method.c_str(), r.gridRows,
+                r.gridCols);
+    std::printf("visual tokens: %d of %d (%.1f%%), prompt %d tokens; %d answer tokens in %.1f ms\n", r.keptTokens,
+                r.visualTokens, 100.0 * r.keptTokens / std::max(1, r.visualTokens), r.promptTokens, r.answerTokens,
+                r.totalMs);
+    return 0;
+}
+
 } // namespace
 
 int runCommand(const std::vector<std::string> &args)
@@ -51,6 +85,8 @@ int runCommand(const std::vector<std::string> &args)
                           "absolute-threshold", "seed", "device", "dtype", "threads", "max-new-tokens"},
                          {"json", "tokens"});
     const ComputeOptions compute = computeOptions(cl);
+    if (isQwen25VLFolder(cl.required("model")))
+        return runQwen(cl, compute);
 
     RunRequest request;
     request.imagePath = cl.required("image");

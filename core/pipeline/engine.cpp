@@ -13,6 +13,7 @@
 #include "pipeline/downsample_tiling.h"
 #include "pipeline/generation.h"
 #include "pipeline/image_encoding.h"
+#include "pipeline/qwen_runner.h"
 #include "pipeline/sequence_layout.h"
 #include "pipeline/tile_ratio_choice.h"
 #include "pipeline/visual_selection.h"
@@ -141,6 +142,10 @@ std::unique_ptr<Engine> Engine::load(const std::filesystem::path &dir, const Com
         throw Error(dir, "is not a model folder: it has none of its files" + layout);
     if (!std::filesystem::exists(tokenizerFile))
         throw Error(tokenizerFile, "is missing" + layout);
+    if (isQwen25VLFolder(dir))
+        throw Error(dir / "config.json",
+                    "is a Qwen2.5-VL model: the command line runs it (tokenscope-cli run); the app "
+                    "and the sweeps do not yet (docs/qwen2_5_vl.md)");
     const ComputeTarget target = resolveComputeTarget(options);
     const int threads = applyThreadCount(options.threads);
     Tokenizer tokenizer = Tokenizer::fromFile(tokenizerFile);
