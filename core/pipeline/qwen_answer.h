@@ -4,7 +4,7 @@
 // One question about one image to a Qwen2.5-VL model, end to end: the processor's pixels, the
 // vision tower, VisionSelector's scorer before the LLM (when a budget below 1 is asked), the chat
 // prompt with the kept image rows at their original 3-D positions, prefill and greedy decoding.
-// The building block the engine's Qwen2.5-VL family will run; private to core: includes LibTorch.
+// The building block the engine's Qwen2.5-VL family will run. Private to core: includes LibTorch.
 
 #include "image/image.h"
 #include "model/qwen2_5_vl_model.h"
