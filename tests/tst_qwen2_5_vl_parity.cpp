@@ -16,6 +16,7 @@
 #include "model/mrope_positions.h"
 #include "model/qwen2_5_vl_model.h"
 #include "model/tensor_loading.h"
+#include "safetensors_rewrite.h"
 #include "test_support.h"
 
 #include <nlohmann/json.hpp>
@@ -242,16 +243,10 @@ void TestQwen25VLParity::readsTheNestedLayout()
     const auto dir = test::scratchDir("qwen2_5_vl-nested");
     for (const char *file : {"config.json", "preprocessor_config.json"})
         std::filesystem::copy_file(fixture / file, dir / file);
-    const WeightStore hub = WeightStore::openFile(fixture / "model.safetensors");
-    std::vector<TensorData> renamed;
-    for (const std::string &name : hub.names()) {
-        const TensorView &view = hub.at(name);
-        const std::string nested = name.rfind("visual.", 0) == 0
-                                       ? "model." + name
-                                       : "model.language_model." + name.substr(std::string("model.").size());
-        renamed.push_back({nested, view.dtype, view.shape, {view.data.begin(), view.data.end()}});
-    }
-    writeSafetensors(dir / "model.safetensors", renamed);
+    test::rewriteSafetensors(fixture / "model.safetensors", dir / "model.safetensors", [](const std::string &name) {
+        return name.rfind("visual.", 0) == 0 ? "model." + name
+                                             : "model.language_model." + name.substr(std::string("model.").size());
+    });
     const Qwen25VLModel model = Qwen25VLModel::load(dir, cpu);
     QCOMPARE(model.layout(), QwenTensorLayout::Nested);
     const auto prompt = output("text.input_ids").to(torch::kLong);
@@ -295,14 +290,9 @@ void TestQwen25VLParity::releasedSelector()
     const auto bare = test::scratchDir("qwen2_5_vl-no-scorer");
     for (const char *file : {"config.json", "preprocessor_config.json"})
         std::filesystem::copy_file(fixture / file, bare / file);
-    const WeightStore weights = WeightStore::openFile(fixture / "model.safetensors");
-    std::vector<TensorData> withoutScorer;
-    for (const std::string &name : weights.names())
-        if (name.find("importance_scorer") == std::string::npos) {
-            const TensorView &view = weights.at(name);
-            withoutScorer.push_back({name, view.dtype, view.shape, {view.data.begin(), view.data.end()}});
-        }
-    writeSafetensors(bare / "model.safetensors", withoutScorer);
+    test::rewriteSafetensors(fixture / "model.safetensors", bare / "model.safetensors", [](const std::string &name) {
+        return name.find("importance_scorer") == std::string::npos ? name : std::string();
+    });
     QVERIFY(loadQwenVisionSelector(bare, QwenTensorLayout::Hub, 64, cpu).empty());
     test::expectError([&] { loadQwenVisionSelector(fixture, QwenTensorLayout::Hub, 128, cpu); },
                       {"visual.importance_scorer.q_proj.weight has shape [32, 64]", "LLM width 128"});

@@ -3,23 +3,18 @@
 
 #include "common/error.h"
 #include "compress/vision_selector.h"
+#include "io/config_fields.h"
 #include "model/torch_runtime.h"
 #include "pipeline/qwen_answer.h"
 
 #include <chrono>
-#include <fstream>
-#include <sstream>
 
 namespace tokenscope {
 
 bool isQwen25VLFolder(const std::filesystem::path &dir)
 {
-    std::ifstream in(dir / "config.json", std::ios::binary);
-    if (!in)
-        return false;
-    std::ostringstream text;
-    text << in.rdbuf();
-    return isQwen25VLConfigText(text.str());
+    const auto config = dir / "config.json";
+    return std::filesystem::is_regular_file(config) && isQwen25VLConfigText(readTextFile(config));
 }
 
 struct QwenRunner::Impl {
@@ -42,8 +37,8 @@ std::unique_ptr<QwenRunner> QwenRunner::load(const std::filesystem::path &dir, c
     applyThreadCount(options.threads);
     Tokenizer tokenizer = Tokenizer::fromFile(tokenizerFile);
     Qwen25VLModel model = withTorchErrors(dir.string(), [&] { return Qwen25VLModel::load(dir, target); });
-    if (!tokenizer.tokenToId("<|image_pad|>") ||
-        *tokenizer.tokenToId("<|image_pad|>") != TokenId(model.config().imageTokenId))
+    if (const auto imagePad = tokenizer.tokenToId("<|image_pad|>");
+        !imagePad || *imagePad != TokenId(model.config().imageTokenId))
         throw Error(tokenizerFile, "has no <|image_pad|> at config.json's image_token_id " +
                                        std::to_string(model.config().imageTokenId));
     auto impl = std::make_unique<Impl>(std::move(model), std::move(tokenizer));
